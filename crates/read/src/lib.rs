@@ -15,3 +15,67 @@ pub mod html;
 pub mod markdown;
 pub mod text;
 pub mod json;
+pub mod align;
+
+use doc::{Document, ReadError};
+use gongkai_report::Report;
+
+/// The formats a report can be read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Html,
+    Json,
+}
+
+impl Format {
+    /// Decides the format from the file name, then from the first bytes.
+    pub fn detect(source: &str, bytes: &[u8]) -> Format {
+        let lower = source.to_ascii_lowercase();
+        let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+        match ext {
+            "html" | "htm" | "xhtml" | "shtml" => return Format::Html,
+            "md" | "markdown" => return Format::Markdown,
+            "json" => return Format::Json,
+            _ => {}
+        }
+        let head = &bytes[..bytes.len().min(2048)];
+        let head = String::from_utf8_lossy(head);
+        let h = head.trim_start_matches('\u{FEFF}').trim_start().to_ascii_lowercase();
+        if h.starts_with("<!doctype html") || h.starts_with("<html") || h.starts_with("<?xml") && h.contains("<html")
+            || h.contains("<table") || h.contains("<body") || h.contains("<div") || h.contains("<p>")
+        {
+            Format::Html
+        } else if h.starts_with('{') {
+            Format::Json
+        } else {
+            Format::Text
+        }
+    }
+}
+
+/// Reads bytes of a known format into the document model.
+pub fn read_document(format: Format, bytes: &[u8]) -> Result<Document, ReadError> {
+    match format {
+        Format::Text => text::read(bytes),
+        Format::Markdown => markdown::read(bytes),
+        Format::Html => html::read(bytes),
+        Format::Json => Err(ReadError { message: "JSON 文件直接读作报告，不经过文档模型".into(), pos: None }),
+    }
+}
+
+/// Reads a report from the bytes of a file: detects the format, reads the
+/// document, aligns it to the template and runs the single-report rules.
+/// `source` names the file in diagnostics (and decides the format by its
+/// extension when it has one).
+pub fn read_report(source: &str, bytes: &[u8]) -> Result<Report, ReadError> {
+    let format = Format::detect(source, bytes);
+    if format == Format::Json {
+        let mut report = json::read(source, bytes)?;
+        report.diagnostics = gongkai_report::check(&report);
+        return Ok(report);
+    }
+    let doc = read_document(format, bytes)?;
+    Ok(align::align(&doc, source))
+}

@@ -1,0 +1,784 @@
+//! Reading the three tables from the rows of their sections.
+
+use super::labels::{Match, Matcher};
+use super::tokens::{is_page_number, Kind, RowToks, Tok, Unit};
+use super::Ctx;
+use gongkai_report::rules::{GK002, GK003, GK004, GK005, GK006, GK007, GK008};
+use gongkai_report::{Cell, Diagnostic, Num, Origin, Pos};
+use gongkai_template::text::normalize;
+use gongkai_template::{table_name, CellIndex, Table, TableKey};
+use std::collections::{BTreeMap, HashMap};
+
+pub(crate) fn parse(key: TableKey, rows: &[RowToks], ctx: &mut Ctx<'_>) {
+    let mut st = TableState::default();
+    match key {
+        TableKey::T2 => table2(rows, ctx, &mut st),
+        TableKey::T3 => table3(rows, ctx, &mut st),
+        TableKey::T4 => table4(rows, ctx, &mut st),
+    }
+    st.finish(key, ctx);
+}
+
+/// What one table's parser collected.
+#[derive(Default)]
+struct TableState {
+    /// Cells read, in order: index → (cell, was blank).
+    cells: BTreeMap<CellIndex, Cell>,
+    /// Rows of the template seen in the source, with where.
+    rows_seen: HashMap<usize, Pos>,
+    /// Columns of the template present (for tables with one header).
+    columns_absent: Vec<usize>,
+    found: bool,
+    pos: Option<Pos>,
+    /// Rows whose number of values differs from the header (GK007): message,
+    /// where, and whether non-zero values were dropped.
+    misaligned: Vec<(String, Pos, bool)>,
+}
+
+impl TableState {
+    fn set(&mut self, index: CellIndex, tok: &Tok, value: Num) {
+        self.cells.entry(index).or_insert(Cell { value, origin: Origin::Source(tok.pos), blank: false });
+    }
+    fn set_blank(&mut self, index: CellIndex, pos: Pos) {
+        self.cells.entry(index).or_insert(Cell { value: Num::Int(0), origin: Origin::Source(pos), blank: true });
+    }
+
+    /// Applies the blank rules, reports missing rows and columns, and stores the cells.
+    fn finish(mut self, key: TableKey, ctx: &mut Ctx<'_>) {
+        let t = ctx.template();
+        let table = t.table(key);
+        let name = table_name(key);
+        if !self.found {
+            let section = t.section(table.section);
+            ctx.push(Diagnostic::new(GK002, format!("未找到{name}（{}）", section.heading())));
+            return;
+        }
+        ctx.report.tables[key.index()] = self.pos;
+        match self.misaligned.len() {
+            0 => {}
+            1 => {
+                let (msg, pos, lost) = self.misaligned.remove(0);
+                let d = Diagnostic::new(GK007, msg).at(pos);
+                ctx.push(if lost { d.with_level(gongkai_report::Level::Warning) } else { d });
+            }
+            n => {
+                let lost = self.misaligned.iter().any(|m| m.2);
+                let (first, pos, _) = &self.misaligned[0];
+                let d = Diagnostic::new(GK007, format!("{name}有 {n} 行的数字个数与表头列数不符，第一处：{first}")).at(*pos);
+                ctx.push(if lost { d.with_level(gongkai_report::Level::Warning) } else { d });
+            }
+        }
+        let at = self.pos.unwrap_or(Pos::UNKNOWN);
+        for &c in &self.columns_absent {
+            let col = &table.columns[c];
+            let label = match col.group {
+                Some(g) if key == TableKey::T3 => format!("{g} · {}", col.label),
+                _ => col.label.to_string(),
+            };
+            let mut d = Diagnostic::new(GK003, format!("{name}缺少“{label}”列，该列单元格按缺失处理，依赖它的核对不执行")).at(at);
+            for (ri, row) in table.rows.iter().enumerate() {
+                if row.columns.contains(&c) {
+                    if let Some(i) = t.cell_at(key, ri, c) {
+                        d = d.cell_address(&t.cells[i].address, None);
+                    }
+                }
+            }
+            ctx.push(d);
+        }
+        for (ri, row) in table.rows.iter().enumerate() {
+            if !self.rows_seen.contains_key(&ri) {
+                ctx.push(Diagnostic::new(GK003, format!("{name}缺少“{}”行", row.full_label())).at(at));
+            }
+        }
+        // A whole row left blank is unknown, not zero.
+        for (ri, row) in table.rows.iter().enumerate() {
+            let cells: Vec<CellIndex> = row.columns.iter().filter_map(|&c| t.cell_at(key, ri, c)).collect();
+            let present: Vec<&Cell> = cells.iter().filter_map(|i| self.cells.get(i)).collect();
+            if present.len() > 1 && present.iter().all(|c| c.blank) {
+                let pos = present[0].origin.pos();
+                for i in &cells {
+                    self.cells.remove(i);
+                }
+                ctx.push(
+                    Diagnostic::new(GK003, format!("{name}“{}”一行全部为空，按缺失处理", row.full_label()))
+                        .at(pos.unwrap_or(at)),
+                );
+            }
+        }
+        // A whole column left blank, likewise (tables with several rows per column).
+        if key != TableKey::T2 {
+            for (ci, col) in table.columns.iter().enumerate() {
+                let cells: Vec<CellIndex> =
+                    (0..table.rows.len()).filter_map(|ri| t.cell_at(key, ri, ci)).collect();
+                let present: Vec<&Cell> = cells.iter().filter_map(|i| self.cells.get(i)).collect();
+                if present.len() > 1 && present.iter().all(|c| c.blank) {
+                    let pos = present[0].origin.pos();
+                    for i in &cells {
+                        self.cells.remove(i);
+                    }
+                    ctx.push(
+                        Diagnostic::new(GK003, format!("{name}“{}”一列全部为空，按缺失处理", col.label))
+                            .at(pos.unwrap_or(at)),
+                    );
+                }
+            }
+        }
+        let blanks: Vec<CellIndex> = self.cells.iter().filter(|(_, c)| c.blank).map(|(i, _)| *i).collect();
+        for (i, cell) in std::mem::take(&mut self.cells) {
+            ctx.report.cells[i] = Some(cell);
+        }
+        if !blanks.is_empty() {
+            let mut d = Diagnostic::new(GK006, format!("{name}有 {} 个空白单元格，按 0 读取", blanks.len()));
+            for i in blanks {
+                d = d.cell(ctx.report, i);
+            }
+            ctx.push(d);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Shared pieces.
+
+fn typo(ctx: &mut Ctx<'_>, tok: &Tok, template_label: &str) {
+    ctx.push(
+        Diagnostic::new(GK004, format!("“{}”与模板不一致，模板为“{template_label}”", tok.text.trim()))
+            .at(tok.pos),
+    );
+}
+
+fn page_number_row(row: &RowToks) -> bool {
+    let mut s = String::new();
+    for t in &row.toks {
+        s.push_str(&t.text);
+    }
+    is_page_number(&s)
+}
+
+/// Stores a value token into a cell; reports text where a number belongs (GK005).
+fn put(ctx: &mut Ctx<'_>, st: &mut TableState, index: CellIndex, tok: &Tok) {
+    match &tok.kind {
+        Kind::Value(n, unit) => {
+            let t = ctx.template();
+            let def = &t.cells[index];
+            let mut value = *n;
+            if def.kind == gongkai_template::ValueKind::Amount && *unit == Unit::Yuan {
+                let wan = n.as_f64() / 10_000.0;
+                value = Num::Dec(wan);
+                ctx.push(
+                    Diagnostic::new(GK008, format!("“{}”以元为单位，已换算为 {wan} 万元", tok.text))
+                        .at(tok.pos),
+                );
+            }
+            st.set(index, tok, value);
+        }
+        Kind::Blank => st.set_blank(index, tok.pos),
+        Kind::Label => {
+            let label = ctx.template().cell_label(index);
+            ctx.push(
+                Diagnostic::new(GK005, format!("{label}的内容“{}”不是数字", tok.text))
+                    .cell_address(&ctx.template().cells[index].address, Some(tok.pos))
+                    .at(tok.pos),
+            );
+        }
+    }
+}
+
+/// Builds a matcher over a table's row labels (id = row index).
+fn row_matcher(table: &Table) -> Matcher {
+    Matcher::new(table.rows.iter().enumerate().map(|(i, r)| (i, r.label)))
+}
+
+/// Finds the row a row of tokens is about: the last label token that names a
+/// template row. Returns (row, index of that token, match).
+fn match_row(
+    row: &RowToks,
+    rows: &Matcher,
+    groups: &Matcher,
+    group_norms: &[String],
+) -> Option<(usize, usize, Match)> {
+    let labels: Vec<usize> = row.toks.iter().enumerate().filter(|(_, t)| t.is_label()).map(|(i, _)| i).collect();
+    for &ti in labels.iter().rev() {
+        let text = &row.toks[ti].text;
+        let norm = normalize(text);
+        if let Some(m) = rows.exact(&norm) {
+            return Some((m, ti, Match::Exact(m)));
+        }
+        // "（三）不予公开1.属于国家秘密" in one cell: strip the group label.
+        for g in group_norms {
+            if let Some(rest) = norm.strip_prefix(g.as_str()) {
+                let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+                if let Some(m) = rows.exact(rest) {
+                    return Some((m, ti, Match::Exact(m)));
+                }
+            }
+        }
+        if groups.exact(&norm).is_some() {
+            // A group label: the row label, if any, was after it.
+            break;
+        }
+        if let Some(m) = rows.find_norm(&norm) {
+            return Some((m.id(), ti, m));
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------
+// Table 3.
+
+fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
+    let t = ctx.template();
+    let table = t.table(TableKey::T3);
+    let row_m = row_matcher(table);
+    let group_m = Matcher::new(table.row_groups.iter().enumerate().map(|(i, g)| (i, *g)));
+    let group_norms: Vec<String> = table.row_groups.iter().map(|g| normalize(g)).collect();
+
+    // Header: the rows before the first data row.
+    // A row label that is also a column label ("其他") starts the data only
+    // when numbers follow it.
+    let column_norms: Vec<String> = table.columns.iter().map(|c| normalize(c.label)).collect();
+    let first_data = rows.iter().position(|r| match match_row(r, &row_m, &group_m, &group_norms) {
+        Some((_, ti, _)) => r.has_values() || !column_norms.contains(&normalize(&r.toks[ti].text)),
+        None => false,
+    });
+    let Some(first_data) = first_data else { return };
+    st.found = true;
+    let header = &rows[..first_data];
+    let mut present = vec![false; table.columns.len()];
+    let mut header_text = String::new();
+    let mut header_toks: Vec<&Tok> = Vec::new();
+    for r in header {
+        if r.prose || r.has_values() {
+            continue;
+        }
+        for tok in r.toks.iter().filter(|t| t.is_label()) {
+            header_text.push_str(&normalize(&tok.text));
+            header_toks.push(tok);
+        }
+    }
+    // Column group labels and the note contain column words ("其他"): remove them first.
+    for note in table.header_notes {
+        header_text = header_text.replacen(&normalize(note), "|", 1);
+    }
+    let mut by_len: Vec<usize> = (0..table.columns.len()).collect();
+    by_len.sort_by_key(|&c| std::cmp::Reverse(table.columns[c].label.chars().count()));
+    for c in by_len {
+        let l = normalize(table.columns[c].label);
+        if header_text.contains(&l) {
+            present[c] = true;
+            header_text = header_text.replacen(&l, "|", 1);
+        }
+    }
+    let header_found = present.iter().any(|&p| p);
+    if header_found {
+        // Typos in column labels: what is left of the header, cell by cell.
+        let missing: Vec<usize> = (0..present.len()).filter(|&c| !present[c]).collect();
+        if !missing.is_empty() {
+            let m = Matcher::new(missing.iter().map(|&c| (c, table.columns[c].label)));
+            let known = Matcher::new(
+                table.columns.iter().map(|c| c.label).chain(table.header_notes.iter().copied()).enumerate(),
+            );
+            for tok in &header_toks {
+                if known.exact(&normalize(&tok.text)).is_some() {
+                    continue;
+                }
+                if let Some(Match::Typo(c)) = m.find(&tok.text) {
+                    if !present[c] {
+                        present[c] = true;
+                        typo(ctx, tok, table.columns[c].label);
+                    }
+                }
+            }
+        }
+    } else {
+        // No header: the template's columns, if the first data row has them all.
+        let n = values_after(&rows[first_data], 0).len();
+        present.iter_mut().for_each(|p| *p = true);
+        ctx.push(
+            Diagnostic::new(GK008, format!("表三未找到表头，按模板的 {} 列顺序读取（首行有 {n} 个数字）", table.columns.len()))
+                .at(rows[first_data].pos),
+        );
+    }
+    st.pos = Some(header.first().map_or(rows[first_data].pos, |r| r.pos));
+    st.columns_absent = (0..present.len()).filter(|&c| !present[c]).collect();
+    let columns: Vec<usize> = (0..present.len()).filter(|&c| present[c]).collect();
+    for r in header {
+        ctx.consumed.insert(r.item);
+    }
+    let total_last = columns.last().is_some_and(|&c| table.columns[c].key == "total");
+
+    let mut pending_row: Option<usize> = None;
+    let mut fragments: Vec<&RowToks> = Vec::new();
+    let mut last_label: Option<usize> = None;
+    for r in &rows[first_data..] {
+        if page_number_row(r) {
+            ctx.push(Diagnostic::new(GK008, "跳过表格中的页码").at(r.pos));
+            ctx.consumed.insert(r.item);
+            continue;
+        }
+        if r.all_blank() {
+            continue;
+        }
+        let mut found = match_row(r, &row_m, &group_m, &group_norms);
+        if found.is_none() && r.has_labels() && !fragments.is_empty() {
+            // A label wrapped over lines: join it with the fragments before it.
+            for k in (1..=fragments.len()).rev() {
+                let mut joined = String::new();
+                for f in &fragments[fragments.len() - k..] {
+                    joined.push_str(&f.label_text());
+                }
+                joined.push_str(&r.label_text());
+                if let Some(m) = row_m.find(&joined) {
+                    let last = r.toks.iter().rposition(Tok::is_label).unwrap_or(0);
+                    found = Some((m.id(), last, m));
+                    break;
+                }
+            }
+        }
+        match found {
+            Some((ri, ti, m)) => {
+                fragments.clear();
+                if let Match::Typo(_) = m {
+                    typo(ctx, &r.toks[ti], table.rows[ri].label);
+                }
+                ctx.consumed.insert(r.item);
+                if st.rows_seen.contains_key(&ri) {
+                    ctx.push(
+                        Diagnostic::new(GK008, format!("表三“{}”一行重复出现，已忽略此行", table.rows[ri].label))
+                            .at(r.pos),
+                    );
+                    continue;
+                }
+                st.rows_seen.insert(ri, r.toks[ti].pos);
+                last_label = Some(ri);
+                let values = values_after(r, ti + 1);
+                if values.iter().all(|t| t.kind == Kind::Blank) && values.iter().all(|t| t.text.is_empty()) && !r.has_values() {
+                    pending_row = Some(ri);
+                    continue;
+                }
+                pending_row = None;
+                assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+            }
+            None => {
+                if !r.has_labels() && r.has_values() {
+                    if let Some(ri) = pending_row.take() {
+                        ctx.consumed.insert(r.item);
+                        let values = values_after(r, 0);
+                        assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+                        continue;
+                    }
+                    ctx.push(Diagnostic::new(GK008, "表三中有一行数字无法对应到任何行，已跳过").at(r.pos));
+                    continue;
+                }
+                if r.has_labels() && !r.has_values() {
+                    // The tail of a wrapped label just read, or the head of one to come.
+                    let frag = normalize(&r.label_text());
+                    let tail_of_last = last_label.is_some_and(|ri| {
+                        !frag.is_empty() && normalize(table.rows[ri].label).ends_with(&frag)
+                    });
+                    let is_group = group_m.find_norm(&frag).is_some() || group_norms.iter().any(|g| g.contains(&frag));
+                    if tail_of_last || is_group {
+                        ctx.consumed.insert(r.item);
+                    } else {
+                        fragments.push(r);
+                    }
+                    continue;
+                }
+                if r.has_values() {
+                    ctx.push(
+                        Diagnostic::new(GK008, format!("表三中无法识别的行“{}”，已跳过", r.label_text()))
+                            .at(r.pos),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The value tokens of a row from token `from` on; label tokens among them are kept
+/// (they are text where a number belongs).
+fn values_after(r: &RowToks, from: usize) -> Vec<Tok> {
+    r.toks.iter().skip(from).cloned().collect()
+}
+
+/// Maps the values of a table-3 row to the columns present.
+fn assign_t3(
+    ctx: &mut Ctx<'_>,
+    st: &mut TableState,
+    ri: usize,
+    values: &[Tok],
+    columns: &[usize],
+    total_last: bool,
+    row_pos: Pos,
+) {
+    let t = ctx.template();
+    let m = columns.len();
+    let is_blank = |t: &Tok| t.kind == Kind::Blank && t.text.is_empty();
+    // Empty cells at either end are layout, not data; "—" is data (a blank).
+    let start = values.iter().position(|t| !is_blank(t)).unwrap_or(values.len());
+    let end = values.iter().rposition(|t| !is_blank(t)).map_or(start, |e| e + 1);
+    let trimmed = &values[start..end];
+    let right_trimmed_len = end;
+    let chosen: Vec<Option<&Tok>> = if trimmed.len() == m {
+        trimmed.iter().map(Some).collect()
+    } else if right_trimmed_len == m {
+        values[..m].iter().map(Some).collect()
+    } else if trimmed.is_empty() {
+        return;
+    } else {
+        let k = trimmed.len();
+        let mut out: Vec<Option<&Tok>> = vec![None; m];
+        if k < m {
+            if total_last && k >= 2 {
+                for i in 0..k - 1 {
+                    out[i] = Some(&trimmed[i]);
+                }
+                out[m - 1] = Some(&trimmed[k - 1]);
+            } else {
+                for i in 0..k {
+                    out[i] = Some(&trimmed[i]);
+                }
+            }
+        } else if total_last {
+            for i in 0..m - 1 {
+                out[i] = Some(&trimmed[i]);
+            }
+            out[m - 1] = Some(&trimmed[k - 1]);
+        } else {
+            for i in 0..m {
+                out[i] = Some(&trimmed[i]);
+            }
+        }
+        let dropped: Vec<&str> = if k > m {
+            let skip = if total_last { m - 1 } else { m };
+            trimmed[skip..k - usize::from(total_last)].iter().map(|t| t.text.as_str()).collect()
+        } else {
+            Vec::new()
+        };
+        let label = t.table(TableKey::T3).rows[ri].label;
+        let msg = if k < m {
+            format!("表三“{label}”一行有 {k} 个数字，表头有 {m} 列；按首尾对齐读取，缺少的中间列按空白（0）读取")
+        } else {
+            format!("表三“{label}”一行有 {k} 个数字，表头有 {m} 列；按首尾对齐读取，舍弃了多出的“{}”", dropped.join("、"))
+        };
+        let nonzero_dropped = dropped.iter().any(|d| !matches!(super::tokens::parse_value(d), Some(Kind::Value(Num::Int(0), _)) | Some(Kind::Blank)));
+        st.misaligned.push((msg, row_pos, nonzero_dropped));
+        out
+    };
+    for (slot, &c) in chosen.iter().zip(columns) {
+        let Some(index) = t.cell_at(TableKey::T3, ri, c) else { continue };
+        match slot {
+            Some(tok) => put(ctx, st, index, tok),
+            None => st.set_blank(index, row_pos),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Table 2.
+
+fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
+    let t = ctx.template();
+    let table = t.table(TableKey::T2);
+    let row_m = row_matcher(table);
+    let col_m = Matcher::new(table.columns.iter().enumerate().map(|(i, c)| (i, c.label)));
+    let clause_m = Matcher::new(table.row_groups.iter().enumerate().map(|(i, g)| (i, *g)));
+    let notes: Vec<String> = table.header_notes.iter().map(|n| normalize(n)).collect();
+    let mut header: Vec<(usize, Pos)> = Vec::new();
+    let mut pending_row: Option<usize> = None;
+    for r in rows {
+        if page_number_row(r) {
+            if st.found {
+                ctx.push(Diagnostic::new(GK008, "跳过表格中的页码").at(r.pos));
+                ctx.consumed.insert(r.item);
+            }
+            continue;
+        }
+        if r.all_blank() {
+            continue;
+        }
+        let labels: Vec<&Tok> = r.toks.iter().filter(|t| t.is_label()).collect();
+        // A clause heading (第二十条第（一）项).
+        if labels.len() == 1 && !r.has_values() {
+            if let Some(m) = clause_m.find(&labels[0].text) {
+                if let Match::Typo(i) = m {
+                    typo(ctx, labels[0], table.row_groups[i]);
+                }
+                ctx.consumed.insert(r.item);
+                continue;
+            }
+        }
+        // A header row: column labels, no numbers.
+        if !r.has_values() && !labels.is_empty() {
+            let mut cols = Vec::new();
+            let mut typos = Vec::new();
+            let mut other = 0;
+            for tok in &labels {
+                let n = normalize(&tok.text);
+                if notes.contains(&n) {
+                    continue;
+                }
+                match col_m.find_norm(&n) {
+                    Some(Match::Exact(c)) => cols.push((c, tok.pos)),
+                    Some(Match::Typo(c)) => {
+                        cols.push((c, tok.pos));
+                        typos.push((*tok, c));
+                    }
+                    None => other += 1,
+                }
+            }
+            if !cols.is_empty() && other == 0 {
+                for (tok, c) in typos {
+                    typo(ctx, tok, table.columns[c].label);
+                }
+                header = cols;
+                ctx.consumed.insert(r.item);
+                if st.pos.is_none() {
+                    st.pos = Some(r.pos);
+                }
+                continue;
+            }
+        }
+        let found = match_row(r, &row_m, &clause_m, &[]);
+        let (ri, ti) = match found {
+            Some((ri, ti, m)) => {
+                if let Match::Typo(_) = m {
+                    typo(ctx, &r.toks[ti], table.rows[ri].label);
+                }
+                (ri, ti)
+            }
+            None => {
+                if !r.has_labels() && r.has_values() {
+                    if let Some(ri) = pending_row.take() {
+                        ctx.consumed.insert(r.item);
+                        assign_t2(ctx, st, ri, &values_after(r, 0), &header, r.pos);
+                    }
+                }
+                continue;
+            }
+        };
+        ctx.consumed.insert(r.item);
+        st.found = true;
+        if st.pos.is_none() {
+            st.pos = Some(r.pos);
+        }
+        if st.rows_seen.contains_key(&ri) {
+            continue;
+        }
+        st.rows_seen.insert(ri, r.toks[ti].pos);
+        let values = values_after(r, ti + 1);
+        if values.iter().all(|t| t.kind == Kind::Blank && t.text.is_empty()) {
+            pending_row = Some(ri);
+            continue;
+        }
+        pending_row = None;
+        assign_t2(ctx, st, ri, &values, &header, r.pos);
+    }
+}
+
+fn assign_t2(ctx: &mut Ctx<'_>, st: &mut TableState, ri: usize, values: &[Tok], header: &[(usize, Pos)], row_pos: Pos) {
+    let t = ctx.template();
+    let table = t.table(TableKey::T2);
+    let row = &table.rows[ri];
+    // The columns this row has, as its sub-table's header names them.
+    let from_header: Vec<usize> = header.iter().map(|(c, _)| *c).filter(|c| row.columns.contains(c)).collect();
+    let columns: Vec<usize> = if from_header.is_empty() { row.columns.clone() } else { from_header };
+    let is_layout_blank = |t: &Tok| t.kind == Kind::Blank && t.text.is_empty();
+    let start = values.iter().position(|t| !is_layout_blank(t)).unwrap_or(values.len());
+    let m = columns.len();
+    // Cells beyond the header's columns must be empty; cells up to them are
+    // real (a blank one is a blank cell).
+    let raw = &values[start.min(values.len())..];
+    let beyond_blank = raw.iter().skip(m).all(is_layout_blank);
+    let take: Vec<&Tok> = if raw.len() >= m && beyond_blank {
+        raw[..m].iter().collect()
+    } else {
+        let end = raw.iter().rposition(|t| !is_layout_blank(t)).map_or(0, |e| e + 1);
+        let nonblank = &raw[..end];
+        if nonblank.len() != m {
+            ctx.push(
+                Diagnostic::new(
+                    GK007,
+                    format!("表二“{}”一行有 {} 个数字，表头有 {m} 列；按从左到右的顺序读取", row.label, nonblank.len()),
+                )
+                .at(row_pos),
+            );
+        }
+        nonblank.iter().take(m).collect()
+    };
+    for (i, &c) in columns.iter().enumerate() {
+        let Some(index) = t.cell_at(TableKey::T2, ri, c) else { continue };
+        match take.get(i) {
+            Some(tok) => put(ctx, st, index, tok),
+            None => {
+                // Not in the source: absent, and said so.
+                ctx.push(
+                    Diagnostic::new(GK003, format!("表二“{}”一行缺少“{}”", row.label, table.columns[c].label))
+                        .cell_address(&t.cells[index].address, None)
+                        .at(row_pos),
+                );
+            }
+        }
+    }
+    // Columns of the row that the header did not name are absent.
+    for &c in &row.columns {
+        if !columns.contains(&c) {
+            if let Some(index) = t.cell_at(TableKey::T2, ri, c) {
+                ctx.push(
+                    Diagnostic::new(GK003, format!("表二“{}”一行缺少“{}”列", row.label, table.columns[c].label))
+                        .cell_address(&t.cells[index].address, None)
+                        .at(row_pos),
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Table 4.
+
+fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
+    let t = ctx.template();
+    let table = t.table(TableKey::T4);
+    let groups: Vec<(usize, &str)> = table.rows.iter().enumerate().map(|(i, r)| (i, r.label)).collect();
+    let group_m = Matcher::new(groups.iter().copied());
+    let col_m = Matcher::new(table.columns.iter().enumerate().map(|(i, c)| (i, c.label)));
+    let suit = normalize(gongkai_template::T4_SUIT);
+    let mut header_groups: Vec<usize> = Vec::new();
+    let mut header_cols = 0usize;
+    let mut stream: Vec<Tok> = Vec::new();
+    let mut by_group: BTreeMap<usize, (Vec<Tok>, Pos)> = BTreeMap::new();
+    for r in rows {
+        if page_number_row(r) {
+            if st.found {
+                ctx.push(Diagnostic::new(GK008, "跳过表格中的页码").at(r.pos));
+                ctx.consumed.insert(r.item);
+            }
+            continue;
+        }
+        if r.all_blank() {
+            continue;
+        }
+        if !r.has_values() {
+            // Header row: group and column labels.
+            let mut any = false;
+            for tok in r.toks.iter().filter(|t| t.is_label()) {
+                let n = normalize(&tok.text);
+                if n == suit {
+                    any = true;
+                    continue;
+                }
+                if let Some(m) = group_m.find_norm(&n) {
+                    if let Match::Typo(g) = m {
+                        typo(ctx, tok, table.rows[g].label);
+                    }
+                    header_groups.push(m.id());
+                    any = true;
+                } else if let Some(m) = col_m.find_norm(&n) {
+                    if let Match::Typo(c) = m {
+                        typo(ctx, tok, table.columns[c].label);
+                    }
+                    header_cols += 1;
+                    any = true;
+                }
+            }
+            if any {
+                ctx.consumed.insert(r.item);
+                st.found = true;
+                if st.pos.is_none() {
+                    st.pos = Some(r.pos);
+                }
+            }
+            continue;
+        }
+        // A row per group (a transposed layout): "行政复议 2 1 1 0 4".
+        let label = r.toks.iter().rposition(Tok::is_label);
+        if let Some(li) = label {
+            if let Some(m) = group_m.find(&r.toks[li].text) {
+                if let Match::Typo(g) = m {
+                    typo(ctx, &r.toks[li], table.rows[g].label);
+                }
+                ctx.consumed.insert(r.item);
+                st.found = true;
+                st.pos.get_or_insert(r.pos);
+                by_group.entry(m.id()).or_insert((values_after(r, li + 1), r.pos));
+                continue;
+            }
+            if !st.found {
+                continue;
+            }
+            // Text where numbers belong: keep it in the stream (GK005 below).
+        } else if !st.found {
+            // Numbers before any header: take them only if they are the 15 of the table.
+            if r.toks.iter().filter(|t| t.is_value_like()).count() != 15 {
+                continue;
+            }
+            st.found = true;
+            st.pos.get_or_insert(r.pos);
+        }
+        ctx.consumed.insert(r.item);
+        stream.extend(r.toks.iter().cloned());
+    }
+    let _ = header_cols;
+    let width = table.columns.len();
+    for (g, (values, pos)) in &by_group {
+        st.rows_seen.insert(*g, *pos);
+        assign_group(ctx, st, *g, values, *pos);
+    }
+    if stream.is_empty() {
+        return;
+    }
+    let is_layout_blank = |t: &Tok| t.kind == Kind::Blank && t.text.is_empty();
+    let start = stream.iter().position(|t| !is_layout_blank(t)).unwrap_or(stream.len());
+    let end = stream.iter().rposition(|t| !is_layout_blank(t)).map_or(start, |e| e + 1);
+    let values = &stream[start..end];
+    let pos = values.first().map_or(Pos::UNKNOWN, |t| t.pos);
+    let groups_in_order: Vec<usize> = if values.len() == width * table.rows.len() {
+        (0..table.rows.len()).collect()
+    } else if !header_groups.is_empty() && values.len() == width * header_groups.len() {
+        header_groups.clone()
+    } else {
+        ctx.push(
+            Diagnostic::new(
+                GK007,
+                format!("表四有 {} 个数字，模板为 {} 个；按从左到右的顺序读取", values.len(), width * table.rows.len()),
+            )
+            .at(pos),
+        );
+        (0..table.rows.len()).collect()
+    };
+    for (k, &g) in groups_in_order.iter().enumerate() {
+        if by_group.contains_key(&g) {
+            continue;
+        }
+        let chunk: Vec<Tok> = values.iter().skip(k * width).take(width).cloned().collect();
+        if chunk.is_empty() {
+            continue;
+        }
+        st.rows_seen.insert(g, chunk[0].pos);
+        assign_group(ctx, st, g, &chunk, chunk[0].pos);
+    }
+}
+
+fn assign_group(ctx: &mut Ctx<'_>, st: &mut TableState, g: usize, values: &[Tok], pos: Pos) {
+    let t = ctx.template();
+    let table = t.table(TableKey::T4);
+    let is_layout_blank = |t: &Tok| t.kind == Kind::Blank && t.text.is_empty();
+    let start = values.iter().position(|t| !is_layout_blank(t)).unwrap_or(values.len());
+    let vals = &values[start..];
+    for c in 0..table.columns.len() {
+        let Some(index) = t.cell_at(TableKey::T4, g, c) else { continue };
+        match vals.get(c) {
+            Some(tok) => put(ctx, st, index, tok),
+            None => ctx.push(
+                Diagnostic::new(
+                    GK003,
+                    format!("表四“{}”缺少“{}”", table.rows[g].full_label(), table.columns[c].label),
+                )
+                .cell_address(&t.cells[index].address, None)
+                .at(pos),
+            ),
+        }
+    }
+}
