@@ -291,25 +291,84 @@ fn check_years(report: &Report, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What the rules across years need of a report: its agency, year, and the
+/// few cells they compare. Small, so a batch of 100,000 reports can be
+/// compared without keeping the reports.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    pub source: String,
+    pub agency_key: String,
+    pub year: i32,
+    pub edition: Edition,
+    cells: Vec<(usize, Num, Option<crate::Pos>)>,
+}
+
+impl Figures {
+    /// The figures of a report; None when its agency or year is unknown.
+    pub fn of(report: &Report) -> Option<Figures> {
+        let agency_key = report.agency_key().filter(|a| !a.is_empty())?;
+        let year = report.year?;
+        let t = report.template();
+        let mut cells = Vec::new();
+        let mut keep = |table: TableKey, row: &str, col: &str| {
+            if let Some(i) = t.cell_by_keys(table, row, col) {
+                if let Some(c) = report.cell_at(i) {
+                    cells.push((i, c.value, c.origin.pos()));
+                }
+            }
+        };
+        for column in &t.table(TableKey::T3).columns {
+            keep(TableKey::T3, "carried_over", column.key);
+            keep(TableKey::T3, "carried_forward", column.key);
+        }
+        for row in ["regulation", "normative"] {
+            for col in ["issued", "repealed", "in_force"] {
+                keep(TableKey::T2, row, col);
+            }
+        }
+        Some(Figures { source: report.source.clone(), agency_key, year, edition: report.edition, cells })
+    }
+
+    fn get(&self, table: TableKey, row: &str, col: &str) -> Option<(usize, Num, Option<crate::Pos>)> {
+        let i = Template::get(self.edition).cell_by_keys(table, row, col)?;
+        self.cells.iter().find(|c| c.0 == i).copied()
+    }
+
+    fn cell_ref(&self, index: usize, value: Num, pos: Option<crate::Pos>, prefix: bool) -> crate::CellRef {
+        let address = &Template::get(self.edition).cells[index].address;
+        crate::CellRef {
+            address: if prefix { format!("{}#{address}", self.source) } else { address.clone() },
+            value: Some(value),
+            line: pos.map(|p| p.line),
+            column: pos.map(|p| p.column),
+        }
+    }
+}
+
 /// Runs the rules across years (GK020, GK021) over reports of any agencies:
 /// reports are grouped by normalised agency name, and each pair of consecutive
 /// years is compared. Returns (index of the later report, diagnostic).
 pub fn check_series(reports: &[&Report]) -> Vec<(usize, Diagnostic)> {
-    let mut by_agency: BTreeMap<String, BTreeMap<i32, usize>> = BTreeMap::new();
-    let mut out = Vec::new();
-    for (i, r) in reports.iter().enumerate() {
-        if let (Some(agency), Some(year)) = (r.agency_key(), r.year) {
-            if agency.is_empty() {
-                continue;
-            }
+    let figures: Vec<Option<Figures>> = reports.iter().map(|r| Figures::of(r)).collect();
+    check_series_figures(&figures)
+}
+
+/// [`check_series`] over the figures of reports (None for a report whose
+/// agency or year is unknown).
+pub fn check_series_figures(figures: &[Option<Figures>]) -> Vec<(usize, Diagnostic)> {
+    let mut by_agency: BTreeMap<&str, BTreeMap<i32, usize>> = BTreeMap::new();
+    for (i, f) in figures.iter().enumerate() {
+        if let Some(f) = f {
             // Two reports of one agency and year: compare against the first only.
-            by_agency.entry(agency).or_default().entry(year).or_insert(i);
+            by_agency.entry(f.agency_key.as_str()).or_default().entry(f.year).or_insert(i);
         }
     }
+    let mut out = Vec::new();
     for years in by_agency.values() {
         for (&year, &cur) in years {
             let Some(&prev) = years.get(&(year - 1)) else { continue };
-            for d in compare_years(reports[prev], reports[cur]) {
+            let (Some(p), Some(c)) = (&figures[prev], &figures[cur]) else { continue };
+            for d in compare_years(p, c) {
                 out.push((cur, d));
             }
         }
@@ -317,67 +376,58 @@ pub fn check_series(reports: &[&Report]) -> Vec<(usize, Diagnostic)> {
     out
 }
 
-/// GK020 and GK021 for one agency's reports of year N−1 and N.
-pub fn compare_years(prev: &Report, cur: &Report) -> Vec<Diagnostic> {
+/// GK020 and GK021 for one agency's figures of year N−1 and N.
+pub fn compare_years(prev: &Figures, cur: &Figures) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let tc = cur.template();
-    let tp = prev.template();
+    let tc = Template::get(cur.edition);
     for column in &tc.table(TableKey::T3).columns {
-        let (Some(ci), Some(pi)) = (
-            tc.cell_by_keys(TableKey::T3, "carried_over", column.key),
-            tp.cell_by_keys(TableKey::T3, "carried_forward", column.key),
+        let (Some((ci, now, now_pos)), Some((pi, before, before_pos))) = (
+            cur.get(TableKey::T3, "carried_over", column.key),
+            prev.get(TableKey::T3, "carried_forward", column.key),
         ) else {
             continue;
         };
-        let (Some(now), Some(before)) = (cur.cell_at(ci), prev.cell_at(pi)) else { continue };
-        if now.value.as_int() != before.value.as_int() {
-            let p = before.origin.pos();
+        if now.as_int() != before.as_int() {
             let mut d = Diagnostic::new(
                 GK020,
                 format!(
-                    "表三“{}”列：上年结转为 {}，而 {} 年度报告的结转下年度继续办理为 {}",
-                    column.label,
-                    now.value,
-                    prev.year.map_or_else(|| "上一".to_string(), |y| y.to_string()),
-                    before.value
+                    "表三“{}”列：上年结转为 {now}，而 {} 年度报告（{}）的结转下年度继续办理为 {before}",
+                    column.label, prev.year, prev.source
                 ),
             )
-            .expected(before.value)
-            .cell(cur, ci)
+            .expected(before)
             .related(prev.source.clone());
-            d.cells.push(crate::CellRef {
-                address: format!("{}#{}", prev.source, tp.cells[pi].address),
-                value: Some(before.value),
-                line: p.map(|p| p.line),
-                column: p.map(|p| p.column),
-            });
+            d.cells.push(cur.cell_ref(ci, now, now_pos, false));
+            d.cells.push(prev.cell_ref(pi, before, before_pos, true));
+            if let Some(p) = now_pos {
+                d = d.at(p);
+            }
             out.push(d);
         }
     }
     for row in ["regulation", "normative"] {
-        let get = |r: &Report, col: &str| {
-            let i = r.template().cell_by_keys(TableKey::T2, row, col)?;
-            Some((i, r.cell_at(i)?.value.as_int()?))
-        };
-        let (Some((ci, now)), Some((_, issued)), Some((_, repealed)), Some((_, before))) =
-            (get(cur, "in_force"), get(cur, "issued"), get(cur, "repealed"), get(prev, "in_force"))
+        let int = |f: &Figures, col: &str| f.get(TableKey::T2, row, col).and_then(|(i, v, p)| Some((i, v.as_int()?, p)));
+        let (Some((ci, now, pos)), Some((_, issued, _)), Some((_, repealed, _)), Some((_, before, _))) =
+            (int(cur, "in_force"), int(cur, "issued"), int(cur, "repealed"), int(prev, "in_force"))
         else {
             continue;
         };
         let expected = before + issued - repealed;
         if expected != now {
             let label = tc.table(TableKey::T2).row(row).map_or(row, |(_, r)| r.label);
-            out.push(
-                Diagnostic::new(
-                    GK021,
-                    format!(
-                        "表二“{label}”：现行有效件数为 {now}，上年现行有效 {before} + 本年制发 {issued} − 本年废止 {repealed} = {expected}"
-                    ),
-                )
-                .expected(Num::Int(expected))
-                .cell(cur, ci)
-                .related(prev.source.clone()),
-            );
+            let mut d = Diagnostic::new(
+                GK021,
+                format!(
+                    "表二“{label}”：现行有效件数为 {now}，上年现行有效 {before} + 本年制发 {issued} − 本年废止 {repealed} = {expected}"
+                ),
+            )
+            .expected(Num::Int(expected))
+            .related(prev.source.clone());
+            d.cells.push(cur.cell_ref(ci, Num::Int(now), pos, false));
+            if let Some(p) = pos {
+                d = d.at(p);
+            }
+            out.push(d);
         }
     }
     out

@@ -13,7 +13,11 @@ mod diagnostic;
 mod model;
 pub mod rules;
 
-pub use check::{check, check_series, compare_years, count_levels, stated_new_requests, year_in_file_name};
+pub mod sample;
+
+pub use check::{
+    check, check_series, check_series_figures, compare_years, count_levels, stated_new_requests, year_in_file_name, Figures,
+};
 pub use diagnostic::{CellRef, Diagnostic, Level};
 pub use model::{normalize_agency, Cell, CellsJson, Num, Origin, Pos, Report, SectionText};
 pub use rules::{rule, Rule, RULES};

@@ -153,7 +153,7 @@ pub(crate) fn value_text(report: &Report, index: CellIndex) -> String {
 }
 
 /// Draws a table of the template.
-pub(crate) fn draw(t: &Template, key: TableKey) -> Drawn {
+pub(crate) fn draw(t: &'static Template, key: TableKey) -> Drawn {
     let table = t.table(key);
     match key {
         TableKey::T2 => draw_t2(t, table),
@@ -166,7 +166,7 @@ pub(crate) fn draw(t: &Template, key: TableKey) -> Drawn {
 /// header row (信息内容 and the column labels), then one row per item. When a
 /// sub-table has fewer columns than the widest one, its last column spans the
 /// rest, as in the template.
-fn draw_t2(t: &Template, table: &'static Table) -> Drawn {
+fn draw_t2(t: &'static Template, table: &'static Table) -> Drawn {
     // Runs of consecutive rows under one clause, with the columns they use.
     let mut runs: Vec<(Option<&'static str>, Vec<usize>, Vec<usize>)> = Vec::new();
     for (ri, row) in table.rows.iter().enumerate() {
@@ -218,7 +218,7 @@ fn draw_t2(t: &Template, table: &'static Table) -> Drawn {
 /// Table 3: three header rows under the note in the top-left corner; the
 /// outcome rows (三、本年度办理结果) under a label spanning them, with their
 /// sub-groups (（三）不予公开 …) spanning theirs.
-fn draw_t3(t: &Template, table: &'static Table) -> Drawn {
+fn draw_t3(t: &'static Template, table: &'static Table) -> Drawn {
     let ncols = table.columns.len();
     let outer: Vec<usize> = (0..table.rows.len()).filter(|&i| table.rows[i].group == Some(T3_RESULTS)).collect();
     let range = match (outer.first(), outer.last()) {
@@ -315,7 +315,7 @@ fn draw_t3(t: &Template, table: &'static Table) -> Drawn {
 /// Table 4: the template draws its rows as column groups — 行政复议 over its
 /// five columns, 行政诉讼 over ten with 未经复议直接起诉 and 复议后起诉 over five
 /// each — and one row of values.
-fn draw_t4(t: &Template, table: &'static Table) -> Drawn {
+fn draw_t4(t: &'static Template, table: &'static Table) -> Drawn {
     let ncols = table.columns.len();
     let grouped = table.rows.iter().any(|r| r.group.is_some());
     let head_rows = if grouped { 3 } else { 2 };
