@@ -48,7 +48,7 @@ th, td {
   font-weight: normal; overflow-wrap: anywhere; word-break: break-all;
 }
 thead { display: table-header-group; }
-tr, th, td { break-inside: avoid; page-break-inside: avoid; }
+tr { break-inside: avoid; page-break-inside: avoid; }
 table.t2 tbody, table.t4 { break-inside: avoid; page-break-inside: avoid; }
 table.t3 tbody th { text-align: left; }
 table.t3 tbody th[rowspan] { text-align: center; }

@@ -149,18 +149,3 @@ pub(crate) mod testutil {
     }
 }
 
-#[cfg(test)]
-mod dump {
-    #[test]
-    #[ignore]
-    fn dump() {
-        let r = crate::testutil::full_report(gongkai_template::Edition::V2021);
-        std::fs::write("/tmp/gkw/r.md", crate::markdown::write(&r)).unwrap();
-        std::fs::write("/tmp/gkw/r.html", crate::html::write(&r)).unwrap();
-        std::fs::write("/tmp/gkw/r.txt", crate::text::write(&r)).unwrap();
-        std::fs::write("/tmp/gkw/r.json", crate::json::to_string_pretty(&r)).unwrap();
-        let r = crate::testutil::full_report(gongkai_template::Edition::V2019);
-        std::fs::write("/tmp/gkw/r19.html", crate::html::write(&r)).unwrap();
-        std::fs::write("/tmp/gkw/r19.md", crate::markdown::write(&r)).unwrap();
-    }
-}
