@@ -128,16 +128,16 @@ fn edition(
         error(format!("“template”的值应为 \"2021\" 或 \"2019\"，而不是{}", describe(v)), pos_of("template"))
     };
     match root.get("template") {
-        Some(Value::String(s)) => Edition::parse(s).ok_or_else(|| bad(&root["template"])),
-        Some(Value::Number(n)) => match n.as_i64() {
+        Some(v @ Value::String(s)) => Edition::parse(s).ok_or_else(|| bad(v)),
+        Some(v @ Value::Number(n)) => match n.as_i64() {
             Some(2021) => Ok(Edition::V2021),
             Some(2019) => Ok(Edition::V2019),
-            _ => Err(bad(&root["template"])),
+            _ => Err(bad(v)),
         },
         None | Some(Value::Null) => {
             let fits = |e: Edition| {
                 let t = Template::get(e);
-                cells.is_none_or(|m| m.keys().all(|a| t.cell_index(a).is_some()))
+                cells.map_or(true, |m| m.keys().all(|a| t.cell_index(a).is_some()))
             };
             Ok(if !fits(Edition::V2021) && fits(Edition::V2019) { Edition::V2019 } else { Edition::V2021 })
         }
@@ -321,7 +321,7 @@ mod tests {
         let e = read("x.json", "{\"template\": \"2021\",\n \"cells\": {\"t3.other.total\": 1}}".as_bytes()).unwrap_err();
         assert!(e.message.contains("t3.other.total"), "{}", e.message);
         assert!(e.message.contains("2021"));
-        assert_eq!(e.pos, Some(Pos::new(2, 13)));
+        assert_eq!(e.pos, Some(Pos::new(2, 12)));
         let e = read("x.json", br#"{"cells": {"t9.x": 1}}"#).unwrap_err();
         assert!(e.message.contains("t9.x"));
     }
@@ -359,7 +359,7 @@ mod tests {
         assert!(e.message.contains("UTF-8"));
         assert_eq!(e.pos, Some(Pos::new(2, 8)));
         let e = read("x.json", "{\n  \"年\": x}".as_bytes()).unwrap_err();
-        assert_eq!(e.pos, Some(Pos::new(2, 9)));
+        assert_eq!(e.pos, Some(Pos::new(2, 8)));
     }
 
     #[test]

@@ -311,6 +311,9 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let mut pending_row: Option<usize> = None;
     let mut fragments: Vec<&RowToks> = Vec::new();
     let mut last_label: Option<usize> = None;
+    // A label matched by its beginning only: (row, token, text so far). The
+    // GK004 is dropped if the rest of the label follows on the next lines.
+    let mut deferred: Option<(usize, Tok, String)> = None;
     for r in &rows[first_data..] {
         if page_number_row(r) {
             ctx.push(Diagnostic::new(GK008, "跳过表格中的页码").at(r.pos));
@@ -339,8 +342,17 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         match found {
             Some((ri, ti, m)) => {
                 fragments.clear();
+                if let Some((dri, tok, _)) = deferred.take() {
+                    typo(ctx, &tok, table.rows[dri].label);
+                }
                 if let Match::Typo(_) = m {
-                    typo(ctx, &r.toks[ti], table.rows[ri].label);
+                    let norm = normalize(&r.toks[ti].text);
+                    if normalize(table.rows[ri].label).starts_with(&norm) {
+                        // Perhaps the label wraps onto the next line: wait and see.
+                        deferred = Some((ri, r.toks[ti].clone(), norm));
+                    } else {
+                        typo(ctx, &r.toks[ti], table.rows[ri].label);
+                    }
                 }
                 ctx.consumed.insert(r.item);
                 if st.rows_seen.contains_key(&ri) {
@@ -361,6 +373,28 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
             }
             None => {
+                // The tail of a wrapped label, possibly with the numbers.
+                let frag = normalize(&r.label_text());
+                if !frag.is_empty() {
+                    if let Some((ri, tok, so_far)) = deferred.take() {
+                        let full = normalize(table.rows[ri].label);
+                        let joined = format!("{so_far}{frag}");
+                        if full.starts_with(&joined) {
+                            ctx.consumed.insert(r.item);
+                            if joined.len() < full.len() {
+                                deferred = Some((ri, tok, joined));
+                            }
+                            if r.has_values() && pending_row == Some(ri) {
+                                pending_row = None;
+                                let li = r.toks.iter().rposition(Tok::is_label).unwrap_or(0);
+                                let values = values_after(r, li + 1);
+                                assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+                            }
+                            continue;
+                        }
+                        typo(ctx, &tok, table.rows[ri].label);
+                    }
+                }
                 if !r.has_labels() && r.has_values() {
                     if let Some(ri) = pending_row.take() {
                         ctx.consumed.insert(r.item);
@@ -393,6 +427,9 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 }
             }
         }
+    }
+    if let Some((ri, tok, _)) = deferred.take() {
+        typo(ctx, &tok, table.rows[ri].label);
     }
 }
 

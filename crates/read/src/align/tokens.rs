@@ -75,12 +75,17 @@ fn is_blank_mark(s: &str) -> bool {
 /// Parses a cell's text as a number, a blank, or neither (None).
 pub fn parse_value(raw: &str) -> Option<Kind> {
     let mut s = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        let f = fold_char(c);
-        if !f.is_whitespace() {
-            s.push(f);
-        }
+    for c in raw.trim().chars() {
+        s.push(fold_char(c));
     }
+    let s = s.trim();
+    // Spaces inside: separate cells ("0 0 0"), unless only before a unit ("3 件").
+    let s: String = match s.split_whitespace().collect::<Vec<_>>().as_slice() {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [num, unit] if matches!(*unit, "万元" | "元" | "件" | "项" | "个" | "条" | "次" | "宗" | "份") => format!("{num}{unit}"),
+        _ => return None,
+    };
     if s.is_empty() || is_blank_mark(&s) {
         return Some(Kind::Blank);
     }
