@@ -36,7 +36,10 @@ pub fn read(source: &str, bytes: &[u8]) -> Result<Report, ReadError> {
         None | Some(Value::Null) => None,
         Some(Value::Object(m)) => Some(m),
         Some(other) => {
-            return Err(error(format!("“cells”的值应为对象（单元格地址 → 数字），而不是{}", kind(other)), pos_of("cells")))
+            return Err(error(
+                format!("“cells”的值应为对象（单元格地址 → 数字），而不是{}", kind(other)),
+                pos_of("cells"),
+            ))
         }
     };
     let edition = edition(&root, cells, &pos_of)?;
@@ -83,7 +86,8 @@ pub fn read(source: &str, bytes: &[u8]) -> Result<Report, ReadError> {
             if report.tables[table].is_none() {
                 report.tables[table] = Some(origin_pos);
             }
-            report.cells[index] = Some(gongkai_report::Cell { value: num, origin: Origin::Source(origin_pos), blank: false });
+            report.cells[index] =
+                Some(gongkai_report::Cell { value: num, origin: Origin::Source(origin_pos), blank: false });
         }
     }
 
@@ -111,7 +115,10 @@ pub fn read(source: &str, bytes: &[u8]) -> Result<Report, ReadError> {
             }
         }
         Some(other) => {
-            return Err(error(format!("“sections”的值应为对象（部分 → 文字），而不是{}", kind(other)), pos_of("sections")))
+            return Err(error(
+                format!("“sections”的值应为对象（部分 → 文字），而不是{}", kind(other)),
+                pos_of("sections"),
+            ))
         }
     }
     Ok(report)
@@ -137,7 +144,10 @@ fn edition(
         None | Some(Value::Null) => {
             let fits = |e: Edition| {
                 let t = Template::get(e);
-                cells.map_or(true, |m| m.keys().all(|a| t.cell_index(a).is_some()))
+                match cells {
+                    None => true,
+                    Some(m) => m.keys().all(|a| t.cell_index(a).is_some()),
+                }
             };
             Ok(if !fits(Edition::V2021) && fits(Edition::V2019) { Edition::V2019 } else { Edition::V2021 })
         }
@@ -304,7 +314,8 @@ mod tests {
 
     #[test]
     fn json_edition_2019_and_inferred() {
-        let r = read("x.json", br#"{"template":"2019","cells":{"t3.other.total":2,"t2.procurement.amount":3.25}}"#).unwrap();
+        let r = read("x.json", br#"{"template":"2019","cells":{"t3.other.total":2,"t2.procurement.amount":3.25}}"#)
+            .unwrap();
         assert_eq!(r.edition, Edition::V2019);
         assert_eq!(r.value("t3.other.total"), Some(Num::Int(2)));
         let r = read("x.json", br#"{"cells":{"t3.other.total":2}}"#).unwrap();
@@ -318,7 +329,8 @@ mod tests {
 
     #[test]
     fn json_unknown_address_is_named() {
-        let e = read("x.json", "{\"template\": \"2021\",\n \"cells\": {\"t3.other.total\": 1}}".as_bytes()).unwrap_err();
+        let e =
+            read("x.json", "{\"template\": \"2021\",\n \"cells\": {\"t3.other.total\": 1}}".as_bytes()).unwrap_err();
         assert!(e.message.contains("t3.other.total"), "{}", e.message);
         assert!(e.message.contains("2021"));
         assert_eq!(e.pos, Some(Pos::new(2, 12)));

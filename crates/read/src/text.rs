@@ -177,7 +177,7 @@ mod tests {
         let Block::Table(t) = &doc.blocks[1] else { panic!("table expected") };
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[0][3].text, "27");
-        assert_eq!(t.rows[0][3].pos, Pos::new(3, 9));
+        assert_eq!(t.rows[0][3].pos, Pos::new(3, 8));
         assert_eq!(t.rows[1].len(), 4);
         assert!(matches!(&doc.blocks[0], Block::Heading { level: 0, .. }));
     }

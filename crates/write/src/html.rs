@@ -170,7 +170,12 @@ fn write_slot(out: &mut String, report: &Report, slot: &Slot, header_row: bool) 
         }
         Content::Value(i) => {
             let address = &report.template().cells[i].address;
-            let _ = write!(out, "<td{sp} data-cell=\"{}\">{}</td>", escape(address), escape(&layout::value_text(report, i)));
+            let _ = write!(
+                out,
+                "<td{sp} data-cell=\"{}\">{}</td>",
+                escape(address),
+                escape(&layout::value_text(report, i))
+            );
         }
         Content::Empty => {
             let _ = write!(out, "<td{sp}></td>");
@@ -317,7 +322,8 @@ mod tests {
         assert!(html.contains("<th colspan=\"3\" scope=\"row\">一、本年新收政府信息公开申请数量</th>"));
         // 三、本年度办理结果 spans （一）予以公开 … （七）总计: 22 rows.
         assert!(html.contains("<th rowspan=\"22\" scope=\"rowgroup\">三、本年度办理结果</th><th colspan=\"2\" scope=\"row\">（一）予以公开</th>"));
-        assert!(html.contains("<th rowspan=\"8\" scope=\"rowgroup\">（三）不予公开</th><th scope=\"row\">1.属于国家秘密</th>"));
+        assert!(html
+            .contains("<th rowspan=\"8\" scope=\"rowgroup\">（三）不予公开</th><th scope=\"row\">1.属于国家秘密</th>"));
         assert!(html.contains("<th rowspan=\"3\" scope=\"rowgroup\">（四）无法提供</th>"));
         assert!(html.contains("<th rowspan=\"5\" scope=\"rowgroup\">（五）不予处理</th>"));
         assert!(html.contains("<th rowspan=\"3\" scope=\"rowgroup\">（六）其他处理</th>"));
@@ -338,7 +344,9 @@ mod tests {
     #[test]
     fn table4_merges_as_the_template() {
         let html = write(&full_report(Edition::V2021));
-        assert!(html.contains("<th colspan=\"5\" scope=\"colgroup\">行政复议</th><th colspan=\"10\" scope=\"colgroup\">行政诉讼</th>"));
+        assert!(html.contains(
+            "<th colspan=\"5\" scope=\"colgroup\">行政复议</th><th colspan=\"10\" scope=\"colgroup\">行政诉讼</th>"
+        ));
         assert!(html.contains("<th rowspan=\"2\" scope=\"col\">结果维持</th>"));
         assert!(html.contains("<th colspan=\"5\" scope=\"colgroup\">未经复议直接起诉</th><th colspan=\"5\" scope=\"colgroup\">复议后起诉</th>"));
     }

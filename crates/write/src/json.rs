@@ -109,9 +109,7 @@ mod tests {
             text: "一是……\n二是……".into(),
         });
         r.diagnostics = gongkai_report::check(&r);
-        r.diagnostics.push(
-            Diagnostic::new("GK030", "文字与表格不符").expected(Num::Int(80)).at(Pos::new(5, 7)),
-        );
+        r.diagnostics.push(Diagnostic::new("GK030", "文字与表格不符").expected(Num::Int(80)).at(Pos::new(5, 7)));
         let v = write(&r);
         let obj = v.as_object().unwrap();
         let keys: Vec<&str> = obj.keys().map(String::as_str).collect();

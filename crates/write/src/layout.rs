@@ -134,9 +134,8 @@ pub(crate) fn parts<'a>(report: &'a Report, options: &Options) -> Vec<Part<'a>> 
         if text.is_none() && table.is_none() && !options.complete {
             continue;
         }
-        let paragraphs = text
-            .map(|s| s.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect())
-            .unwrap_or_default();
+        let paragraphs =
+            text.map(|s| s.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect()).unwrap_or_default();
         out.push(Part { section, paragraphs, table });
     }
     out
@@ -211,7 +210,7 @@ fn draw_t2(t: &'static Template, table: &'static Table) -> Drawn {
     }
     let label_share = 34.0;
     let mut col_widths = vec![label_share];
-    col_widths.extend(std::iter::repeat((100.0 - label_share) / value_width as f32).take(value_width));
+    col_widths.resize(1 + value_width, (100.0 - label_share) / value_width as f32);
     Drawn { key: table.key, width, rows, col_widths }
 }
 
@@ -308,7 +307,7 @@ fn draw_t3(t: &'static Template, table: &'static Table) -> Drawn {
         _ => &[44.0],
     };
     let mut col_widths = label_shares.to_vec();
-    col_widths.extend(std::iter::repeat(56.0 / ncols as f32).take(ncols));
+    col_widths.resize(label_shares.len() + ncols, 56.0 / ncols as f32);
     Drawn { key: table.key, width: depth + ncols, rows, col_widths }
 }
 
@@ -343,10 +342,8 @@ fn draw_t4(t: &'static Template, table: &'static Table) -> Drawn {
             }
         }
     }
-    let mut rows = vec![
-        DrawnRow { kind: RowKind::Head, slots: first },
-        DrawnRow { kind: RowKind::Head, slots: second },
-    ];
+    let mut rows =
+        vec![DrawnRow { kind: RowKind::Head, slots: first }, DrawnRow { kind: RowKind::Head, slots: second }];
     if grouped {
         rows.push(DrawnRow { kind: RowKind::Head, slots: third });
     }

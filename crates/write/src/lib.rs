@@ -148,4 +148,3 @@ pub(crate) mod testutil {
         r
     }
 }
-

@@ -39,7 +39,7 @@ pub fn write_with(report: &Report, options: &Options) -> String {
     let mut out = String::new();
     out.push_str("# ");
     out.push_str(&escape_inline(&layout::title(report)));
-    out.push_str("\n");
+    out.push('\n');
     for part in layout::parts(report, options) {
         out.push_str("\n## ");
         out.push_str(&part.section.heading());

@@ -117,12 +117,18 @@ mod tests {
         assert!(txt.contains("\n四、结转下年度继续办理\t\t\t"));
         // Table 4: three header rows and a row of 15 numbers.
         assert!(txt.contains("\n行政复议\t\t\t\t\t行政诉讼\t\t\t\t\t\t\t\t\t\n"));
-        assert!(txt.contains("\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t\n"));
+        assert!(txt.contains(
+            "\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t\n"
+        ));
         let t = Template::get(Edition::V2021);
-        let t4: Vec<String> =
-            (0..t.cells.len()).filter(|&i| t.cells[i].table == TableKey::T4).map(|i| value_for(Edition::V2021, i).to_string()).collect();
+        let t4: Vec<String> = (0..t.cells.len())
+            .filter(|&i| t.cells[i].table == TableKey::T4)
+            .map(|i| value_for(Edition::V2021, i).to_string())
+            .collect();
         assert!(txt.contains(&format!("\n{}\n", t4.join("\t"))));
-        assert!(txt.ends_with("\n六、其他需要报告的事项\n\n其他需要报告的事项的第一段。\n\n其他需要报告的事项的第二段。\n"));
+        assert!(
+            txt.ends_with("\n六、其他需要报告的事项\n\n其他需要报告的事项的第一段。\n\n其他需要报告的事项的第二段。\n")
+        );
     }
 
     #[test]
@@ -137,7 +143,11 @@ mod tests {
         }
         let txt = write(&r);
         for (ri, row) in table.rows.iter().enumerate() {
-            let line = txt.lines().filter(|l| l.contains('\t')).find(|l| fields(l)[..3].contains(&row.label)).expect(row.label);
+            let line = txt
+                .lines()
+                .filter(|l| l.contains('\t'))
+                .find(|l| fields(l)[..3].contains(&row.label))
+                .expect(row.label);
             let f = fields(line);
             assert_eq!(f.len(), 10, "{line}");
             assert_eq!(f[9], "", "{line}");

@@ -94,7 +94,8 @@ fn json_round_trip_recomputes_diagnostics() {
 fn json_round_trip_keeps_amounts_exactly() {
     let awkward = [0.1 + 0.2, 123456.789, 5.448184794357964e-29, 1.3914703501300755e-65, f64::MAX, 1e-300, 3.0, -0.0];
     for edition in Edition::ALL {
-        let address = Template::get(edition).cells.iter().find(|c| c.kind == ValueKind::Amount).unwrap().address.clone();
+        let address =
+            Template::get(edition).cells.iter().find(|c| c.kind == ValueKind::Amount).unwrap().address.clone();
         for v in awkward {
             let mut r = Report::new("x", edition);
             r.set(&address, Num::Dec(v), Origin::Source(Pos::UNKNOWN));

@@ -295,7 +295,7 @@ mod tests {
         tokenize_cell("（三）不予公开 1. 属于国家秘密 0 0 — 3", Pos::new(1, 1), &mut out);
         let texts: Vec<&str> = out.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(texts, ["（三）不予公开", "1. 属于国家秘密", "0", "0", "—", "3"]);
-        assert_eq!(out[5].pos, Pos::new(1, 23));
+        assert_eq!(out[5].pos, Pos::new(1, 25));
         let mut out = Vec::new();
         tokenize_cell("结果 维持", Pos::new(1, 1), &mut out);
         assert_eq!(out.len(), 1);
