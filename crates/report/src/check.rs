@@ -181,6 +181,20 @@ pub fn stated_new_requests(text: &str) -> Option<(i64, usize)> {
         r"(?:共收到|收到|受理|新收|接收|办理)[^。；;，,]{0,24}?申请[^。；;，,\d]{0,12}?(\d[\d,，]*)\s*(?:件|项|条|个|份|宗)",
     );
     let none = re(&NONE, r"(?:未收到|没有收到|未受理|无)[^。；;]{0,30}?(?:公开申请|的申请|申请公开|申请)");
+    // Only lines that mention an application can state the number received.
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.contains("申请") {
+            if let Some((n, at)) = stated_in_line(line, positive, none) {
+                return Some((n, offset + at));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn stated_in_line(text: &str, positive: &Regex, none: &Regex) -> Option<(i64, usize)> {
     let mut best: Option<(i64, usize)> = None;
     if let Some(c) = positive.captures(text) {
         let m = c.get(1).expect("group");

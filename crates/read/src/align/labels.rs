@@ -20,12 +20,18 @@ impl Match {
     }
 }
 
+/// A 64-bit set of the characters of a string (by hash).
+fn char_mask(s: &str) -> u64 {
+    s.chars().fold(0u64, |m, c| m | 1u64 << ((c as u32).wrapping_mul(2_654_435_761) >> 26))
+}
+
 /// Labels longer than this are sentences, not labels.
 const MAX_LABEL_CHARS: usize = 80;
 
 #[derive(Debug, Default)]
 pub struct Matcher {
-    entries: Vec<(String, usize, usize)>,
+    /// (normalised label, length in chars, id, character mask)
+    entries: Vec<(String, usize, usize, u64)>,
     exact: HashMap<String, usize>,
 }
 
@@ -37,7 +43,8 @@ impl Matcher {
             let norm = normalize(label);
             let len = norm.chars().count();
             m.exact.entry(norm.clone()).or_insert(id);
-            m.entries.push((norm, len, id));
+            let mask = char_mask(&norm);
+            m.entries.push((norm, len, id, mask));
         }
         m
     }
@@ -65,7 +72,14 @@ impl Matcher {
         }
         let mut best: Option<(usize, usize)> = None; // (score, id)
         let mut tie = false;
-        for (label, llen, id) in &self.entries {
+        let nmask = char_mask(norm);
+        for (label, llen, id, lmask) in &self.entries {
+            // Each character class of the label missing from the text costs at
+            // least one edit (a cheap lower bound; hash collisions only lower it).
+            let missing = (lmask & !nmask).count_ones() as usize;
+            if missing > (llen / 4).max(1) && !label.starts_with(norm) {
+                continue;
+            }
             let score = if *llen <= 3 {
                 // Short labels: only with a few extra characters around them.
                 if norm.contains(label.as_str()) && len <= llen + 3 {

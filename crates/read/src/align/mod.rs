@@ -52,8 +52,11 @@ fn items(doc: &Document) -> Vec<Item<'_>> {
                     let pos = row.first().map_or(t.pos, |c| c.pos);
                     // A row with a single cell of text reads as a line too
                     // (headings laid out inside tables).
-                    let nonempty: Vec<&TableCell> = row.iter().filter(|c| !c.text.trim().is_empty()).collect();
-                    let text = if nonempty.len() == 1 { Some(nonempty[0].text.trim()) } else { None };
+                    let mut nonempty = row.iter().filter(|c| !c.text.trim().is_empty());
+                    let text = match (nonempty.next(), nonempty.next()) {
+                        (Some(only), None) => Some(only.text.trim()),
+                        _ => None,
+                    };
                     out.push(Item { text, cells: Some(row), pos });
                 }
             }
@@ -355,14 +358,15 @@ fn stated_period_year(items: &[Item<'_>]) -> Option<i32> {
 // Edition.
 
 fn detect_edition(items: &[Item<'_>], sections: &Sections) -> Edition {
-    let t19 = Template::get(Edition::V2019).table(TableKey::T2);
-    let t21 = Template::get(Edition::V2021).table(TableKey::T2);
-    let only_2019: Vec<String> = t19
-        .columns
-        .iter()
-        .map(|c| normalize(c.label))
-        .filter(|l| !t21.columns.iter().any(|c| normalize(c.label) == *l))
-        .collect();
+    static LABELS: OnceLock<(Vec<String>, Vec<String>)> = OnceLock::new();
+    let (only_2019, labels_2021) = LABELS.get_or_init(|| {
+        let t19 = Template::get(Edition::V2019).table(TableKey::T2);
+        let t21 = Template::get(Edition::V2021).table(TableKey::T2);
+        let l21: Vec<String> = t21.columns.iter().map(|c| normalize(c.label)).collect();
+        let only: Vec<String> =
+            t19.columns.iter().map(|c| normalize(c.label)).filter(|l| !l21.contains(l)).collect();
+        (only, l21)
+    });
     let (from, to) = sections.range_for(SectionKey::Proactive, items.len());
     let mut votes_2019 = 0;
     for item in items.iter().take(to).skip(from) {
@@ -371,12 +375,14 @@ fn detect_edition(items: &[Item<'_>], sections: &Sections) -> Edition {
             None => item.text.into_iter().collect(),
         };
         for t in texts {
+            if t.is_empty() || t.as_bytes()[0].is_ascii_digit() {
+                continue;
+            }
             let mut n = normalize(t);
             // "本年处理决定数量" (2021) contains "处理决定数量" (2019): remove 2021 labels first.
-            for c in &t21.columns {
-                let l = normalize(c.label);
-                if n.contains(&l) {
-                    n = n.replace(&l, "|");
+            for l in labels_2021 {
+                if n.contains(l.as_str()) {
+                    n = n.replace(l.as_str(), "|");
                 }
             }
             if only_2019.iter().any(|l| !l.is_empty() && n.contains(l.as_str())) {

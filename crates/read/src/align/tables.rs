@@ -140,6 +140,45 @@ impl TableState {
 // ---------------------------------------------------------------------------
 // Shared pieces.
 
+/// Matchers and normalised labels of one table, built once per edition.
+pub(crate) struct TableLabels {
+    pub rows: Matcher,
+    pub groups: Matcher,
+    pub group_norms: Vec<String>,
+    pub columns: Matcher,
+    pub column_norms: Vec<String>,
+    pub note_norms: Vec<String>,
+}
+
+pub(crate) fn labels(edition: gongkai_template::Edition, key: TableKey) -> &'static TableLabels {
+    use std::sync::OnceLock;
+    static CACHE: OnceLock<Vec<TableLabels>> = OnceLock::new();
+    let all = CACHE.get_or_init(|| {
+        let mut v = Vec::new();
+        for e in gongkai_template::Edition::ALL {
+            for k in TableKey::ALL {
+                let table = gongkai_template::Template::get(e).table(k);
+                let groups: Vec<&str> = if k == TableKey::T4 {
+                    table.rows.iter().map(|r| r.label).collect()
+                } else {
+                    table.row_groups.to_vec()
+                };
+                v.push(TableLabels {
+                    rows: row_matcher(table),
+                    groups: Matcher::new(groups.iter().copied().enumerate()),
+                    group_norms: table.row_groups.iter().map(|g| normalize(g)).collect(),
+                    columns: Matcher::new(table.columns.iter().enumerate().map(|(i, c)| (i, c.label))),
+                    column_norms: table.columns.iter().map(|c| normalize(c.label)).collect(),
+                    note_norms: table.header_notes.iter().map(|n| normalize(n)).collect(),
+                });
+            }
+        }
+        v
+    });
+    let e = gongkai_template::Edition::ALL.iter().position(|&x| x == edition).unwrap_or(0);
+    &all[e * TableKey::ALL.len() + key.index()]
+}
+
 fn typo(ctx: &mut Ctx<'_>, tok: &Tok, template_label: &str) {
     ctx.push(
         Diagnostic::new(GK004, format!("“{}”与模板不一致，模板为“{template_label}”", tok.text.trim()))
@@ -148,6 +187,9 @@ fn typo(ctx: &mut Ctx<'_>, tok: &Tok, template_label: &str) {
 }
 
 fn page_number_row(row: &RowToks) -> bool {
+    if row.toks.len() > 4 || row.toks.iter().map(|t| t.text.len()).sum::<usize>() > 24 {
+        return false;
+    }
     let mut s = String::new();
     for t in &row.toks {
         s.push_str(&t.text);
@@ -230,15 +272,14 @@ fn match_row(
 fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let t = ctx.template();
     let table = t.table(TableKey::T3);
-    let row_m = row_matcher(table);
-    let group_m = Matcher::new(table.row_groups.iter().enumerate().map(|(i, g)| (i, *g)));
-    let group_norms: Vec<String> = table.row_groups.iter().map(|g| normalize(g)).collect();
+    let cached = labels(ctx.report.edition, TableKey::T3);
+    let (row_m, group_m, group_norms) = (&cached.rows, &cached.groups, &cached.group_norms);
 
     // Header: the rows before the first data row.
     // A row label that is also a column label ("其他") starts the data only
     // when numbers follow it.
-    let column_norms: Vec<String> = table.columns.iter().map(|c| normalize(c.label)).collect();
-    let first_data = rows.iter().position(|r| match match_row(r, &row_m, &group_m, &group_norms) {
+    let column_norms = &cached.column_norms;
+    let first_data = rows.iter().position(|r| match match_row(r, row_m, group_m, group_norms) {
         Some((_, ti, _)) => r.has_values() || !column_norms.contains(&normalize(&r.toks[ti].text)),
         None => false,
     });
@@ -258,8 +299,8 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         }
     }
     // Column group labels and the note contain column words ("其他"): remove them first.
-    for note in table.header_notes {
-        header_text = header_text.replacen(&normalize(note), "|", 1);
+    for note in &cached.note_norms {
+        header_text = header_text.replacen(note.as_str(), "|", 1);
     }
     let mut by_len: Vec<usize> = (0..table.columns.len()).collect();
     by_len.sort_by_key(|&c| std::cmp::Reverse(table.columns[c].label.chars().count()));
@@ -323,7 +364,7 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         if r.all_blank() {
             continue;
         }
-        let mut found = match_row(r, &row_m, &group_m, &group_norms);
+        let mut found = match_row(r, row_m, group_m, group_norms);
         if found.is_none() && r.has_labels() && !fragments.is_empty() {
             // A label wrapped over lines: join it with the fragments before it.
             for k in (1..=fragments.len()).rev() {
@@ -518,10 +559,8 @@ fn assign_t3(
 fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let t = ctx.template();
     let table = t.table(TableKey::T2);
-    let row_m = row_matcher(table);
-    let col_m = Matcher::new(table.columns.iter().enumerate().map(|(i, c)| (i, c.label)));
-    let clause_m = Matcher::new(table.row_groups.iter().enumerate().map(|(i, g)| (i, *g)));
-    let notes: Vec<String> = table.header_notes.iter().map(|n| normalize(n)).collect();
+    let cached = labels(ctx.report.edition, TableKey::T2);
+    let (row_m, col_m, clause_m, notes) = (&cached.rows, &cached.columns, &cached.groups, &cached.note_norms);
     let mut header: Vec<(usize, Pos)> = Vec::new();
     let mut pending_row: Option<usize> = None;
     for r in rows {
@@ -577,7 +616,7 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 continue;
             }
         }
-        let found = match_row(r, &row_m, &clause_m, &[]);
+        let found = match_row(r, row_m, clause_m, &[]);
         let (ri, ti) = match found {
             Some((ri, ti, m)) => {
                 if let Match::Typo(_) = m {
@@ -678,9 +717,8 @@ fn assign_t2(ctx: &mut Ctx<'_>, st: &mut TableState, ri: usize, values: &[Tok], 
 fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let t = ctx.template();
     let table = t.table(TableKey::T4);
-    let groups: Vec<(usize, &str)> = table.rows.iter().enumerate().map(|(i, r)| (i, r.label)).collect();
-    let group_m = Matcher::new(groups.iter().copied());
-    let col_m = Matcher::new(table.columns.iter().enumerate().map(|(i, c)| (i, c.label)));
+    let cached = labels(ctx.report.edition, TableKey::T4);
+    let (group_m, col_m) = (&cached.groups, &cached.columns);
     let suit = normalize(gongkai_template::T4_SUIT);
     let mut header_groups: Vec<usize> = Vec::new();
     let mut header_cols = 0usize;

@@ -1,6 +1,7 @@
 //! Table rows as tokens: labels, numbers and blanks, each with its position.
 
 use crate::doc::{Pos, TableCell};
+use compact_str::CompactString;
 use gongkai_report::Num;
 use gongkai_template::text::{fold_char, numbering_len};
 
@@ -23,7 +24,8 @@ pub enum Kind {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tok {
-    pub text: String,
+    /// The text as written (short texts are stored inline, without allocating).
+    pub text: CompactString,
     pub pos: Pos,
     pub kind: Kind,
 }
@@ -74,6 +76,17 @@ fn is_blank_mark(s: &str) -> bool {
 
 /// Parses a cell's text as a number, a blank, or neither (None).
 pub fn parse_value(raw: &str) -> Option<Kind> {
+    // Fast path: plain ASCII digits, the usual cell.
+    let trimmed = raw.trim();
+    if !trimmed.is_empty() && trimmed.len() <= 18 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        return trimmed.parse().ok().map(|v| Kind::Value(Num::Int(v), Unit::None));
+    }
+    // Fast path: text that cannot start a number or a blank mark.
+    match trimmed.chars().next().map(fold_char) {
+        None => return Some(Kind::Blank),
+        Some(c) if c.is_ascii_digit() || matches!(c, '-' | '+' | '/' | '无' | '…' | '\\' | 'x' | 'X' | '×') => {}
+        Some(_) => return None,
+    }
     let mut s = String::with_capacity(raw.len());
     for c in raw.trim().chars() {
         s.push(fold_char(c));
@@ -158,12 +171,12 @@ fn is_only_numbering(part: &str) -> bool {
 pub fn tokenize_cell(text: &str, pos: Pos, out: &mut Vec<Tok>) {
     let t = text.trim_matches(|c: char| c.is_whitespace());
     if t.is_empty() {
-        out.push(Tok { text: String::new(), pos, kind: Kind::Blank });
+        out.push(Tok { text: CompactString::default(), pos, kind: Kind::Blank });
         return;
     }
     let lead = text.chars().take_while(|c| c.is_whitespace()).count() as u32;
     if let Some(kind) = parse_value(t) {
-        out.push(Tok { text: t.to_string(), pos: Pos::new(pos.line, pos.column + lead), kind });
+        out.push(Tok { text: CompactString::from(t), pos: Pos::new(pos.line, pos.column + lead), kind });
         return;
     }
     // Split into whitespace-separated parts with their character offsets.
@@ -192,7 +205,7 @@ pub fn tokenize_cell(text: &str, pos: Pos, out: &mut Vec<Tok>) {
                 if let Some(l) = label.take() {
                     out.push(l);
                 }
-                out.push(Tok { text: part.to_string(), pos: p, kind });
+                out.push(Tok { text: CompactString::from(part), pos: p, kind });
             }
             None => match &mut label {
                 Some(l) if !(numbering_len(part) > 0 && !is_only_numbering(&l.text)) => {
@@ -203,7 +216,7 @@ pub fn tokenize_cell(text: &str, pos: Pos, out: &mut Vec<Tok>) {
                     if let Some(l) = label.take() {
                         out.push(l);
                     }
-                    label = Some(Tok { text: part.to_string(), pos: p, kind: Kind::Label });
+                    label = Some(Tok { text: CompactString::from(part), pos: p, kind: Kind::Label });
                 }
             },
         }
@@ -217,8 +230,7 @@ pub fn tokenize_cell(text: &str, pos: Pos, out: &mut Vec<Tok>) {
 pub fn tokenize_cells(cells: &[TableCell], item: usize) -> RowToks {
     let mut toks = Vec::with_capacity(cells.len());
     for c in cells {
-        let text = if c.text.contains('\n') { c.text.replace('\n', " ") } else { c.text.clone() };
-        tokenize_cell(&text, c.pos, &mut toks);
+        tokenize_cell(&c.text, c.pos, &mut toks);
     }
     finish(toks, cells.first().map_or(Pos::UNKNOWN, |c| c.pos), item)
 }
