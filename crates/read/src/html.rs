@@ -70,9 +70,17 @@ pub fn read(bytes: &[u8]) -> Result<Document, ReadError> {
 
 /// Reads HTML that is already text (no encoding detection).
 pub fn read_str(text: &str) -> Document {
+    read_fragment(text, &[])
+}
+
+/// Reads HTML that is part of a larger file. `origins[i]` says where line
+/// `i + 1` of `text` sits in that file: (line, characters before it on that
+/// line). Lines past the end of `origins` follow the last one. Every position,
+/// in blocks and in notes, is given in the file's terms.
+pub(crate) fn read_fragment(text: &str, origins: &[(u32, u32)]) -> Document {
     let src = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let bom = text.len() - src.len();
-    let mut builder = Builder::new(text, bom);
+    let mut builder = Builder::new(text, bom, origins);
     let mut tokenizer = Tokenizer::new(&mut builder, TokenizerOpts { discard_bom: false, ..Default::default() });
     let mut queue = BufferQueue::default();
     let mut start = bom;
@@ -119,7 +127,8 @@ fn feed(tokenizer: &mut Tokenizer<&mut Builder<'_>>, queue: &mut BufferQueue, te
 /// 8 KiB, else [`decode::decode`] guesses. Notes say when the declaration was
 /// missing, unknown or contradicted by the bytes.
 pub fn decode_html(bytes: &[u8]) -> (Cow<'_, str>, Vec<ReadNote>) {
-    let has_bom = bytes.starts_with(b"\xEF\xBB\xBF") || bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    let has_bom =
+        bytes.starts_with(b"\xEF\xBB\xBF") || bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
     if has_bom {
         let (text, _, notes) = decode::decode(bytes);
         return (text, notes);
@@ -128,10 +137,13 @@ pub fn decode_html(bytes: &[u8]) -> (Cow<'_, str>, Vec<ReadNote>) {
     let Some((label, line)) = prescan_charset(bytes) else {
         let (text, enc, mut notes) = decode::decode(bytes);
         if non_ascii && enc == Encoding::Utf8 {
-            notes.insert(0, ReadNote {
-                message: "页面没有用 <meta charset> 声明字符编码，已按 UTF-8 读取".into(),
-                pos: Pos::new(1, 1),
-            });
+            notes.insert(
+                0,
+                ReadNote {
+                    message: "页面没有用 <meta charset> 声明字符编码，已按 UTF-8 读取".into(),
+                    pos: Pos::new(1, 1),
+                },
+            );
         }
         return (text, notes);
     };
@@ -149,14 +161,17 @@ pub fn decode_html(bytes: &[u8]) -> (Cow<'_, str>, Vec<ReadNote>) {
     };
     let mut notes = Vec::new();
     let is_utf8 = std::str::from_utf8(bytes).is_ok();
-    let declared_utf8 = declared == encoding_rs::UTF_8 || declared == encoding_rs::UTF_16LE || declared == encoding_rs::UTF_16BE;
+    let declared_utf8 =
+        declared == encoding_rs::UTF_8 || declared == encoding_rs::UTF_16LE || declared == encoding_rs::UTF_16BE;
     if declared_utf8 {
         if is_utf8 {
             return (Cow::Owned(String::from_utf8_lossy(bytes).into_owned()), notes);
         }
         let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
         notes.push(ReadNote {
-            message: format!("第 {line} 行 <meta> 声明字符编码为“{label}”，但内容不是有效的 UTF-8，已按 GB18030（GBK）读取"),
+            message: format!(
+                "第 {line} 行 <meta> 声明字符编码为“{label}”，但内容不是有效的 UTF-8，已按 GB18030（GBK）读取"
+            ),
             pos: at,
         });
         if had_errors {
@@ -260,7 +275,10 @@ pub(crate) fn sniff_binary(bytes: &[u8], what: &str) -> Option<ReadError> {
         None
     };
     if let Some(kind) = kind {
-        return Some(ReadError { message: format!("这是{kind}，不是{what}文本；请先另存为{what}或纯文本再读取"), pos: None });
+        return Some(ReadError {
+            message: format!("这是{kind}，不是{what}文本；请先另存为{what}或纯文本再读取"),
+            pos: None,
+        });
     }
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return None; // UTF-16 text has NUL bytes of its own.
@@ -318,7 +336,8 @@ impl<'a> PosMap<'a> {
         };
         let line_start = self.line_starts.get(line).copied().unwrap_or(0);
         let (c_off, c_line, c_col) = self.cache;
-        let (from, col) = if c_line == line && c_off <= off && c_off >= line_start { (c_off, c_col) } else { (line_start, 1) };
+        let (from, col) =
+            if c_line == line && c_off <= off && c_off >= line_start { (c_off, c_col) } else { (line_start, 1) };
         let counted = self.src.get(from..off).map_or(0, |s| s.chars().count());
         let col = col.saturating_add(u32::try_from(counted).unwrap_or(u32::MAX));
         self.cache = (off, line, col);
@@ -429,6 +448,9 @@ struct TableBuilder {
     before: Vec<Block>,
     rows: Vec<Vec<CellBuilder>>,
     cell_open: bool,
+    /// The table's class or id marks page chrome (a navigation bar built as a
+    /// table): only data tables found inside it are kept.
+    chrome: bool,
 }
 
 enum Sink {
@@ -440,6 +462,7 @@ enum Sink {
 struct Builder<'s> {
     src: &'s str,
     posmap: PosMap<'s>,
+    origins: &'s [(u32, u32)],
     /// The chunk being fed: byte range in `src`.
     chunk: (usize, usize),
     /// Where in the chunk the next text is looked for.
@@ -461,8 +484,25 @@ struct Builder<'s> {
 fn is_void(name: &str) -> bool {
     matches!(
         name,
-        "area" | "base" | "basefont" | "bgsound" | "br" | "col" | "embed" | "frame" | "hr" | "image" | "img" | "input"
-            | "keygen" | "link" | "meta" | "param" | "source" | "track" | "wbr"
+        "area"
+            | "base"
+            | "basefont"
+            | "bgsound"
+            | "br"
+            | "col"
+            | "embed"
+            | "frame"
+            | "hr"
+            | "image"
+            | "img"
+            | "input"
+            | "keygen"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
     )
 }
 
@@ -470,9 +510,31 @@ fn is_void(name: &str) -> bool {
 fn is_skipped(name: &str) -> bool {
     matches!(
         name,
-        "head" | "title" | "script" | "style" | "noscript" | "template" | "select" | "option" | "optgroup" | "datalist"
-            | "button" | "textarea" | "iframe" | "object" | "applet" | "svg" | "math" | "canvas" | "audio" | "video"
-            | "map" | "noembed" | "noframes" | "frameset" | "xml"
+        "head"
+            | "title"
+            | "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "select"
+            | "option"
+            | "optgroup"
+            | "datalist"
+            | "button"
+            | "textarea"
+            | "iframe"
+            | "object"
+            | "applet"
+            | "svg"
+            | "math"
+            | "canvas"
+            | "audio"
+            | "video"
+            | "map"
+            | "noembed"
+            | "noframes"
+            | "frameset"
+            | "xml"
     )
 }
 
@@ -489,10 +551,41 @@ fn raw_kind(name: &str) -> Option<TokenSinkResult<()>> {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "address" | "article" | "aside" | "blockquote" | "center" | "dd" | "details" | "dialog" | "dir" | "div" | "dl"
-            | "dt" | "fieldset" | "figcaption" | "figure" | "footer" | "form" | "header" | "hgroup" | "legend" | "li"
-            | "main" | "menu" | "nav" | "ol" | "p" | "section" | "summary" | "ul" | "body" | "html" | "tbody" | "thead"
-            | "tfoot" | "colgroup"
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "center"
+            | "dd"
+            | "details"
+            | "dialog"
+            | "dir"
+            | "div"
+            | "dl"
+            | "dt"
+            | "fieldset"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "form"
+            | "header"
+            | "hgroup"
+            | "legend"
+            | "li"
+            | "main"
+            | "menu"
+            | "nav"
+            | "ol"
+            | "p"
+            | "section"
+            | "summary"
+            | "ul"
+            | "body"
+            | "html"
+            | "tbody"
+            | "thead"
+            | "tfoot"
+            | "colgroup"
     )
 }
 
@@ -510,15 +603,80 @@ fn heading_level(name: &str) -> Option<u8> {
 
 /// Words that mark site chrome in an `id` or `class`.
 const CHROME_WORDS: &[&str] = &[
-    "nav", "navbar", "navigation", "menu", "menubar", "submenu", "header", "footer", "breadcrumb", "breadcrumbs", "crumb",
-    "crumbs", "share", "bdshare", "bdsharebuttonbox", "toolbar", "topbar", "copyright", "sitemap", "skiplink",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "menubar",
+    "submenu",
+    "header",
+    "footer",
+    "breadcrumb",
+    "breadcrumbs",
+    "crumb",
+    "crumbs",
+    "share",
+    "bdshare",
+    "bdsharebuttonbox",
+    "toolbar",
+    "topbar",
+    "copyright",
+    "sitemap",
+    "skiplink",
+    "position",
+    "curpos",
+    "dqwz",
+    "weizhi",
 ];
 /// Words that may stand beside a chrome word ("main-nav", "footer_box").
 const QUALIFIERS: &[&str] = &[
-    "top", "bottom", "main", "site", "page", "global", "common", "wrap", "wrapper", "box", "bar", "list", "con", "cont",
-    "inner", "outer", "left", "right", "sub", "fixed", "mobile", "pc", "m", "new", "bg", "area", "container", "links",
-    "btn", "button", "buttons", "items", "ul", "div", "mod", "module", "part", "section", "panel", "fix", "wrp", "in",
-    "out", "index", "home", "head", "foot",
+    "top",
+    "bottom",
+    "main",
+    "site",
+    "page",
+    "global",
+    "common",
+    "wrap",
+    "wrapper",
+    "box",
+    "bar",
+    "list",
+    "con",
+    "cont",
+    "inner",
+    "outer",
+    "left",
+    "right",
+    "sub",
+    "fixed",
+    "mobile",
+    "pc",
+    "m",
+    "new",
+    "bg",
+    "area",
+    "container",
+    "links",
+    "btn",
+    "button",
+    "buttons",
+    "items",
+    "ul",
+    "div",
+    "mod",
+    "module",
+    "part",
+    "section",
+    "panel",
+    "fix",
+    "wrp",
+    "in",
+    "out",
+    "index",
+    "home",
+    "head",
+    "foot",
 ];
 
 fn is_chrome_word(word: &str) -> bool {
@@ -527,8 +685,9 @@ fn is_chrome_word(word: &str) -> bool {
     }
     // "navlist", "footerbox", "menu2"
     CHROME_WORDS.iter().any(|w| {
-        word.strip_prefix(w)
-            .is_some_and(|rest| !rest.is_empty() && (rest.bytes().all(|b| b.is_ascii_digit()) || QUALIFIERS.contains(&rest)))
+        word.strip_prefix(w).is_some_and(|rest| {
+            !rest.is_empty() && (rest.bytes().all(|b| b.is_ascii_digit()) || QUALIFIERS.contains(&rest))
+        })
     })
 }
 
@@ -620,10 +779,11 @@ fn is_data_table(block: &Block) -> bool {
 }
 
 impl<'s> Builder<'s> {
-    fn new(src: &'s str, start: usize) -> Builder<'s> {
+    fn new(src: &'s str, start: usize, origins: &'s [(u32, u32)]) -> Builder<'s> {
         Builder {
             src,
             posmap: PosMap::new(src),
+            origins,
             chunk: (start, start),
             cursor: start,
             last_lt: start,
@@ -666,11 +826,12 @@ impl<'s> Builder<'s> {
     }
 
     fn pos_at(&mut self, offset: usize) -> Pos {
-        self.posmap.pos(offset)
+        let p = self.posmap.pos(offset);
+        shift_pos(p, self.origins)
     }
 
     fn tag_pos(&mut self) -> Pos {
-        self.posmap.pos(self.last_lt)
+        self.pos_at(self.last_lt)
     }
 
     // -- the element stack ------------------------------------------------
@@ -910,8 +1071,19 @@ impl<'s> Builder<'s> {
         let raw = raw_kind(n);
         // A head without an end tag ends where body content begins.
         if let Some(h) = self.last_name("head") {
-            let head_content =
-                matches!(n, "meta" | "link" | "title" | "style" | "script" | "noscript" | "base" | "template" | "basefont" | "bgsound");
+            let head_content = matches!(
+                n,
+                "meta"
+                    | "link"
+                    | "title"
+                    | "style"
+                    | "script"
+                    | "noscript"
+                    | "base"
+                    | "template"
+                    | "basefont"
+                    | "bgsound"
+            );
             if !head_content {
                 self.pop_to(h);
             }
@@ -930,7 +1102,7 @@ impl<'s> Builder<'s> {
                 self.flush();
                 self.close_p();
                 self.push(name, Role::Pre, 0);
-            } else if !is_void(n) && !(tag.self_closing && raw.is_none()) {
+            } else if !(is_void(n) || tag.self_closing && raw.is_none()) {
                 self.push(name, Role::Skip, 0);
             }
             return raw.unwrap_or(TokenSinkResult::Continue);
@@ -958,7 +1130,14 @@ impl<'s> Builder<'s> {
                     return TokenSinkResult::Continue;
                 }
                 let pos = self.tag_pos();
-                self.sinks.push(Sink::Table(TableBuilder { pos, before: Vec::new(), rows: Vec::new(), cell_open: false }));
+                let chrome = marks_chrome(&tag);
+                self.sinks.push(Sink::Table(TableBuilder {
+                    pos,
+                    before: Vec::new(),
+                    rows: Vec::new(),
+                    cell_open: false,
+                    chrome,
+                }));
                 self.push(name, Role::Table, 0);
                 return TokenSinkResult::Continue;
             }
@@ -1047,7 +1226,7 @@ impl<'s> Builder<'s> {
         let item = items.iter().filter_map(|n| self.last_name(n)).max();
         let Some(item) = item else { return };
         let guard = lists.iter().filter_map(|n| self.last_name(n)).chain(self.boundary()).max();
-        if guard.map_or(true, |g| g < item) {
+        if !matches!(guard, Some(g) if g > item) {
             self.pop_to(item);
         }
     }
@@ -1089,8 +1268,7 @@ impl<'s> Builder<'s> {
                 });
             }
         }
-        let chrome = attr(tag, "id").is_some_and(is_chrome_name)
-            || attr(tag, "class").is_some_and(|c| c.split_ascii_whitespace().any(is_chrome_name));
+        let chrome = marks_chrome(tag);
         if let Some(Sink::Table(t)) = self.sinks.last_mut() {
             if t.rows.is_empty() {
                 t.rows.push(Vec::new());
@@ -1120,7 +1298,7 @@ impl<'s> Builder<'s> {
             },
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                 if let Some(i) = self.last_role(Role::Heading) {
-                    if self.boundary().map_or(true, |b| b < i) {
+                    if self.boundary().unwrap_or(0) <= i {
                         self.pop_to(i);
                     }
                 }
@@ -1182,6 +1360,22 @@ impl TokenSink for &mut Builder<'_> {
     }
 }
 
+/// Moves a position within a fragment to the enclosing file (see [`read_fragment`]).
+fn shift_pos(p: Pos, origins: &[(u32, u32)]) -> Pos {
+    if origins.is_empty() || !p.is_known() {
+        return p;
+    }
+    let i = (p.line as usize).saturating_sub(1);
+    match origins.get(i) {
+        Some(&(line, before)) => Pos::new(line, p.column.saturating_add(before)),
+        None => {
+            let (line, _) = origins[origins.len() - 1];
+            let extra = u32::try_from(i - (origins.len() - 1)).unwrap_or(u32::MAX);
+            Pos::new(line.saturating_add(extra), p.column)
+        }
+    }
+}
+
 fn keep_chrome(blocks: &[Block], form: bool) -> bool {
     if blocks.iter().any(is_data_table) {
         return true;
@@ -1197,6 +1391,10 @@ fn keep_chrome(blocks: &[Block], form: bool) -> bool {
 /// Turns a finished table into blocks: the table itself, or, for a layout
 /// table, the contents of its cells.
 fn finish_table(t: TableBuilder) -> Vec<Block> {
+    if t.chrome {
+        let nested: Vec<Block> = t.rows.into_iter().flatten().flat_map(|c| c.blocks).filter(is_data_table).collect();
+        return nested;
+    }
     let mut out = t.before;
     let cells: usize = t.rows.iter().map(Vec::len).sum();
     if cells == 0 {
@@ -1273,10 +1471,13 @@ mod tests {
                 .as_bytes(),
         )
         .unwrap();
-        assert_eq!(texts(&doc), ["H1 标题", "P 第一行", "P 第二行", "P 第三行", "P 直接文字", "P 段落", "P 尾巴", "P 甲", "P 乙"]);
+        assert_eq!(
+            texts(&doc),
+            ["H1 标题", "P 第一行", "P 第二行", "P 第三行", "P 直接文字", "P 段落", "P 尾巴", "P 甲", "P 乙"]
+        );
         assert_eq!(doc.blocks[1].pos(), Pos::new(2, 4));
         assert_eq!(doc.blocks[2].pos(), Pos::new(2, 11));
-        assert_eq!(doc.blocks[3].pos(), Pos::new(2, 23));
+        assert_eq!(doc.blocks[3].pos(), Pos::new(2, 21));
     }
 
     #[test]
@@ -1344,7 +1545,17 @@ mod tests {
 
     #[test]
     fn chrome_names() {
-        for yes in ["nav", "main-nav", "navbar", "footer_box", "headerWrap", "breadcrumb", "bdsharebuttonbox", "top-menu", "nav2"] {
+        for yes in [
+            "nav",
+            "main-nav",
+            "navbar",
+            "footer_box",
+            "headerWrap",
+            "breadcrumb",
+            "bdsharebuttonbox",
+            "top-menu",
+            "nav2",
+        ] {
             assert!(is_chrome_name(yes), "{yes}");
         }
         for no in ["article-header", "content", "TRS_Editor", "zoom", "navigator-content", "news", "menuitem-text"] {
@@ -1355,7 +1566,9 @@ mod tests {
     #[test]
     fn aspnet_form_wrapping_the_page_is_kept() {
         let body = "正文内容".repeat(60);
-        let html = format!("<form id=form1><div class=nav>导航</div><h2>标题</h2><p>{body}</p></form><form><input>搜索</form>");
+        let html = format!(
+            "<form id=form1><div class=nav>导航</div><h2>标题</h2><p>{body}</p></form><form><input>搜索</form>"
+        );
         let doc = read(html.as_bytes()).unwrap();
         assert_eq!(doc.blocks.len(), 2, "{:?}", texts(&doc));
     }
@@ -1369,7 +1582,7 @@ mod tests {
         html.push_str("<table><tr><td>a<td>b<tr><td>c<td>d</table>");
         let doc = read(html.as_bytes()).unwrap();
         assert_eq!(texts(&doc), ["P 深处", "T 2x2"]);
-        assert_eq!(doc.notes.len(), 1);
+        assert_eq!(doc.notes.iter().filter(|n| n.message.contains("嵌套超过")).count(), 1, "{:?}", doc.notes);
         let tables = "<table><tr><td>".repeat(5000);
         let doc = read(tables.as_bytes()).unwrap();
         assert!(doc.blocks.is_empty());
@@ -1429,7 +1642,8 @@ mod tests {
         assert!(doc.notes.is_empty(), "{:?}", doc.notes);
         let all: Vec<String> = texts(&doc);
         let joined = doc.blocks.iter().filter_map(Block::text).collect::<Vec<_>>().join("\n");
-        for chrome in ["网站首页", "当前位置", "版权所有", "ICP", "分享到", "打印本页", "var _hmt", "字号"] {
+        for chrome in ["网站首页", "当前位置", "版权所有", "ICP", "分享到", "打印本页", "var _hmt", "字号"]
+        {
             assert!(!joined.contains(chrome), "{chrome} in {all:?}");
         }
         assert_eq!(all[0], "H1 卫滨区人民政府办公室 2025 年政府信息公开工作年度报告");
@@ -1439,7 +1653,10 @@ mod tests {
         assert_eq!(ts.len(), 3);
         // Table 2: four columns.
         assert_eq!(ts[0].grid().width, 4);
-        assert_eq!(ts[0].rows[3].iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["行政规范性文件", "0", "1", "27"]);
+        assert_eq!(
+            ts[0].rows[3].iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
+            ["行政规范性文件", "0", "1", "27"]
+        );
         // Table 3.
         let t3 = ts[1];
         assert_eq!(t3.grid().width, 9);
@@ -1505,13 +1722,84 @@ mod tests {
     }
 
     const SOUP: &[&str] = &[
-        "<table>", "</table>", "<tr>", "</tr>", "<td>", "</td>", "<th colspan=3>", "<td rowspan=\"99999\">", "<td rowspan=-1>",
-        "<p>", "</p>", "<br>", "<br/>", "</br>", "<div class=nav>", "<div>", "</div>", "<h2>", "</h3>", "<li>", "<ul>",
-        "</ul>", "<script>", "</script>", "<style>", "<!--", "-->", "<![CDATA[", "&nbsp;", "&#x4E00;", "&#99999999;", "&",
-        "&amp", "<", ">", "\"", "'", "=", "\n", "\r", "\r\n", "\t", " ", "\u{3000}", "三、", "81", "政府", "<caption>",
-        "<thead>", "<tbody>", "</tbody>", "<form>", "</form>", "<nav>", "</nav>", "<head>", "<meta charset=gbk>",
-        "<body>", "</body>", "<svg/>", "<svg>", "</svg>", "<plaintext>", "<title>", "<textarea>", "</", "<td/>", "<!doctype",
-        "<xmp>", "<strong>", "</strong>", "<pre>", "</pre>", "\u{FEFF}", "\0", "<select>", "<option>", "<noscript>",
+        "<table>",
+        "</table>",
+        "<tr>",
+        "</tr>",
+        "<td>",
+        "</td>",
+        "<th colspan=3>",
+        "<td rowspan=\"99999\">",
+        "<td rowspan=-1>",
+        "<p>",
+        "</p>",
+        "<br>",
+        "<br/>",
+        "</br>",
+        "<div class=nav>",
+        "<div>",
+        "</div>",
+        "<h2>",
+        "</h3>",
+        "<li>",
+        "<ul>",
+        "</ul>",
+        "<script>",
+        "</script>",
+        "<style>",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "&nbsp;",
+        "&#x4E00;",
+        "&#99999999;",
+        "&",
+        "&amp",
+        "<",
+        ">",
+        "\"",
+        "'",
+        "=",
+        "\n",
+        "\r",
+        "\r\n",
+        "\t",
+        " ",
+        "\u{3000}",
+        "三、",
+        "81",
+        "政府",
+        "<caption>",
+        "<thead>",
+        "<tbody>",
+        "</tbody>",
+        "<form>",
+        "</form>",
+        "<nav>",
+        "</nav>",
+        "<head>",
+        "<meta charset=gbk>",
+        "<body>",
+        "</body>",
+        "<svg/>",
+        "<svg>",
+        "</svg>",
+        "<plaintext>",
+        "<title>",
+        "<textarea>",
+        "</",
+        "<td/>",
+        "<!doctype",
+        "<xmp>",
+        "<strong>",
+        "</strong>",
+        "<pre>",
+        "</pre>",
+        "\u{FEFF}",
+        "\0",
+        "<select>",
+        "<option>",
+        "<noscript>",
     ];
 
     #[test]

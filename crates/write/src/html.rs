@@ -389,8 +389,12 @@ mod tests {
         let mut r = Report::new("x", Edition::V2021);
         r.set("t3.granted.total", Num::Int(4), Origin::Source(Pos::new(1, 1)));
         let html = write(&r);
+        r.set("t3.granted.natural_person", Num::Int(4), Origin::Source(Pos::new(1, 1)));
+        let html = write(&r);
         assert!(html.contains("<td data-cell=\"t3.granted.total\">4</td>"));
-        assert!(html.contains("<td data-cell=\"t3.granted.natural_person\"></td>"));
+        // A row the report lacks is drawn with empty cells; a column it lacks entirely is left out.
+        assert!(html.contains("<td data-cell=\"t3.carried_over.natural_person\"></td>"));
+        assert!(!html.contains("data-cell=\"t3.granted.business\""));
         assert!(!html.contains("class=\"t2\"") && !html.contains("class=\"t4\""));
     }
 }

@@ -130,7 +130,10 @@ pub(crate) fn parts<'a>(report: &'a Report, options: &Options) -> Vec<Part<'a>> 
     let mut out = Vec::new();
     for section in &t.sections {
         let text = report.section(section.key);
-        let table = section.table.filter(|&k| options.complete || has_cells(report, k)).map(|k| draw(t, k));
+        let table = section
+            .table
+            .filter(|&k| options.complete || has_cells(report, k))
+            .map(|k| if options.complete { draw(t, k) } else { draw_present(report, k) });
         if text.is_none() && table.is_none() && !options.complete {
             continue;
         }
@@ -156,9 +159,27 @@ pub(crate) fn draw(t: &'static Template, key: TableKey) -> Drawn {
     let table = t.table(key);
     match key {
         TableKey::T2 => draw_t2(t, table),
-        TableKey::T3 => draw_t3(t, table),
+        TableKey::T3 => draw_t3(t, table, &(0..table.columns.len()).collect::<Vec<_>>()),
         TableKey::T4 => draw_t4(t, table),
     }
+}
+
+/// Draws a table as the report has it: a column of table 3 that the report
+/// lacks entirely (seed reports without 总计 or 其他) is left out, header and
+/// all, rather than drawn empty — an empty column would read back as zeros.
+pub(crate) fn draw_present(report: &Report, key: TableKey) -> Drawn {
+    let t = report.template();
+    let table = t.table(key);
+    if key != TableKey::T3 {
+        return draw(t, key);
+    }
+    let cols: Vec<usize> = (0..table.columns.len())
+        .filter(|&c| (0..table.rows.len()).any(|r| t.cell_at(key, r, c).is_some_and(|i| report.cell_at(i).is_some())))
+        .collect();
+    if cols.is_empty() {
+        return draw(t, key);
+    }
+    draw_t3(t, table, &cols)
 }
 
 /// Table 2: one sub-table per clause — the clause across the whole width, a
@@ -217,8 +238,8 @@ fn draw_t2(t: &'static Template, table: &'static Table) -> Drawn {
 /// Table 3: three header rows under the note in the top-left corner; the
 /// outcome rows (三、本年度办理结果) under a label spanning them, with their
 /// sub-groups (（三）不予公开 …) spanning theirs.
-fn draw_t3(t: &'static Template, table: &'static Table) -> Drawn {
-    let ncols = table.columns.len();
+fn draw_t3(t: &'static Template, table: &'static Table, cols: &[usize]) -> Drawn {
+    let ncols = cols.len();
     let outer: Vec<usize> = (0..table.rows.len()).filter(|&i| table.rows[i].group == Some(T3_RESULTS)).collect();
     let range = match (outer.first(), outer.last()) {
         (Some(&a), Some(&b)) => Some((a, b)),
@@ -235,7 +256,7 @@ fn draw_t3(t: &'static Template, table: &'static Table) -> Drawn {
     } else {
         1
     };
-    let has_column_groups = table.columns.iter().any(|c| c.group.is_some());
+    let has_column_groups = cols.iter().any(|&c| table.columns[c].group.is_some());
     let head_rows = if has_column_groups { 3 } else { 2 };
 
     let mut rows = Vec::new();
@@ -250,20 +271,21 @@ fn draw_t3(t: &'static Template, table: &'static Table) -> Drawn {
     // Then each column, or its group over its run of columns.
     let mut second = Vec::new();
     let mut third = Vec::new();
-    let mut c = 0;
-    while c < ncols {
-        match table.columns[c].group {
+    let mut k = 0;
+    while k < ncols {
+        let column = &table.columns[cols[k]];
+        match column.group {
             None => {
-                second.push(Slot::span(Content::Label(table.columns[c].label), head_rows - 1, 1));
-                c += 1;
+                second.push(Slot::span(Content::Label(column.label), head_rows - 1, 1));
+                k += 1;
             }
             Some(g) => {
-                let start = c;
-                while c < ncols && table.columns[c].group == Some(g) {
-                    third.push(Slot::new(Content::Label(table.columns[c].label)));
-                    c += 1;
+                let start = k;
+                while k < ncols && table.columns[cols[k]].group == Some(g) {
+                    third.push(Slot::new(Content::Label(table.columns[cols[k]].label)));
+                    k += 1;
                 }
-                second.push(Slot::span(Content::Label(g), 1, c - start));
+                second.push(Slot::span(Content::Label(g), 1, k - start));
             }
         }
     }
@@ -295,7 +317,7 @@ fn draw_t3(t: &'static Template, table: &'static Table) -> Drawn {
             }
             _ => slots.push(Slot::span(Content::Label(row.label), 1, depth)),
         }
-        for c in 0..ncols {
+        for &c in cols {
             slots.push(Slot::new(t.cell_at(table.key, ri, c).map_or(Content::Empty, Content::Value)));
         }
         rows.push(DrawnRow { kind: RowKind::Body, slots });

@@ -497,11 +497,10 @@ fn assign_t3(
     let start = values.iter().position(|t| !is_blank(t)).unwrap_or(values.len());
     let end = values.iter().rposition(|t| !is_blank(t)).map_or(start, |e| e + 1);
     let trimmed = &values[start..end];
-    let right_trimmed_len = end;
+    // An empty field between the label and the numbers is the label cell's
+    // span, not a blank first column: only the anchored reading below applies.
     let chosen: Vec<Option<&Tok>> = if trimmed.len() == m {
         trimmed.iter().map(Some).collect()
-    } else if right_trimmed_len == m {
-        values[..m].iter().map(Some).collect()
     } else if trimmed.is_empty() {
         return;
     } else {
