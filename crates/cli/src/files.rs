@@ -20,7 +20,9 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
                     match entry {
                         Ok(e) if e.file_type().is_file() => {
                             let ext = e.path().extension().and_then(|x| x.to_str()).unwrap_or("").to_ascii_lowercase();
-                            if EXTENSIONS.contains(&ext.as_str()) {
+                            // A folder's README describes the reports; it is not one.
+                            let stem = e.path().file_stem().and_then(|x| x.to_str()).unwrap_or("");
+                            if EXTENSIONS.contains(&ext.as_str()) && !stem.eq_ignore_ascii_case("readme") {
                                 found.push(e.into_path());
                             }
                         }

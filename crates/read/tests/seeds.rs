@@ -9,7 +9,12 @@ fn root() -> PathBuf {
 }
 
 fn check_seed(name: &str) {
-    let path = root().join("fixtures/seeds").join(format!("{name}.txt"));
+    check_file(&format!("fixtures/seeds/{name}.txt"), name);
+}
+
+/// Reads `rel` and compares it with the expected result of seed `name`.
+fn check_file(rel: &str, name: &str) {
+    let path = root().join(rel);
     let bytes = std::fs::read(&path).unwrap();
     let report = gongkai_read::read_report(&path.display().to_string(), &bytes).unwrap();
     let expected: serde_json::Value =
@@ -95,4 +100,19 @@ fn sections_are_found_by_title() {
     assert!(general.text.contains("收到依申请公开事项 0 条"));
     let other = report.section(gongkai_template::SectionKey::Other).unwrap();
     assert!(other.text.contains("国办函〔2020〕109号"));
+}
+
+// The same reports as published on portals: HTML with merged cells (one of
+// them GBK-encoded) and Markdown, read to the same cells and diagnostics.
+#[test]
+fn seed_003_as_an_html_page() {
+    check_file("fixtures/html/003_weibin_2025.html", "003_24e54dd9fa50b781");
+}
+#[test]
+fn seed_000_as_a_gbk_html_page() {
+    check_file("fixtures/html/000_leikou_2025_gbk.html", "000_de18c90c9c2a264c");
+}
+#[test]
+fn seed_002_as_markdown() {
+    check_file("fixtures/md/002_huji_2024.md", "002_8591b3548935c282");
 }
