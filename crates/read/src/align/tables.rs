@@ -197,6 +197,18 @@ fn page_number_row(row: &RowToks) -> bool {
     is_page_number(&s)
 }
 
+/// Page numbers (noted once the table has begun) and empty rows carry no data.
+fn skip_row(ctx: &mut Ctx<'_>, table_begun: bool, r: &RowToks) -> bool {
+    if page_number_row(r) {
+        if table_begun {
+            ctx.push(Diagnostic::new(GK008, "跳过表格中的页码").at(r.pos));
+            ctx.consumed.insert(r.item);
+        }
+        return true;
+    }
+    r.all_blank()
+}
+
 /// Stores a value token into a cell; reports text where a number belongs (GK005).
 fn put(ctx: &mut Ctx<'_>, st: &mut TableState, index: CellIndex, tok: &Tok) {
     match &tok.kind {
@@ -563,14 +575,7 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let mut header: Vec<(usize, Pos)> = Vec::new();
     let mut pending_row: Option<usize> = None;
     for r in rows {
-        if page_number_row(r) {
-            if st.found {
-                ctx.push(Diagnostic::new(GK008, "跳过表格中的页码").at(r.pos));
-                ctx.consumed.insert(r.item);
-            }
-            continue;
-        }
-        if r.all_blank() {
+        if skip_row(ctx, st.found, r) {
             continue;
         }
         let labels: Vec<&Tok> = r.toks.iter().filter(|t| t.is_label()).collect();
@@ -720,18 +725,10 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let (group_m, col_m) = (&cached.groups, &cached.columns);
     let suit = normalize(gongkai_template::T4_SUIT);
     let mut header_groups: Vec<usize> = Vec::new();
-    let mut header_cols = 0usize;
     let mut stream: Vec<Tok> = Vec::new();
     let mut by_group: BTreeMap<usize, (Vec<Tok>, Pos)> = BTreeMap::new();
     for r in rows {
-        if page_number_row(r) {
-            if st.found {
-                ctx.push(Diagnostic::new(GK008, "跳过表格中的页码").at(r.pos));
-                ctx.consumed.insert(r.item);
-            }
-            continue;
-        }
-        if r.all_blank() {
+        if skip_row(ctx, st.found, r) {
             continue;
         }
         if !r.has_values() {
@@ -753,7 +750,6 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                     if let Match::Typo(c) = m {
                         typo(ctx, tok, table.columns[c].label);
                     }
-                    header_cols += 1;
                     any = true;
                 }
             }
@@ -794,7 +790,6 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         ctx.consumed.insert(r.item);
         stream.extend(r.toks.iter().cloned());
     }
-    let _ = header_cols;
     let width = table.columns.len();
     for (g, (values, pos)) in &by_group {
         st.rows_seen.insert(*g, *pos);
