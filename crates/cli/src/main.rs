@@ -189,8 +189,7 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
                                 let _ = write!(out, ",");
                             }
                             first_json = false;
-                            let v = gongkai_write::json::write(&report);
-                            let _ = write!(out, "{v}");
+                            let _ = write!(out, "{}", gongkai_write::json::to_string(&report));
                         }
                     }
                     if series {
@@ -268,8 +267,7 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
 fn parse(file: &std::path::Path) -> ExitCode {
     match load(file) {
         Ok((report, _)) => {
-            let v = gongkai_write::json::write(&report);
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            println!("{}", gongkai_write::json::to_string_pretty(&report));
             ExitCode::SUCCESS
         }
         Err(msg) => {
