@@ -82,6 +82,9 @@ impl Table {
     /// Spans are capped so that hostile input cannot allocate without bound.
     pub fn grid(&self) -> Grid {
         const MAX_SPAN: usize = 1000;
+        // The grid never holds more than about four million slots, whatever
+        // the spans say: rows are not laid out wider than this.
+        let max_width = (4_000_000 / self.rows.len().max(1)).clamp(1, 4096);
         let mut slots: Vec<Vec<Option<(usize, usize)>>> = vec![Vec::new(); self.rows.len()];
         for (r, row) in self.rows.iter().enumerate() {
             let mut c = 0;
@@ -89,8 +92,11 @@ impl Table {
                 while slots[r].get(c).is_some_and(|s| s.is_some()) {
                     c += 1;
                 }
+                if c >= max_width {
+                    break;
+                }
                 let rs = (cell.row_span.max(1) as usize).min(MAX_SPAN);
-                let cs = (cell.col_span.max(1) as usize).min(MAX_SPAN);
+                let cs = (cell.col_span.max(1) as usize).min(MAX_SPAN).min(max_width - c);
                 for rr in r..(r + rs).min(self.rows.len()) {
                     let line = &mut slots[rr];
                     if line.len() < c + cs {
@@ -151,5 +157,17 @@ mod tests {
         assert_eq!(g.width, 3);
         assert_eq!(g.slots[0], vec![Some((0, 0)), Some((0, 1)), Some((0, 1))]);
         assert_eq!(g.slots[1], vec![Some((0, 0)), Some((1, 0)), Some((1, 1))]);
+    }
+
+    #[test]
+    fn hostile_spans_stay_bounded() {
+        let p = Pos::new(1, 1);
+        let mut cell = TableCell::new("x", p);
+        cell.row_span = 1000;
+        cell.col_span = 1000;
+        let t = Table { rows: vec![vec![cell.clone(); 50]; 3000], pos: p };
+        let g = t.grid();
+        assert!(g.width * g.slots.len() <= 4_000_000);
+        assert_eq!(g.slots.len(), 3000);
     }
 }

@@ -31,11 +31,13 @@
 //! is the `<` that began its chunk; a text's position is its first
 //! non-whitespace character, looked up in that chunk (for a character
 //! reference, its `&`). Offsets become line and column (in characters) through
-//! [`PosMap`]. The tokenizer's own line counter is not needed.
+//! a line index. The tokenizer's own line counter is not needed.
 //!
 //! **Limits.** Elements nest at most [`MAX_DEPTH`] deep (deeper start tags are
 //! read as inline, with a note); end tags are matched through per-name index
-//! lists, so no input makes the builder recurse or scan without bound.
+//! lists, so no input makes the builder recurse or scan without bound. A table
+//! whose grid would exceed [`MAX_GRID_SLOTS`] loses its spans, then rows, with
+//! a note, so that [`Table::grid`] stays cheap for later stages.
 
 use crate::decode::{self, Encoding};
 use crate::doc::{Block, Document, Pos, ReadError, ReadNote, Table, TableCell};
@@ -165,7 +167,7 @@ pub fn decode_html(bytes: &[u8]) -> (Cow<'_, str>, Vec<ReadNote>) {
         declared == encoding_rs::UTF_8 || declared == encoding_rs::UTF_16LE || declared == encoding_rs::UTF_16BE;
     if declared_utf8 {
         if is_utf8 {
-            return (Cow::Owned(String::from_utf8_lossy(bytes).into_owned()), notes);
+            return (String::from_utf8_lossy(bytes), notes);
         }
         let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
         notes.push(ReadNote {
@@ -185,7 +187,7 @@ pub fn decode_html(bytes: &[u8]) -> (Cow<'_, str>, Vec<ReadNote>) {
             message: format!("第 {line} 行 <meta> 声明字符编码为“{label}”，但内容是有效的 UTF-8，已按 UTF-8 读取"),
             pos: at,
         });
-        return (Cow::Owned(String::from_utf8_lossy(bytes).into_owned()), notes);
+        return (String::from_utf8_lossy(bytes), notes);
     }
     // GB2312 and GBK are subsets of GB18030: decode the superset.
     let enc = if declared == encoding_rs::GBK { encoding_rs::GB18030 } else { declared };
@@ -304,25 +306,41 @@ pub(crate) fn sniff_binary(bytes: &[u8], what: &str) -> Option<ReadError> {
 // Positions
 
 /// Byte offsets in a text to 1-based line and column (in characters). Lines
-/// end at "\n", "\r\n" or a lone "\r". Looking up offsets in increasing order
-/// costs time proportional to the text, even on a single long line.
+/// end at "\n", "\r\n" or a lone "\r". A lookup counts characters from the
+/// last answer (when it is earlier on the same line) or from a checkpoint kept
+/// every [`CHECKPOINT`] bytes, so no lookup costs more than that, even on a
+/// single long line.
 pub(crate) struct PosMap<'a> {
     src: &'a str,
     line_starts: Vec<usize>,
+    /// (offset, column) at the first char boundary of every CHECKPOINT bytes.
+    checkpoints: Vec<(usize, u32)>,
     /// The last answer: (offset, line index, column).
     cache: (usize, usize, u32),
 }
+
+const CHECKPOINT: usize = 4096;
 
 impl<'a> PosMap<'a> {
     pub(crate) fn new(src: &'a str) -> PosMap<'a> {
         let bytes = src.as_bytes();
         let mut line_starts = vec![0];
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+        let mut checkpoints = Vec::with_capacity(src.len() / CHECKPOINT + 1);
+        let mut col: u32 = 1;
+        let mut next_checkpoint = 0;
+        for (i, c) in src.char_indices() {
+            if i >= next_checkpoint {
+                checkpoints.push((i, col));
+                next_checkpoint = (i / CHECKPOINT + 1) * CHECKPOINT;
+            }
+            if c == '\n' || (c == '\r' && bytes.get(i + 1) != Some(&b'\n')) {
                 line_starts.push(i + 1);
+                col = 1;
+            } else {
+                col = col.saturating_add(1);
             }
         }
-        PosMap { src, line_starts, cache: (0, 0, 1) }
+        PosMap { src, line_starts, checkpoints, cache: (0, 0, 1) }
     }
 
     pub(crate) fn pos(&mut self, offset: usize) -> Pos {
@@ -335,9 +353,20 @@ impl<'a> PosMap<'a> {
             Err(i) => i.saturating_sub(1),
         };
         let line_start = self.line_starts.get(line).copied().unwrap_or(0);
+        let (mut from, mut col) = (line_start, 1);
+        let checkpoint = match self.checkpoints.binary_search_by(|&(o, _)| o.cmp(&off)) {
+            Ok(i) => self.checkpoints.get(i),
+            Err(i) => i.checked_sub(1).and_then(|i| self.checkpoints.get(i)),
+        };
+        if let Some(&(c_off, c_col)) = checkpoint {
+            if c_off > from {
+                (from, col) = (c_off, c_col);
+            }
+        }
         let (c_off, c_line, c_col) = self.cache;
-        let (from, col) =
-            if c_line == line && c_off <= off && c_off >= line_start { (c_off, c_col) } else { (line_start, 1) };
+        if c_line == line && c_off <= off && c_off > from {
+            (from, col) = (c_off, c_col);
+        }
         let counted = self.src.get(from..off).map_or(0, |s| s.chars().count());
         let col = col.saturating_add(u32::try_from(counted).unwrap_or(u32::MAX));
         self.cache = (off, line, col);
@@ -770,10 +799,13 @@ fn parse_span(value: Option<&str>) -> (u32, bool) {
     (n as u32, false)
 }
 
-/// A table worth keeping: two rows and two columns at least.
+/// A table worth keeping: two rows and two columns at least. (Counted from
+/// the rows as written, without laying spans out on a grid.)
 fn is_data_table(block: &Block) -> bool {
     match block {
-        Block::Table(t) => t.rows.len() >= 2 && t.grid().width >= 2,
+        Block::Table(t) => {
+            t.rows.len() >= 2 && t.rows.iter().any(|r| r.len() >= 2 || r.iter().any(|c| c.col_span >= 2))
+        }
         _ => false,
     }
 }
@@ -871,13 +903,15 @@ impl<'s> Builder<'s> {
                     t.cell_open = false;
                 }
             }
-            Role::Table => {
+            // Sinks are pushed and popped with their elements; the checks
+            // only make sure the root is never taken.
+            Role::Table if matches!(self.sinks.last(), Some(Sink::Table(_))) => {
                 if let Some(Sink::Table(t)) = self.sinks.pop() {
-                    let blocks = finish_table(t);
+                    let blocks = finish_table(t, &mut self.notes);
                     self.emit_all(blocks);
                 }
             }
-            Role::Chrome => {
+            Role::Chrome if matches!(self.sinks.last(), Some(Sink::Chrome { .. })) => {
                 if let Some(Sink::Chrome { blocks, form }) = self.sinks.pop() {
                     if keep_chrome(&blocks, form) {
                         self.emit_all(blocks);
@@ -897,6 +931,16 @@ impl<'s> Builder<'s> {
 
     fn last_role(&self, role: Role) -> Option<usize> {
         self.by_role[role as usize].last().copied()
+    }
+
+    /// The nearest open element with `role` inside the innermost table, cell
+    /// or caption (a heading around a table does not make its cells headings).
+    fn inner_role(&self, role: Role) -> Option<usize> {
+        let i = self.last_role(role)?;
+        match self.boundary() {
+            Some(b) if b > i => None,
+            _ => Some(i),
+        }
     }
 
     fn last_name(&self, name: &str) -> Option<usize> {
@@ -935,14 +979,14 @@ impl<'s> Builder<'s> {
         if role == Role::Cell || role == Role::Caption {
             self.pop_to(i);
         }
-        if row {
-            let table = self.last_role(Role::Table);
-            if let (Some(r), Some(t)) = (self.last_role(Role::Row), table) {
-                if r > t {
-                    self.pop_to(r);
-                }
-            }
-        }
+        let Some(t) = self.last_role(Role::Table) else { return false };
+        // As in browsers, other elements left open directly inside the table
+        // (not in a cell) end here; for a cell, the open row stays.
+        let keep = match self.last_role(Role::Row) {
+            Some(r) if r > t && !row => r + 1,
+            _ => t + 1,
+        };
+        self.pop_to(keep);
         true
     }
 
@@ -976,7 +1020,7 @@ impl<'s> Builder<'s> {
         }
         let line = std::mem::take(&mut self.line);
         let pos = line.start.unwrap_or(Pos::UNKNOWN);
-        let block = match self.last_role(Role::Heading).and_then(|i| self.stack.get(i)) {
+        let block = match self.inner_role(Role::Heading).and_then(|i| self.stack.get(i)) {
             Some(h) => Block::Heading { level: h.level, text: line.text, pos },
             None if line.bold_only() => Block::Heading { level: 0, text: line.text, pos },
             None => Block::Paragraph { text: line.text, pos },
@@ -985,7 +1029,7 @@ impl<'s> Builder<'s> {
     }
 
     fn line_break(&mut self) {
-        if self.last_role(Role::Heading).is_some() {
+        if self.inner_role(Role::Heading).is_some() {
             self.line.space();
         } else {
             self.flush();
@@ -1013,7 +1057,7 @@ impl<'s> Builder<'s> {
             return;
         }
         let pre = self.last_role(Role::Pre).is_some();
-        let bold = self.last_role(Role::Bold).is_some();
+        let bold = self.inner_role(Role::Bold).is_some();
         let mut rest = text;
         loop {
             let (piece, more) = match rest.find('\n') {
@@ -1103,7 +1147,13 @@ impl<'s> Builder<'s> {
                 self.close_p();
                 self.push(name, Role::Pre, 0);
             } else if !(is_void(n) || tag.self_closing && raw.is_none()) {
-                self.push(name, Role::Skip, 0);
+                // Raw-text elements always end at their own end tag, so they
+                // may go past the depth limit; others may not.
+                if raw.is_some() || self.stack.len() < MAX_DEPTH {
+                    self.push(name, Role::Skip, 0);
+                } else {
+                    self.note_once_depth();
+                }
             }
             return raw.unwrap_or(TokenSinkResult::Continue);
         }
@@ -1297,18 +1347,18 @@ impl<'s> Builder<'s> {
                 None => self.flush(),
             },
             "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-                if let Some(i) = self.last_role(Role::Heading) {
-                    if self.boundary().unwrap_or(0) <= i {
-                        self.pop_to(i);
-                    }
+                if let Some(i) = self.inner_role(Role::Heading) {
+                    self.pop_to(i);
                 }
             }
             "td" | "th" => {
+                self.flush();
                 if let Some((i, Role::Cell)) = self.table_context() {
                     self.pop_to(i);
                 }
             }
             "tr" => {
+                self.flush();
                 if let (Some(r), Some(t)) = (self.last_role(Role::Row), self.last_role(Role::Table)) {
                     if r > t {
                         self.pop_to(r);
@@ -1316,11 +1366,13 @@ impl<'s> Builder<'s> {
                 }
             }
             "caption" => {
+                self.flush();
                 if let Some((i, Role::Caption)) = self.table_context() {
                     self.pop_to(i);
                 }
             }
             "table" => {
+                self.flush();
                 if let Some(i) = self.last_role(Role::Table) {
                     self.pop_to(i);
                 }
@@ -1390,7 +1442,7 @@ fn keep_chrome(blocks: &[Block], form: bool) -> bool {
 
 /// Turns a finished table into blocks: the table itself, or, for a layout
 /// table, the contents of its cells.
-fn finish_table(t: TableBuilder) -> Vec<Block> {
+fn finish_table(t: TableBuilder, notes: &mut Vec<ReadNote>) -> Vec<Block> {
     if t.chrome {
         let nested: Vec<Block> = t.rows.into_iter().flatten().flat_map(|c| c.blocks).filter(is_data_table).collect();
         return nested;
@@ -1423,8 +1475,64 @@ fn finish_table(t: TableBuilder) -> Vec<Block> {
                 .collect()
         })
         .collect();
-    out.push(Block::Table(Table { rows, pos: t.pos }));
+    let mut table = Table { rows, pos: t.pos };
+    notes.extend(bound_table(&mut table));
+    out.push(Block::Table(table));
     out
+}
+
+/// The most grid slots (rows × columns) a table may take once its spans are
+/// laid out; far above any real report table.
+pub const MAX_GRID_SLOTS: usize = 1 << 22;
+
+/// Keeps a table within [`MAX_GRID_SLOTS`] when laid out with
+/// [`Table::grid`]: first by ignoring its spans, then by dropping rows (and,
+/// for an absurdly wide row, cells). Says so in notes. Real tables are never
+/// touched; this guards later stages against hostile input.
+pub(crate) fn bound_table(table: &mut Table) -> Vec<ReadNote> {
+    let mut notes = Vec::new();
+    let rows = table.rows.len();
+    let line = table.pos.line;
+    // An upper bound of the grid width: the widest row plus every column
+    // that a cell from an earlier row may hold down.
+    let widest = table.rows.iter().map(|r| r.iter().fold(0usize, |w, c| w.saturating_add(c.col_span as usize))).max();
+    let held: usize = table
+        .rows
+        .iter()
+        .flatten()
+        .filter(|c| c.row_span > 1)
+        .fold(0usize, |w, c| w.saturating_add(c.col_span as usize));
+    let width = widest.unwrap_or(0).saturating_add(held);
+    if rows.saturating_mul(width) <= MAX_GRID_SLOTS {
+        return notes;
+    }
+    if table.rows.iter().flatten().any(|c| c.row_span > 1 || c.col_span > 1) {
+        for cell in table.rows.iter_mut().flatten() {
+            cell.row_span = 1;
+            cell.col_span = 1;
+        }
+        notes.push(ReadNote {
+            message: format!(
+                "第 {line} 行开始的表格合并单元格过大（展开后超过 {MAX_GRID_SLOTS} 格），已忽略其 rowspan/colspan"
+            ),
+            pos: table.pos,
+        });
+    }
+    let width = table.rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
+    if rows.saturating_mul(width) > MAX_GRID_SLOTS {
+        let keep = (MAX_GRID_SLOTS / width).max(1);
+        table.rows.truncate(keep);
+        for row in &mut table.rows {
+            row.truncate(MAX_GRID_SLOTS);
+        }
+        notes.push(ReadNote {
+            message: format!(
+                "第 {line} 行开始的表格过大（{rows} 行 × {width} 列，超过 {MAX_GRID_SLOTS} 格），只读取了前 {keep} 行"
+            ),
+            pos: table.pos,
+        });
+    }
+    notes
 }
 
 #[cfg(test)]
@@ -1510,6 +1618,19 @@ mod tests {
     }
 
     #[test]
+    fn stray_elements_in_tables() {
+        // A div left open directly in a table ends at the next row, as in browsers;
+        // a heading around a table does not make its cells headings.
+        let html = "<h2>标题<table><div class=nav>导航<tr><td>a<td><b>b</b></tr><tr><td>c<td>d</table></h2>";
+        let doc = read(html.as_bytes()).unwrap();
+        assert_eq!(texts(&doc), ["H2 标题", "T 2x2"]);
+        let t = tables(&doc)[0];
+        assert_eq!(t.rows[0][1].text, "b");
+        let doc = read(b"<td>x</td><td>y</td></table></tr>z").unwrap();
+        assert_eq!(texts(&doc), ["P x", "P y", "P z"]);
+    }
+
+    #[test]
     fn spans_are_read_and_capped() {
         let doc =
             read(b"<table><tr><td rowspan=2 colspan='3'>a</td><td colspan=\"99999999999999999999\">b<td rowspan=x>c<td colspan=0>d<tr><td>e</table>")
@@ -1520,6 +1641,24 @@ mod tests {
         assert_eq!(doc.notes.len(), 1);
         assert!(doc.notes[0].message.contains("colspan"), "{:?}", doc.notes);
         assert_eq!(t.grid().width, 3 + MAX_SPAN as usize + 2);
+    }
+
+    #[test]
+    fn huge_tables_are_bounded() {
+        let bomb = "<tr><td rowspan=1000 colspan=1000>x</td><td>y</td></tr>".repeat(3000);
+        let doc = read(format!("<table>{bomb}</table>").as_bytes()).unwrap();
+        let t = tables(&doc)[0];
+        assert_eq!(t.rows.len(), 3000);
+        assert!(t.rows.iter().flatten().all(|c| c.row_span == 1 && c.col_span == 1));
+        assert_eq!(t.grid().width, 2);
+        assert!(doc.notes.iter().any(|n| n.message.contains("已忽略其 rowspan/colspan")), "{:?}", doc.notes);
+        let wide = format!("<table><tr>{}{}</table>", "<td>1".repeat(5000), "<tr>".repeat(5000));
+        let doc = read(wide.as_bytes()).unwrap();
+        let t = tables(&doc)[0];
+        assert!(t.rows.len() * t.grid().width <= MAX_GRID_SLOTS);
+        assert_eq!(t.rows[0].len(), 5000);
+        assert_eq!(doc.notes.len(), 1, "{:?}", doc.notes);
+        assert!(doc.notes[0].message.contains("只读取了前 838 行"), "{:?}", doc.notes);
     }
 
     #[test]
@@ -1618,6 +1757,30 @@ mod tests {
         let junk: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8).collect();
         let err = read(&junk).unwrap_err();
         assert!(err.message.contains("二进制"), "{}", err.message);
+    }
+
+    #[test]
+    fn posmap_agrees_with_counting() {
+        let text = "ab\r\n甲乙\rc\n\n".to_string() + &"x丙".repeat(5000) + "\nend";
+        let mut map = PosMap::new(&text);
+        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let bytes = text.as_bytes();
+        let expected = |off: usize| {
+            let (mut line, mut col) = (1, 1);
+            for (i, c) in text[..off].char_indices() {
+                if c == '\n' || (c == '\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                    (line, col) = (line + 1, 1);
+                } else {
+                    col += 1;
+                }
+            }
+            Pos::new(line, col)
+        };
+        for &off in offsets.iter().rev().step_by(7).chain(offsets.iter().step_by(5)) {
+            let got = map.pos(off);
+            let want = expected(off);
+            assert_eq!(got, want, "offset {off}");
+        }
     }
 
     #[test]

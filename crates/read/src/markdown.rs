@@ -46,9 +46,11 @@ pub fn read_str(src: &str) -> Document {
         image: 0,
         code: 0,
         lists: Vec::new(),
+        marker_only: false,
         table: None,
         html: None,
         skip_until: 0,
+        tables: None,
     };
     let parser = Parser::new_ext(src, Options::ENABLE_TABLES).into_offset_iter();
     for (event, range) in parser {
@@ -96,10 +98,14 @@ struct Reader<'s> {
     code: usize,
     /// Open lists: whether each is ordered.
     lists: Vec<bool>,
+    /// The line holds only the number of an ordered list item so far.
+    marker_only: bool,
     table: Option<TableState>,
     html: Option<HtmlState>,
     /// Events starting before this offset were read as part of an HTML table.
     skip_until: usize,
+    /// `<table` tags and where their `</table>` ends, computed when first needed.
+    tables: Option<Vec<(usize, Option<usize>)>>,
 }
 
 fn level_of(level: HeadingLevel) -> u8 {
@@ -134,29 +140,33 @@ fn tag_name_ends(s: &str, at: usize) -> bool {
     !s.as_bytes().get(at).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'-')
 }
 
-/// The offset just past the `</table …>` that balances the tables opened in
-/// `src[from..]`, if there is one.
-fn balanced_table_end(src: &str, from: usize) -> Option<usize> {
+/// Pairs every `<table` in the source with the end of its matching
+/// `</table …>` (None when it is never closed), in source order. One pass over
+/// the source, so that any number of HTML blocks can look their table up.
+fn match_tables(src: &str) -> Vec<(usize, Option<usize>)> {
     let bytes = src.as_bytes();
-    let mut depth: i64 = 0;
-    let mut i = from;
+    let mut out: Vec<(usize, Option<usize>)> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'<' {
             let rest = &bytes[i..];
             let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
             if starts(b"<table") && !bytes.get(i + 6).is_some_and(u8::is_ascii_alphanumeric) {
-                depth += 1;
+                open.push(out.len());
+                out.push((i, None));
             } else if starts(b"</table") && !bytes.get(i + 7).is_some_and(u8::is_ascii_alphanumeric) {
-                depth -= 1;
-                if depth <= 0 {
-                    let close = bytes[i..].iter().position(|&b| b == b'>').map_or(bytes.len(), |p| i + p + 1);
-                    return Some(close);
+                let end = bytes[i..].iter().position(|&b| b == b'>').map_or(bytes.len(), |p| i + p + 1);
+                if let Some(k) = open.pop() {
+                    if let Some(entry) = out.get_mut(k) {
+                        entry.1 = Some(end);
+                    }
                 }
             }
         }
         i += 1;
     }
-    None
+    out
 }
 
 impl<'s> Reader<'s> {
@@ -207,6 +217,8 @@ impl<'s> Reader<'s> {
 
     fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
         match tag {
+            // The number of a loose list item waits for its paragraph.
+            Tag::Paragraph if self.marker_only => {}
             Tag::Paragraph | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) | Tag::MetadataBlock(_) => self.flush(),
             Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => self.flush(),
             Tag::Heading { level, .. } => {
@@ -314,9 +326,11 @@ impl<'s> Reader<'s> {
         let pos = self.pos(at);
         self.line.push(marker, false, |_| pos);
         self.line.space();
+        self.marker_only = true;
     }
 
     fn text(&mut self, t: &str, range: Range<usize>) {
+        self.marker_only = false;
         let exact = self.src.get(range.clone()) == Some(t);
         let start = range.start;
         let bold = self.strong > 0;
@@ -358,6 +372,7 @@ impl<'s> Reader<'s> {
     }
 
     fn flush(&mut self) {
+        self.marker_only = false;
         if self.line.is_empty() {
             self.line = LineBuf::default();
             return;
@@ -379,7 +394,9 @@ impl<'s> Reader<'s> {
     fn end_table(&mut self) {
         if let Some(t) = self.table.take() {
             if t.rows.iter().any(|r| !r.is_empty()) {
-                self.blocks.push(Block::Table(Table { rows: t.rows, pos: t.pos }));
+                let mut table = Table { rows: t.rows, pos: t.pos };
+                self.notes.extend(html::bound_table(&mut table));
+                self.blocks.push(Block::Table(table));
             }
         }
     }
@@ -418,12 +435,20 @@ impl<'s> Reader<'s> {
         h.at_line_start = t.ends_with('\n');
     }
 
+    /// The end of the `</table>` matching the first `<table` at or after `from`.
+    fn table_end(&mut self, from: usize) -> Option<usize> {
+        let src = self.src;
+        let tables = self.tables.get_or_insert_with(|| match_tables(src));
+        let k = tables.partition_point(|&(at, _)| at < from);
+        tables.get(k).and_then(|&(_, end)| end)
+    }
+
     fn end_html(&mut self) {
         let Some(mut h) = self.html.take() else { return };
         if table_balance(&h.text) > 0 {
             // A blank line ended the HTML block inside a table: read the
             // source on to the matching </table>.
-            if let Some(end) = balanced_table_end(self.src, h.range.start) {
+            if let Some(end) = self.table_end(h.range.start) {
                 if let Some(raw) = self.src.get(h.range.start..end) {
                     let first = self.pos(h.range.start);
                     h.text = raw.to_string();
@@ -699,5 +724,11 @@ mod tests {
         let md = format!("{}x\n\n{}y\n\n{}", "> ".repeat(20_000), "- ".repeat(5_000), "<div>".repeat(100_000));
         let doc = read(md.as_bytes()).unwrap();
         assert!(doc.blocks.iter().any(|b| b.text() == Some("x")));
+        // Many HTML blocks opening tables never closed: each looks up its
+        // </table> in one precomputed list, not by scanning the rest of the file.
+        let md = "<table>\n\n".repeat(30_000);
+        let doc = read(md.as_bytes()).unwrap();
+        assert!(doc.blocks.is_empty());
+        assert_eq!(doc.notes.len(), 30_000);
     }
 }
