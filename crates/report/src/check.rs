@@ -323,7 +323,7 @@ impl Figures {
         let agency_key = report.agency_key().filter(|a| !a.is_empty())?;
         let year = report.year?;
         let t = report.template();
-        let mut cells = Vec::new();
+        let mut cells = Vec::with_capacity(20);
         let mut keep = |table: TableKey, row: &str, col: &str| {
             if let Some(i) = t.cell_by_keys(table, row, col) {
                 if let Some(c) = report.cell_at(i) {
@@ -340,6 +340,9 @@ impl Figures {
                 keep(TableKey::T2, row, col);
             }
         }
+        cells.shrink_to_fit();
+        let mut agency_key = agency_key;
+        agency_key.shrink_to_fit();
         Some(Figures { source: report.source.clone(), agency_key, year, edition: report.edition, cells })
     }
 
