@@ -9,7 +9,11 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-const LAYOUTS: [(Format, &str); 3] = [(Format::Text, "txt"), (Format::Markdown, "md"), (Format::Html, "html")];
+const LAYOUTS: [(Format, &str); 3] = [
+    (Format::Text, "txt"),
+    (Format::Markdown, "md"),
+    (Format::Html, "html"),
+];
 
 pub fn run(n: usize, write_corpus: Option<&Path>) -> ExitCode {
     let n = n.max(LAYOUTS.len());
@@ -19,7 +23,10 @@ pub fn run(n: usize, write_corpus: Option<&Path>) -> ExitCode {
         .map(|i| {
             let (format, ext) = LAYOUTS[i % LAYOUTS.len()];
             let report = consistent_report(i as u64, 2021 + (i % 5) as i32);
-            (format!("report-{i:06}.{ext}"), gongkai_write::write(format, &report).into_bytes())
+            (
+                format!("report-{i:06}.{ext}"),
+                gongkai_write::write(format, &report).into_bytes(),
+            )
         })
         .collect();
     if let Some(dir) = write_corpus {
@@ -35,10 +42,16 @@ pub fn run(n: usize, write_corpus: Option<&Path>) -> ExitCode {
         }
         eprintln!("语料已写入 {}", dir.display());
     }
-    println!("{:<10} {:>8} {:>10} {:>12} {:>12}", "版式", "份数", "MB", "单核 MB/s", "单核 份/秒");
+    println!(
+        "{:<10} {:>8} {:>10} {:>12} {:>12}",
+        "版式", "份数", "MB", "单核 MB/s", "单核 份/秒"
+    );
     let mut failures = 0;
     for (format, ext) in LAYOUTS {
-        let docs: Vec<&(String, Vec<u8>)> = corpus.iter().filter(|(name, _)| name.ends_with(ext)).collect();
+        let docs: Vec<&(String, Vec<u8>)> = corpus
+            .iter()
+            .filter(|(name, _)| name.ends_with(ext))
+            .collect();
         let bytes: usize = docs.iter().map(|(_, b)| b.len()).sum();
         let start = Instant::now();
         for (name, b) in &docs {
@@ -61,7 +74,9 @@ pub fn run(n: usize, write_corpus: Option<&Path>) -> ExitCode {
     let start = Instant::now();
     let errors: usize = corpus
         .par_iter()
-        .map(|(name, b)| usize::from(gongkai_read::read_report(name, b).map_or(true, |r| r.has_errors())))
+        .map(|(name, b)| {
+            usize::from(gongkai_read::read_report(name, b).map_or(true, |r| r.has_errors()))
+        })
         .sum();
     let secs = start.elapsed().as_secs_f64().max(1e-9);
     println!(

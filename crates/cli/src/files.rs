@@ -4,7 +4,9 @@ use gongkai_template::{Edition, Template};
 use std::path::PathBuf;
 
 /// Extensions read when walking a directory.
-const EXTENSIONS: &[&str] = &["txt", "text", "md", "markdown", "html", "htm", "shtml", "xhtml", "json"];
+const EXTENSIONS: &[&str] = &[
+    "txt", "text", "md", "markdown", "html", "htm", "shtml", "xhtml", "json",
+];
 
 /// Expands the paths: files as given, directories walked recursively (files
 /// with a report extension, in name order). Returns the files and a message
@@ -19,10 +21,17 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
                 for entry in walkdir::WalkDir::new(p).follow_links(true) {
                     match entry {
                         Ok(e) if e.file_type().is_file() => {
-                            let ext = e.path().extension().and_then(|x| x.to_str()).unwrap_or("").to_ascii_lowercase();
+                            let ext = e
+                                .path()
+                                .extension()
+                                .and_then(|x| x.to_str())
+                                .unwrap_or("")
+                                .to_ascii_lowercase();
                             // A folder's README describes the reports; it is not one.
                             let stem = e.path().file_stem().and_then(|x| x.to_str()).unwrap_or("");
-                            if EXTENSIONS.contains(&ext.as_str()) && !stem.eq_ignore_ascii_case("readme") {
+                            if EXTENSIONS.contains(&ext.as_str())
+                                && !stem.eq_ignore_ascii_case("readme")
+                            {
                                 found.push(e.into_path());
                             }
                         }
@@ -42,7 +51,11 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
 
 /// Every cell address of both editions: the 2021 edition's, then those only the 2019 edition has.
 pub fn all_addresses() -> Vec<String> {
-    let mut out: Vec<String> = Template::get(Edition::V2021).cells.iter().map(|c| c.address.clone()).collect();
+    let mut out: Vec<String> = Template::get(Edition::V2021)
+        .cells
+        .iter()
+        .map(|c| c.address.clone())
+        .collect();
     for c in &Template::get(Edition::V2019).cells {
         if !out.contains(&c.address) {
             out.push(c.address.clone());

@@ -96,25 +96,44 @@ enum ParseFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { paths, format, info, no_series } => check(&paths, format, info, !no_series),
-        Command::Parse { file, format: ParseFormat::Json } => parse(&file),
+        Command::Check {
+            paths,
+            format,
+            info,
+            no_series,
+        } => check(&paths, format, info, !no_series),
+        Command::Parse {
+            file,
+            format: ParseFormat::Json,
+        } => parse(&file),
         Command::Render { file, to, output } => render(&file, &to, output.as_deref()),
         Command::Export { paths, to, output } => export(&paths, &to, output.as_deref()),
         Command::Explain { rule: id } => explain(&id),
         Command::Rules => {
             let mut out = io::stdout().lock();
             for r in RULES {
-                let _ = writeln!(out, "{}  {:<4}  {}：{}", r.id, r.level.label(), r.name, r.summary);
+                let _ = writeln!(
+                    out,
+                    "{}  {:<4}  {}：{}",
+                    r.id,
+                    r.level.label(),
+                    r.name,
+                    r.summary
+                );
             }
             ExitCode::SUCCESS
         }
-        Command::Bench { reports, write_corpus } => bench::run(reports, write_corpus.as_deref()),
+        Command::Bench {
+            reports,
+            write_corpus,
+        } => bench::run(reports, write_corpus.as_deref()),
     }
 }
 
 /// Reads one file into a report; the error is a message for the user.
 pub(crate) fn load(path: &std::path::Path) -> Result<(Report, Vec<u8>), String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}：无法读取文件（{}）", path.display(), io_error(&e)))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("{}：无法读取文件（{}）", path.display(), io_error(&e)))?;
     let source = path.display().to_string();
     match gongkai_read::read_report(&source, &bytes) {
         Ok(r) => Ok((r, bytes)),
@@ -142,8 +161,10 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
     let progress = if stderr.is_terminal() && files.len() > 200 && format == OutputFormat::Human {
         let pb = indicatif::ProgressBar::new(files.len() as u64);
         pb.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} 份 {per_sec} 预计剩余 {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} 份 {per_sec} 预计剩余 {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         Some(pb)
     } else {
@@ -212,7 +233,11 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
     if let Some(pb) = progress {
         pb.finish_and_clear();
     }
-    let series_diags = if series { gongkai_report::check_series_figures(&figures) } else { Vec::new() };
+    let series_diags = if series {
+        gongkai_report::check_series_figures(&figures)
+    } else {
+        Vec::new()
+    };
     for (_, d) in &series_diags {
         match d.level {
             Level::Error => totals.0 += 1,
@@ -229,11 +254,19 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
             let _ = writeln!(
                 out,
                 "\n检查了 {read} 份报告{}：{} 个错误，{} 个警告，{} 个提示{}",
-                if unreadable > 0 { format!("（另有 {unreadable} 个文件无法读取）") } else { String::new() },
+                if unreadable > 0 {
+                    format!("（另有 {unreadable} 个文件无法读取）")
+                } else {
+                    String::new()
+                },
                 totals.0,
                 totals.1,
                 totals.2,
-                if show_info || totals.2 == 0 { "" } else { "（加 --info 显示提示）" }
+                if show_info || totals.2 == 0 {
+                    ""
+                } else {
+                    "（加 --info 显示提示）"
+                }
             );
         }
         OutputFormat::Json => {
@@ -333,8 +366,10 @@ fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>) -> Exit
     };
     let mut w = csv::Writer::from_writer(sink);
     let addresses = files::all_addresses();
-    let mut header: Vec<String> =
-        ["source", "agency", "year", "template", "errors", "warnings"].iter().map(|s| s.to_string()).collect();
+    let mut header: Vec<String> = ["source", "agency", "year", "template", "errors", "warnings"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     header.extend(addresses.iter().cloned());
     let mut failed = missing.len();
     if w.write_record(&header).is_err() {
@@ -381,7 +416,14 @@ fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>) -> Exit
 fn explain(id: &str) -> ExitCode {
     match rule(id) {
         Some(r) => {
-            println!("{}（{}）：{}\n\n{}\n\n{}", r.id, r.level.label(), r.name, r.summary, r.explanation);
+            println!(
+                "{}（{}）：{}\n\n{}\n\n{}",
+                r.id,
+                r.level.label(),
+                r.name,
+                r.summary,
+                r.explanation
+            );
             ExitCode::SUCCESS
         }
         None => {

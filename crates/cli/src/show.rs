@@ -7,8 +7,11 @@ use unicode_width::UnicodeWidthChar;
 
 /// Prints the diagnostics of one report (info-level only when asked).
 pub fn report(out: &mut impl Write, report: &Report, bytes: &[u8], show_info: bool) {
-    let shown: Vec<&Diagnostic> =
-        report.diagnostics.iter().filter(|d| show_info || d.level != gongkai_report::Level::Info).collect();
+    let shown: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| show_info || d.level != gongkai_report::Level::Info)
+        .collect();
     if shown.is_empty() {
         return;
     }
@@ -48,8 +51,15 @@ pub fn diagnostic(out: &mut impl Write, source: &str, lines: Option<&[&str]>, d:
         })
         .collect();
     if !cells.is_empty() {
-        let more = if d.cells.len() > 8 { format!(" 等 {} 个", d.cells.len()) } else { String::new() };
-        let expected = d.expected.map(|e| format!("；应为 {e}")).unwrap_or_default();
+        let more = if d.cells.len() > 8 {
+            format!(" 等 {} 个", d.cells.len())
+        } else {
+            String::new()
+        };
+        let expected = d
+            .expected
+            .map(|e| format!("；应为 {e}"))
+            .unwrap_or_default();
         let _ = writeln!(out, "   = 单元格：{}{more}{expected}", cells.join("，"));
     }
     let _ = writeln!(out, "   = 说明：gongkai explain {}", d.rule);
@@ -59,7 +69,10 @@ pub fn diagnostic(out: &mut impl Write, source: &str, lines: Option<&[&str]>, d:
 /// The line as shown (tabs as spaces, long lines windowed) and the display
 /// column of the caret for a 1-based character column.
 fn excerpt(line: &str, col: usize) -> (String, usize) {
-    let chars: Vec<char> = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect();
     let col = col.saturating_sub(1).min(chars.len());
     let start = col.saturating_sub(30);
     let end = (col + 50).min(chars.len());

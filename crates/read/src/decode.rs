@@ -32,7 +32,10 @@ pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Encoding, Vec<ReadNote>) {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         let (text, had_errors) = encoding_rs::UTF_8.decode_without_bom_handling(rest);
         if had_errors {
-            notes.push(note("文件以 UTF-8 BOM 开头，但含有无效的 UTF-8 字节，已替换为“\u{FFFD}”", &text));
+            notes.push(note(
+                "文件以 UTF-8 BOM 开头，但含有无效的 UTF-8 字节，已替换为“\u{FFFD}”",
+                &text,
+            ));
         }
         return (text, Encoding::Utf8, notes);
     }
@@ -52,9 +55,15 @@ pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Encoding, Vec<ReadNote>) {
         Ok(s) => (Cow::Borrowed(s), Encoding::Utf8, notes),
         Err(_) => {
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-            notes.push(ReadNote { message: "文件不是 UTF-8 编码，已按 GB18030（GBK）读取".into(), pos: Pos::new(1, 1) });
+            notes.push(ReadNote {
+                message: "文件不是 UTF-8 编码，已按 GB18030（GBK）读取".into(),
+                pos: Pos::new(1, 1),
+            });
             if had_errors {
-                notes.push(note("按 GB18030 读取时有无法识别的字节，已替换为“\u{FFFD}”", &text));
+                notes.push(note(
+                    "按 GB18030 读取时有无法识别的字节，已替换为“\u{FFFD}”",
+                    &text,
+                ));
             }
             (text, Encoding::Gb18030, notes)
         }
@@ -72,7 +81,10 @@ fn note(message: &str, text: &str) -> ReadNote {
             Pos::new(line, col)
         })
         .unwrap_or(Pos::new(1, 1));
-    ReadNote { message: message.to_string(), pos }
+    ReadNote {
+        message: message.to_string(),
+        pos,
+    }
 }
 
 #[cfg(test)]

@@ -24,9 +24,16 @@ pub struct ReadNote {
 pub enum Block {
     /// A heading. `level` is 1–6 when the format says it (Markdown `#`,
     /// HTML `<h2>`), 0 when the reader only guessed it is a heading.
-    Heading { level: u8, text: String, pos: Pos },
+    Heading {
+        level: u8,
+        text: String,
+        pos: Pos,
+    },
     /// A paragraph or a line of text.
-    Paragraph { text: String, pos: Pos },
+    Paragraph {
+        text: String,
+        pos: Pos,
+    },
     Table(Table),
 }
 
@@ -65,7 +72,12 @@ pub struct TableCell {
 
 impl TableCell {
     pub fn new(text: impl Into<String>, pos: Pos) -> TableCell {
-        TableCell { text: text.into(), pos, row_span: 1, col_span: 1 }
+        TableCell {
+            text: text.into(),
+            pos,
+            row_span: 1,
+            col_span: 1,
+        }
     }
 }
 
@@ -96,7 +108,9 @@ impl Table {
                     break;
                 }
                 let rs = (cell.row_span.max(1) as usize).min(MAX_SPAN);
-                let cs = (cell.col_span.max(1) as usize).min(MAX_SPAN).min(max_width - c);
+                let cs = (cell.col_span.max(1) as usize)
+                    .min(MAX_SPAN)
+                    .min(max_width - c);
                 for rr in r..(r + rs).min(self.rows.len()) {
                     let line = &mut slots[rr];
                     if line.len() < c + cs {
@@ -150,7 +164,10 @@ mod tests {
         let mut b = TableCell::new("b", p);
         b.col_span = 2;
         let t = Table {
-            rows: vec![vec![a, b], vec![TableCell::new("c", p), TableCell::new("d", p)]],
+            rows: vec![
+                vec![a, b],
+                vec![TableCell::new("c", p), TableCell::new("d", p)],
+            ],
             pos: p,
         };
         let g = t.grid();
@@ -165,7 +182,10 @@ mod tests {
         let mut cell = TableCell::new("x", p);
         cell.row_span = 1000;
         cell.col_span = 1000;
-        let t = Table { rows: vec![vec![cell.clone(); 50]; 3000], pos: p };
+        let t = Table {
+            rows: vec![vec![cell.clone(); 50]; 3000],
+            pos: p,
+        };
         let g = t.grid();
         assert!(g.width * g.slots.len() <= 4_000_000);
         assert_eq!(g.slots.len(), 3000);

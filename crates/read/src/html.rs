@@ -44,7 +44,9 @@ use crate::doc::{Block, Document, Pos, ReadError, ReadNote, Table, TableCell};
 use html5ever::buffer_queue::BufferQueue;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+use html5ever::tokenizer::{
+    Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 use html5ever::LocalName;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -83,7 +85,13 @@ pub(crate) fn read_fragment(text: &str, origins: &[(u32, u32)]) -> Document {
     let src = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let bom = text.len() - src.len();
     let mut builder = Builder::new(text, bom, origins);
-    let mut tokenizer = Tokenizer::new(&mut builder, TokenizerOpts { discard_bom: false, ..Default::default() });
+    let mut tokenizer = Tokenizer::new(
+        &mut builder,
+        TokenizerOpts {
+            discard_bom: false,
+            ..Default::default()
+        },
+    );
     let mut queue = BufferQueue::default();
     let mut start = bom;
     let bytes = text.as_bytes();
@@ -109,9 +117,17 @@ pub(crate) fn read_fragment(text: &str, origins: &[(u32, u32)]) -> Document {
     builder.finish()
 }
 
-fn feed(tokenizer: &mut Tokenizer<&mut Builder<'_>>, queue: &mut BufferQueue, text: &str, start: usize, end: usize) {
+fn feed(
+    tokenizer: &mut Tokenizer<&mut Builder<'_>>,
+    queue: &mut BufferQueue,
+    text: &str,
+    start: usize,
+    end: usize,
+) {
     // Chunk boundaries sit on ASCII bytes, so they are char boundaries.
-    let Some(chunk) = text.get(start..end) else { return };
+    let Some(chunk) = text.get(start..end) else {
+        return;
+    };
     tokenizer.sink.chunk = (start, end);
     tokenizer.sink.cursor = start;
     if chunk.starts_with('<') {
@@ -129,8 +145,9 @@ fn feed(tokenizer: &mut Tokenizer<&mut Builder<'_>>, queue: &mut BufferQueue, te
 /// 8 KiB, else [`decode::decode`] guesses. Notes say when the declaration was
 /// missing, unknown or contradicted by the bytes.
 pub fn decode_html(bytes: &[u8]) -> (Cow<'_, str>, Vec<ReadNote>) {
-    let has_bom =
-        bytes.starts_with(b"\xEF\xBB\xBF") || bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    let has_bom = bytes.starts_with(b"\xEF\xBB\xBF")
+        || bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF");
     if has_bom {
         let (text, _, notes) = decode::decode(bytes);
         return (text, notes);
@@ -163,8 +180,9 @@ pub fn decode_html(bytes: &[u8]) -> (Cow<'_, str>, Vec<ReadNote>) {
     };
     let mut notes = Vec::new();
     let is_utf8 = std::str::from_utf8(bytes).is_ok();
-    let declared_utf8 =
-        declared == encoding_rs::UTF_8 || declared == encoding_rs::UTF_16LE || declared == encoding_rs::UTF_16BE;
+    let declared_utf8 = declared == encoding_rs::UTF_8
+        || declared == encoding_rs::UTF_16LE
+        || declared == encoding_rs::UTF_16BE;
     if declared_utf8 {
         if is_utf8 {
             return (String::from_utf8_lossy(bytes), notes);
@@ -177,7 +195,10 @@ pub fn decode_html(bytes: &[u8]) -> (Cow<'_, str>, Vec<ReadNote>) {
             pos: at,
         });
         if had_errors {
-            notes.push(replacement_note("按 GB18030 读取时有无法识别的字节，已替换为“\u{FFFD}”", &text));
+            notes.push(replacement_note(
+                "按 GB18030 读取时有无法识别的字节，已替换为“\u{FFFD}”",
+                &text,
+            ));
         }
         return (text, notes);
     }
@@ -190,7 +211,11 @@ pub fn decode_html(bytes: &[u8]) -> (Cow<'_, str>, Vec<ReadNote>) {
         return (String::from_utf8_lossy(bytes), notes);
     }
     // GB2312 and GBK are subsets of GB18030: decode the superset.
-    let enc = if declared == encoding_rs::GBK { encoding_rs::GB18030 } else { declared };
+    let enc = if declared == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        declared
+    };
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
     if had_errors {
         notes.push(replacement_note(
@@ -209,7 +234,10 @@ fn prescan_charset(bytes: &[u8]) -> Option<(String, u32)> {
     let mut from = 0;
     while let Some(rel) = find_bytes(lower.get(from..)?, b"<meta") {
         let start = from + rel;
-        let end = lower[start..].iter().position(|&b| b == b'>').map_or(lower.len(), |p| start + p);
+        let end = lower[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(lower.len(), |p| start + p);
         let tag = &lower[start..end];
         if let Some(label) = charset_in_tag(tag) {
             let line = head[..start].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
@@ -229,7 +257,10 @@ fn charset_in_tag(tag: &[u8]) -> Option<String> {
         }
         if tag.get(i) == Some(&b'=') {
             i += 1;
-            while tag.get(i).is_some_and(|b| b.is_ascii_whitespace() || *b == b'"' || *b == b'\'') {
+            while tag
+                .get(i)
+                .is_some_and(|b| b.is_ascii_whitespace() || *b == b'"' || *b == b'\'')
+            {
                 i += 1;
             }
             let label: String = tag[i.min(tag.len())..]
@@ -258,7 +289,10 @@ fn replacement_note(message: &str, text: &str) -> ReadNote {
         Some(at) => PosMap::new(text).pos(at),
         None => Pos::new(1, 1),
     };
-    ReadNote { message: message.to_string(), pos }
+    ReadNote {
+        message: message.to_string(),
+        pos,
+    }
 }
 
 /// Says whether the bytes are plainly not text: a PDF, an Office or ZIP
@@ -271,7 +305,10 @@ pub(crate) fn sniff_binary(bytes: &[u8], what: &str) -> Option<ReadError> {
         Some("ZIP 压缩格式的文件（可能是 .docx、.xlsx 或 .wps）")
     } else if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
         Some("旧版 Office 文件（.doc 或 .xls）")
-    } else if bytes.starts_with(b"\x89PNG") || bytes.starts_with(b"\xFF\xD8\xFF") || bytes.starts_with(b"GIF8") {
+    } else if bytes.starts_with(b"\x89PNG")
+        || bytes.starts_with(b"\xFF\xD8\xFF")
+        || bytes.starts_with(b"GIF8")
+    {
         Some("图片文件")
     } else {
         None
@@ -340,7 +377,12 @@ impl<'a> PosMap<'a> {
                 col = col.saturating_add(1);
             }
         }
-        PosMap { src, line_starts, checkpoints, cache: (0, 0, 1) }
+        PosMap {
+            src,
+            line_starts,
+            checkpoints,
+            cache: (0, 0, 1),
+        }
     }
 
     pub(crate) fn pos(&mut self, offset: usize) -> Pos {
@@ -570,7 +612,9 @@ fn is_skipped(name: &str) -> bool {
 fn raw_kind(name: &str) -> Option<TokenSinkResult<()>> {
     Some(match name {
         "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-        "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => TokenSinkResult::RawData(RawKind::Rawtext),
+        "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+            TokenSinkResult::RawData(RawKind::Rawtext)
+        }
         "title" | "textarea" => TokenSinkResult::RawData(RawKind::Rcdata),
         "plaintext" => TokenSinkResult::Plaintext,
         _ => return None,
@@ -715,7 +759,8 @@ fn is_chrome_word(word: &str) -> bool {
     // "navlist", "footerbox", "menu2"
     CHROME_WORDS.iter().any(|w| {
         word.strip_prefix(w).is_some_and(|rest| {
-            !rest.is_empty() && (rest.bytes().all(|b| b.is_ascii_digit()) || QUALIFIERS.contains(&rest))
+            !rest.is_empty()
+                && (rest.bytes().all(|b| b.is_ascii_digit()) || QUALIFIERS.contains(&rest))
         })
     })
 }
@@ -755,7 +800,10 @@ fn is_chrome_name(name: &str) -> bool {
 }
 
 fn attr<'t>(tag: &'t Tag, name: &str) -> Option<&'t str> {
-    tag.attrs.iter().find(|a| &*a.name.local == name).map(|a| &*a.value)
+    tag.attrs
+        .iter()
+        .find(|a| &*a.name.local == name)
+        .map(|a| &*a.value)
 }
 
 fn marks_chrome(tag: &Tag) -> bool {
@@ -773,7 +821,11 @@ fn is_hidden(tag: &Tag) -> bool {
         return true;
     }
     attr(tag, "style").is_some_and(|s| {
-        let squashed: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let squashed: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
         squashed.contains("display:none") || squashed.contains("visibility:hidden")
     })
 }
@@ -804,7 +856,10 @@ fn parse_span(value: Option<&str>) -> (u32, bool) {
 fn is_data_table(block: &Block) -> bool {
     match block {
         Block::Table(t) => {
-            t.rows.len() >= 2 && t.rows.iter().any(|r| r.len() >= 2 || r.iter().any(|c| c.col_span >= 2))
+            t.rows.len() >= 2
+                && t.rows
+                    .iter()
+                    .any(|r| r.len() >= 2 || r.iter().any(|c| c.col_span >= 2))
         }
         _ => false,
     }
@@ -843,7 +898,10 @@ impl<'s> Builder<'s> {
         }
         for pos in unclosed_tables.into_iter().rev() {
             self.notes.push(ReadNote {
-                message: format!("第 {} 行开始的表格缺少结束标签 </table>，已在文件末尾结束该表格", pos.line),
+                message: format!(
+                    "第 {} 行开始的表格缺少结束标签 </table>，已在文件末尾结束该表格",
+                    pos.line
+                ),
                 pos,
             });
         }
@@ -854,7 +912,10 @@ impl<'s> Builder<'s> {
                 blocks.extend(b);
             }
         }
-        Document { blocks, notes: self.notes }
+        Document {
+            blocks,
+            notes: self.notes,
+        }
     }
 
     fn pos_at(&mut self, offset: usize) -> Pos {
@@ -944,7 +1005,9 @@ impl<'s> Builder<'s> {
     }
 
     fn last_name(&self, name: &str) -> Option<usize> {
-        self.by_name.get(&LocalName::from(name)).and_then(|v| v.last().copied())
+        self.by_name
+            .get(&LocalName::from(name))
+            .and_then(|v| v.last().copied())
     }
 
     fn boundary(&self) -> Option<usize> {
@@ -975,11 +1038,15 @@ impl<'s> Builder<'s> {
     /// Closes an open cell or caption of the innermost table, and its open row
     /// too when `row` is set. Returns false when no table is open.
     fn close_table_parts(&mut self, row: bool) -> bool {
-        let Some((i, role)) = self.table_context() else { return false };
+        let Some((i, role)) = self.table_context() else {
+            return false;
+        };
         if role == Role::Cell || role == Role::Caption {
             self.pop_to(i);
         }
-        let Some(t) = self.last_role(Role::Table) else { return false };
+        let Some(t) = self.last_role(Role::Table) else {
+            return false;
+        };
         // As in browsers, other elements left open directly inside the table
         // (not in a cell) end here; for a cell, the open row stays.
         let keep = match self.last_role(Role::Row) {
@@ -996,7 +1063,11 @@ impl<'s> Builder<'s> {
         match self.sinks.last_mut() {
             Some(Sink::Root(b)) | Some(Sink::Chrome { blocks: b, .. }) => b.push(block),
             Some(Sink::Table(t)) => {
-                let cell = if t.cell_open { t.rows.last_mut().and_then(|r| r.last_mut()) } else { None };
+                let cell = if t.cell_open {
+                    t.rows.last_mut().and_then(|r| r.last_mut())
+                } else {
+                    None
+                };
                 match cell {
                     Some(c) => c.blocks.push(block),
                     None => t.before.push(block),
@@ -1020,10 +1091,24 @@ impl<'s> Builder<'s> {
         }
         let line = std::mem::take(&mut self.line);
         let pos = line.start.unwrap_or(Pos::UNKNOWN);
-        let block = match self.inner_role(Role::Heading).and_then(|i| self.stack.get(i)) {
-            Some(h) => Block::Heading { level: h.level, text: line.text, pos },
-            None if line.bold_only() => Block::Heading { level: 0, text: line.text, pos },
-            None => Block::Paragraph { text: line.text, pos },
+        let block = match self
+            .inner_role(Role::Heading)
+            .and_then(|i| self.stack.get(i))
+        {
+            Some(h) => Block::Heading {
+                level: h.level,
+                text: line.text,
+                pos,
+            },
+            None if line.bold_only() => Block::Heading {
+                level: 0,
+                text: line.text,
+                pos,
+            },
+            None => Block::Paragraph {
+                text: line.text,
+                pos,
+            },
         };
         self.emit(block);
     }
@@ -1098,8 +1183,15 @@ impl<'s> Builder<'s> {
     fn locate(&mut self, c: char) -> usize {
         let (start, end) = self.chunk;
         let from = self.cursor.clamp(start, end);
-        let found = self.src.get(from..end).and_then(|s| s.find(c).map(|i| (from + i, c.len_utf8())));
-        let found = found.or_else(|| self.src.get(from..end).and_then(|s| s.find('&').map(|i| (from + i, 1))));
+        let found = self
+            .src
+            .get(from..end)
+            .and_then(|s| s.find(c).map(|i| (from + i, c.len_utf8())));
+        let found = found.or_else(|| {
+            self.src
+                .get(from..end)
+                .and_then(|s| s.find('&').map(|i| (from + i, 1)))
+        });
         match found {
             Some((at, len)) => {
                 self.cursor = at + len;
@@ -1252,7 +1344,10 @@ impl<'s> Builder<'s> {
         };
         if structural_chrome || marks_chrome(&tag) {
             if block {
-                self.sinks.push(Sink::Chrome { blocks: Vec::new(), form: n == "form" });
+                self.sinks.push(Sink::Chrome {
+                    blocks: Vec::new(),
+                    form: n == "form",
+                });
                 self.push(name, Role::Chrome, 0);
             } else {
                 self.push(name, Role::Skip, 0);
@@ -1275,7 +1370,11 @@ impl<'s> Builder<'s> {
     fn close_item(&mut self, items: &[&str], lists: &[&str]) {
         let item = items.iter().filter_map(|n| self.last_name(n)).max();
         let Some(item) = item else { return };
-        let guard = lists.iter().filter_map(|n| self.last_name(n)).chain(self.boundary()).max();
+        let guard = lists
+            .iter()
+            .filter_map(|n| self.last_name(n))
+            .chain(self.boundary())
+            .max();
         if !matches!(guard, Some(g) if g > item) {
             self.pop_to(item);
         }
@@ -1308,7 +1407,12 @@ impl<'s> Builder<'s> {
         let (col_span, capped_c) = parse_span(attr(tag, "colspan"));
         for (capped, which) in [(capped_r, "rowspan"), (capped_c, "colspan")] {
             if capped {
-                let value = attr(tag, which).unwrap_or("").trim().chars().take(20).collect::<String>();
+                let value = attr(tag, which)
+                    .unwrap_or("")
+                    .trim()
+                    .chars()
+                    .take(20)
+                    .collect::<String>();
                 self.notes.push(ReadNote {
                     message: format!(
                         "第 {} 行第 {} 列单元格的 {which}=“{value}” 超过上限，已按 {MAX_SPAN} 处理",
@@ -1324,7 +1428,13 @@ impl<'s> Builder<'s> {
                 t.rows.push(Vec::new());
             }
             if let Some(row) = t.rows.last_mut() {
-                row.push(CellBuilder { pos, blocks: Vec::new(), row_span, col_span, chrome });
+                row.push(CellBuilder {
+                    pos,
+                    blocks: Vec::new(),
+                    row_span,
+                    col_span,
+                    chrome,
+                });
                 t.cell_open = true;
             }
         }
@@ -1359,7 +1469,8 @@ impl<'s> Builder<'s> {
             }
             "tr" => {
                 self.flush();
-                if let (Some(r), Some(t)) = (self.last_role(Role::Row), self.last_role(Role::Table)) {
+                if let (Some(r), Some(t)) = (self.last_role(Role::Row), self.last_role(Role::Table))
+                {
                     if r > t {
                         self.pop_to(r);
                     }
@@ -1433,8 +1544,14 @@ fn keep_chrome(blocks: &[Block], form: bool) -> bool {
         return true;
     }
     if form {
-        let chars: usize = blocks.iter().filter_map(Block::text).map(|t| t.chars().count()).sum();
-        let heading = blocks.iter().any(|b| matches!(b, Block::Heading { level, .. } if *level > 0));
+        let chars: usize = blocks
+            .iter()
+            .filter_map(Block::text)
+            .map(|t| t.chars().count())
+            .sum();
+        let heading = blocks
+            .iter()
+            .any(|b| matches!(b, Block::Heading { level, .. } if *level > 0));
         return heading || chars >= 200;
     }
     false
@@ -1444,7 +1561,13 @@ fn keep_chrome(blocks: &[Block], form: bool) -> bool {
 /// table, the contents of its cells.
 fn finish_table(t: TableBuilder, notes: &mut Vec<ReadNote>) -> Vec<Block> {
     if t.chrome {
-        let nested: Vec<Block> = t.rows.into_iter().flatten().flat_map(|c| c.blocks).filter(is_data_table).collect();
+        let nested: Vec<Block> = t
+            .rows
+            .into_iter()
+            .flatten()
+            .flat_map(|c| c.blocks)
+            .filter(is_data_table)
+            .collect();
         return nested;
     }
     let mut out = t.before;
@@ -1452,7 +1575,11 @@ fn finish_table(t: TableBuilder, notes: &mut Vec<ReadNote>) -> Vec<Block> {
     if cells == 0 {
         return out;
     }
-    let nested = t.rows.iter().flatten().any(|c| c.blocks.iter().any(|b| matches!(b, Block::Table(_))));
+    let nested = t
+        .rows
+        .iter()
+        .flatten()
+        .any(|c| c.blocks.iter().any(|b| matches!(b, Block::Table(_))));
     if nested || cells == 1 {
         for cell in t.rows.into_iter().flatten() {
             if cell.chrome && !cell.blocks.iter().any(is_data_table) {
@@ -1469,8 +1596,18 @@ fn finish_table(t: TableBuilder, notes: &mut Vec<ReadNote>) -> Vec<Block> {
             row.into_iter()
                 .map(|c| {
                     let pos = c.blocks.first().map_or(c.pos, Block::pos);
-                    let text = c.blocks.iter().filter_map(Block::text).collect::<Vec<_>>().join("\n");
-                    TableCell { text, pos, row_span: c.row_span, col_span: c.col_span }
+                    let text = c
+                        .blocks
+                        .iter()
+                        .filter_map(Block::text)
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    TableCell {
+                        text,
+                        pos,
+                        row_span: c.row_span,
+                        col_span: c.col_span,
+                    }
                 })
                 .collect()
         })
@@ -1495,7 +1632,14 @@ pub(crate) fn bound_table(table: &mut Table) -> Vec<ReadNote> {
     let line = table.pos.line;
     // An upper bound of the grid width: the widest row plus every column
     // that a cell from an earlier row may hold down.
-    let widest = table.rows.iter().map(|r| r.iter().fold(0usize, |w, c| w.saturating_add(c.col_span as usize))).max();
+    let widest = table
+        .rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .fold(0usize, |w, c| w.saturating_add(c.col_span as usize))
+        })
+        .max();
     let held: usize = table
         .rows
         .iter()
@@ -1506,7 +1650,12 @@ pub(crate) fn bound_table(table: &mut Table) -> Vec<ReadNote> {
     if rows.saturating_mul(width) <= MAX_GRID_SLOTS {
         return notes;
     }
-    if table.rows.iter().flatten().any(|c| c.row_span > 1 || c.col_span > 1) {
+    if table
+        .rows
+        .iter()
+        .flatten()
+        .any(|c| c.row_span > 1 || c.col_span > 1)
+    {
         for cell in table.rows.iter_mut().flatten() {
             cell.row_span = 1;
             cell.col_span = 1;
@@ -1561,7 +1710,9 @@ mod tests {
     }
 
     fn fixture(name: &str) -> Vec<u8> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/html").join(name);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/html")
+            .join(name);
         std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
@@ -1581,7 +1732,17 @@ mod tests {
         .unwrap();
         assert_eq!(
             texts(&doc),
-            ["H1 标题", "P 第一行", "P 第二行", "P 第三行", "P 直接文字", "P 段落", "P 尾巴", "P 甲", "P 乙"]
+            [
+                "H1 标题",
+                "P 第一行",
+                "P 第二行",
+                "P 第三行",
+                "P 直接文字",
+                "P 段落",
+                "P 尾巴",
+                "P 甲",
+                "P 乙"
+            ]
         );
         assert_eq!(doc.blocks[1].pos(), Pos::new(2, 4));
         assert_eq!(doc.blocks[2].pos(), Pos::new(2, 11));
@@ -1590,7 +1751,8 @@ mod tests {
 
     #[test]
     fn bold_only_short_line_is_a_level_0_heading() {
-        let doc = read("<p><strong>一、总体情况</strong></p><p><b>注：</b>正文</p>".as_bytes()).unwrap();
+        let doc =
+            read("<p><strong>一、总体情况</strong></p><p><b>注：</b>正文</p>".as_bytes()).unwrap();
         assert_eq!(texts(&doc), ["H0 一、总体情况", "P 注：正文"]);
     }
 
@@ -1612,7 +1774,11 @@ mod tests {
     fn implied_closings() {
         let doc = read(b"<table><tr><td>a<td>b<tr><td>c<td>d</table><p>x<p>y").unwrap();
         let t = tables(&doc)[0];
-        let cells: Vec<Vec<&str>> = t.rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect();
+        let cells: Vec<Vec<&str>> = t
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect();
         assert_eq!(cells, [vec!["a", "b"], vec!["c", "d"]]);
         assert_eq!(texts(&doc)[1..], ["P x", "P y"]);
     }
@@ -1649,16 +1815,34 @@ mod tests {
         let doc = read(format!("<table>{bomb}</table>").as_bytes()).unwrap();
         let t = tables(&doc)[0];
         assert_eq!(t.rows.len(), 3000);
-        assert!(t.rows.iter().flatten().all(|c| c.row_span == 1 && c.col_span == 1));
+        assert!(t
+            .rows
+            .iter()
+            .flatten()
+            .all(|c| c.row_span == 1 && c.col_span == 1));
         assert_eq!(t.grid().width, 2);
-        assert!(doc.notes.iter().any(|n| n.message.contains("已忽略其 rowspan/colspan")), "{:?}", doc.notes);
-        let wide = format!("<table><tr>{}{}</table>", "<td>1".repeat(5000), "<tr>".repeat(5000));
+        assert!(
+            doc.notes
+                .iter()
+                .any(|n| n.message.contains("已忽略其 rowspan/colspan")),
+            "{:?}",
+            doc.notes
+        );
+        let wide = format!(
+            "<table><tr>{}{}</table>",
+            "<td>1".repeat(5000),
+            "<tr>".repeat(5000)
+        );
         let doc = read(wide.as_bytes()).unwrap();
         let t = tables(&doc)[0];
         assert!(t.rows.len() * t.grid().width <= MAX_GRID_SLOTS);
         assert_eq!(t.rows[0].len(), 5000);
         assert_eq!(doc.notes.len(), 1, "{:?}", doc.notes);
-        assert!(doc.notes[0].message.contains("只读取了前 838 行"), "{:?}", doc.notes);
+        assert!(
+            doc.notes[0].message.contains("只读取了前 838 行"),
+            "{:?}",
+            doc.notes
+        );
     }
 
     #[test]
@@ -1697,7 +1881,15 @@ mod tests {
         ] {
             assert!(is_chrome_name(yes), "{yes}");
         }
-        for no in ["article-header", "content", "TRS_Editor", "zoom", "navigator-content", "news", "menuitem-text"] {
+        for no in [
+            "article-header",
+            "content",
+            "TRS_Editor",
+            "zoom",
+            "navigator-content",
+            "news",
+            "menuitem-text",
+        ] {
             assert!(!is_chrome_name(no), "{no}");
         }
     }
@@ -1721,7 +1913,15 @@ mod tests {
         html.push_str("<table><tr><td>a<td>b<tr><td>c<td>d</table>");
         let doc = read(html.as_bytes()).unwrap();
         assert_eq!(texts(&doc), ["P 深处", "T 2x2"]);
-        assert_eq!(doc.notes.iter().filter(|n| n.message.contains("嵌套超过")).count(), 1, "{:?}", doc.notes);
+        assert_eq!(
+            doc.notes
+                .iter()
+                .filter(|n| n.message.contains("嵌套超过"))
+                .count(),
+            1,
+            "{:?}",
+            doc.notes
+        );
         let tables = "<table><tr><td>".repeat(5000);
         let doc = read(tables.as_bytes()).unwrap();
         assert!(doc.blocks.is_empty());
@@ -1732,11 +1932,17 @@ mod tests {
         let page = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"></head><body><p>三、收到和处理政府信息公开申请情况</p></body></html>";
         let (gbk, _, _) = encoding_rs::GBK.encode(page);
         let doc = read(&gbk).unwrap();
-        assert_eq!(doc.blocks[0].text(), Some("三、收到和处理政府信息公开申请情况"));
+        assert_eq!(
+            doc.blocks[0].text(),
+            Some("三、收到和处理政府信息公开申请情况")
+        );
         assert!(doc.notes.is_empty(), "{:?}", doc.notes);
         // Declared GBK, saved as UTF-8.
         let doc = read(page.as_bytes()).unwrap();
-        assert_eq!(doc.blocks[0].text(), Some("三、收到和处理政府信息公开申请情况"));
+        assert_eq!(
+            doc.blocks[0].text(),
+            Some("三、收到和处理政府信息公开申请情况")
+        );
         assert_eq!(doc.notes.len(), 1);
         // No declaration, GBK bytes: guessed, with a note.
         let bare = "<p>政府信息公开</p>";
@@ -1754,7 +1960,9 @@ mod tests {
     fn binary_input_is_refused() {
         assert!(read(b"%PDF-1.7\n...").is_err());
         assert!(read(b"PK\x03\x04\x14\x00").is_err());
-        let junk: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 24) as u8).collect();
+        let junk: Vec<u8> = (0..4096u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 24) as u8)
+            .collect();
         let err = read(&junk).unwrap_err();
         assert!(err.message.contains("二进制"), "{}", err.message);
     }
@@ -1763,7 +1971,11 @@ mod tests {
     fn posmap_agrees_with_counting() {
         let text = "ab\r\n甲乙\rc\n\n".to_string() + &"x丙".repeat(5000) + "\nend";
         let mut map = PosMap::new(&text);
-        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+        let offsets: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
         let bytes = text.as_bytes();
         let expected = |off: usize| {
             let (mut line, mut col) = (1, 1);
@@ -1776,7 +1988,12 @@ mod tests {
             }
             Pos::new(line, col)
         };
-        for &off in offsets.iter().rev().step_by(7).chain(offsets.iter().step_by(5)) {
+        for &off in offsets
+            .iter()
+            .rev()
+            .step_by(7)
+            .chain(offsets.iter().step_by(5))
+        {
             let got = map.pos(off);
             let want = expected(off);
             assert_eq!(got, want, "offset {off}");
@@ -1804,20 +2021,42 @@ mod tests {
         let doc = read(&bytes).unwrap();
         assert!(doc.notes.is_empty(), "{:?}", doc.notes);
         let all: Vec<String> = texts(&doc);
-        let joined = doc.blocks.iter().filter_map(Block::text).collect::<Vec<_>>().join("\n");
-        for chrome in ["网站首页", "当前位置", "版权所有", "ICP", "分享到", "打印本页", "var _hmt", "字号"]
-        {
+        let joined = doc
+            .blocks
+            .iter()
+            .filter_map(Block::text)
+            .collect::<Vec<_>>()
+            .join("\n");
+        for chrome in [
+            "网站首页",
+            "当前位置",
+            "版权所有",
+            "ICP",
+            "分享到",
+            "打印本页",
+            "var _hmt",
+            "字号",
+        ] {
             assert!(!joined.contains(chrome), "{chrome} in {all:?}");
         }
-        assert_eq!(all[0], "H1 卫滨区人民政府办公室 2025 年政府信息公开工作年度报告");
+        assert_eq!(
+            all[0],
+            "H1 卫滨区人民政府办公室 2025 年政府信息公开工作年度报告"
+        );
         assert!(all.contains(&"H0 一、总体情况".to_string()), "{all:?}");
-        assert!(all.contains(&"H2 三、收到和处理政府信息公开申请情况".to_string()), "{all:?}");
+        assert!(
+            all.contains(&"H2 三、收到和处理政府信息公开申请情况".to_string()),
+            "{all:?}"
+        );
         let ts = tables(&doc);
         assert_eq!(ts.len(), 3);
         // Table 2: four columns.
         assert_eq!(ts[0].grid().width, 4);
         assert_eq!(
-            ts[0].rows[3].iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
+            ts[0].rows[3]
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>(),
             ["行政规范性文件", "0", "1", "27"]
         );
         // Table 3.
@@ -1827,47 +2066,113 @@ mod tests {
         assert!(note.text.starts_with("(本列数据的勾稽关系为"));
         assert_eq!((note.row_span, note.col_span), (3, 2));
         assert_eq!(note.pos, find_pos(src, "(本列数据的勾稽关系为"));
-        assert_eq!((t3.rows[0][1].text.as_str(), t3.rows[0][1].col_span), ("申请人情况", 7));
-        assert_eq!((t3.rows[1][1].text.as_str(), t3.rows[1][1].col_span), ("法人或其他组织", 5));
-        let result = t3.rows.iter().flatten().find(|c| c.text == "三、本年度办理结果").unwrap();
+        assert_eq!(
+            (t3.rows[0][1].text.as_str(), t3.rows[0][1].col_span),
+            ("申请人情况", 7)
+        );
+        assert_eq!(
+            (t3.rows[1][1].text.as_str(), t3.rows[1][1].col_span),
+            ("法人或其他组织", 5)
+        );
+        let result = t3
+            .rows
+            .iter()
+            .flatten()
+            .find(|c| c.text == "三、本年度办理结果")
+            .unwrap();
         assert_eq!(result.row_span, 21);
-        let withheld = t3.rows.iter().flatten().find(|c| c.text == "(三) 不予公开").unwrap();
+        let withheld = t3
+            .rows
+            .iter()
+            .flatten()
+            .find(|c| c.text == "(三) 不予公开")
+            .unwrap();
         assert_eq!(withheld.row_span, 8);
         let new_row: Vec<&str> = t3.rows[3].iter().map(|c| c.text.as_str()).collect();
-        assert_eq!(new_row, ["一、本年新收政府信息公开申请数量", "81", "0", "0", "0", "0", "0", "81"]);
-        let other = t3.rows.iter().find(|r| r.iter().any(|c| c.text == "3.其他")).unwrap();
-        assert_eq!(other.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["3.其他", "48", "0", "0", "0", "48"]);
+        assert_eq!(
+            new_row,
+            [
+                "一、本年新收政府信息公开申请数量",
+                "81",
+                "0",
+                "0",
+                "0",
+                "0",
+                "0",
+                "81"
+            ]
+        );
+        let other = t3
+            .rows
+            .iter()
+            .find(|r| r.iter().any(|c| c.text == "3.其他"))
+            .unwrap();
+        assert_eq!(
+            other.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
+            ["3.其他", "48", "0", "0", "0", "48"]
+        );
         let p48 = find_pos(src, ">48<");
         assert_eq!(other[1].pos, Pos::new(p48.line, p48.column + 1));
         // Table 4, with a <br> in its labels.
         let t4 = ts[2];
         assert_eq!(t4.grid().width, 15);
-        assert_eq!((t4.rows[0][1].text.as_str(), t4.rows[0][1].col_span), ("行政诉讼", 10));
+        assert_eq!(
+            (t4.rows[0][1].text.as_str(), t4.rows[0][1].col_span),
+            ("行政诉讼", 10)
+        );
         assert_eq!(t4.rows[1][0].text, "结果\n维持");
-        assert_eq!(t4.rows[3].iter().map(|c| c.text.as_str()).collect::<Vec<_>>()[..5], ["2", "1", "1", "0", "4"]);
+        assert_eq!(
+            t4.rows[3]
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>()[..5],
+            ["2", "1", "1", "0", "4"]
+        );
         // Paragraph text and its position.
-        let p = doc.blocks.iter().find(|b| b.text().is_some_and(|t| t.starts_with("严格遵循"))).unwrap();
+        let p = doc
+            .blocks
+            .iter()
+            .find(|b| b.text().is_some_and(|t| t.starts_with("严格遵循")))
+            .unwrap();
         assert_eq!(p.pos(), find_pos(src, "严格遵循"));
-        assert!(p.text().unwrap().contains("全年主动公开各类政务信息 3351 条"));
-        assert_eq!(all.last().unwrap(), "P 2025年度本单位政务公开不存在收费情况且无其他需要报告的事项。");
+        assert!(p
+            .text()
+            .unwrap()
+            .contains("全年主动公开各类政务信息 3351 条"));
+        assert_eq!(
+            all.last().unwrap(),
+            "P 2025年度本单位政务公开不存在收费情况且无其他需要报告的事项。"
+        );
     }
 
     #[test]
     fn fixture_000_leikou_gbk() {
         let bytes = fixture("000_leikou_2025_gbk.html");
-        assert!(std::str::from_utf8(&bytes).is_err(), "the fixture is GBK-encoded");
+        assert!(
+            std::str::from_utf8(&bytes).is_err(),
+            "the fixture is GBK-encoded"
+        );
         let doc = read(&bytes).unwrap();
         assert!(doc.notes.is_empty(), "{:?}", doc.notes);
         let all = texts(&doc);
-        assert!(all.contains(&"P (二) 依申请公开：全年共收到政府信息公开申请 0 件。".to_string()), "{all:?}");
-        assert!(all.iter().any(|t| t.starts_with("P 1、公开内容深度不足")), "{all:?}");
+        assert!(
+            all.contains(&"P (二) 依申请公开：全年共收到政府信息公开申请 0 件。".to_string()),
+            "{all:?}"
+        );
+        assert!(
+            all.iter().any(|t| t.starts_with("P 1、公开内容深度不足")),
+            "{all:?}"
+        );
         let ts = tables(&doc);
         assert_eq!(ts.len(), 3);
         assert_eq!(ts[1].grid().width, 10);
         assert_eq!(ts[1].rows.len(), 28);
         assert_eq!(ts[2].grid().width, 15);
         let joined = all.join("\n");
-        assert!(!joined.contains("版权所有") && !joined.contains("网站地图"), "{joined}");
+        assert!(
+            !joined.contains("版权所有") && !joined.contains("网站地图"),
+            "{joined}"
+        );
     }
 
     /// xorshift64*: a small deterministic generator for the garbage tests.

@@ -27,7 +27,10 @@ pub fn read(source: &str, bytes: &[u8]) -> Result<Report, ReadError> {
     })?;
     let root: Value = serde_json::from_str(text).map_err(|e| syntax_error(text, &e))?;
     let Value::Object(root) = root else {
-        return Err(error(format!("JSON 的顶层应为对象，而不是{}", kind(&root)), Some(Pos::new(1, 1))));
+        return Err(error(
+            format!("JSON 的顶层应为对象，而不是{}", kind(&root)),
+            Some(Pos::new(1, 1)),
+        ));
     };
     let keys = key_positions(text);
     let pos_of = |key: &str| keys.get(key).copied();
@@ -37,7 +40,10 @@ pub fn read(source: &str, bytes: &[u8]) -> Result<Report, ReadError> {
         Some(Value::Object(m)) => Some(m),
         Some(other) => {
             return Err(error(
-                format!("“cells”的值应为对象（单元格地址 → 数字），而不是{}", kind(other)),
+                format!(
+                    "“cells”的值应为对象（单元格地址 → 数字），而不是{}",
+                    kind(other)
+                ),
                 pos_of("cells"),
             ))
         }
@@ -51,14 +57,22 @@ pub fn read(source: &str, bytes: &[u8]) -> Result<Report, ReadError> {
         Some(Value::String(s)) if s.trim().is_empty() => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(other) => {
-            return Err(error(format!("“agency”的值应为字符串或 null，而不是{}", kind(other)), pos_of("agency")))
+            return Err(error(
+                format!("“agency”的值应为字符串或 null，而不是{}", kind(other)),
+                pos_of("agency"),
+            ))
         }
     };
     report.year = match root.get("year") {
         None | Some(Value::Null) => None,
         Some(v) => match v.as_i64().and_then(|y| i32::try_from(y).ok()) {
             Some(y) => Some(y),
-            None => return Err(error(format!("“year”的值应为整数年份或 null，而不是{}", kind(v)), pos_of("year"))),
+            None => {
+                return Err(error(
+                    format!("“year”的值应为整数年份或 null，而不是{}", kind(v)),
+                    pos_of("year"),
+                ))
+            }
         },
     };
 
@@ -67,7 +81,10 @@ pub fn read(source: &str, bytes: &[u8]) -> Result<Report, ReadError> {
             let pos = pos_of(address);
             let Some(index) = template.cell_index(address) else {
                 return Err(error(
-                    format!("未知的单元格地址“{address}”（{}年版模板没有这个单元格）", edition.as_str()),
+                    format!(
+                        "未知的单元格地址“{address}”（{}年版模板没有这个单元格）",
+                        edition.as_str()
+                    ),
                     pos,
                 ));
             };
@@ -78,7 +95,10 @@ pub fn read(source: &str, bytes: &[u8]) -> Result<Report, ReadError> {
                     _ => return Err(error(format!("单元格“{address}”的值超出可读范围"), pos)),
                 },
                 other => {
-                    return Err(error(format!("单元格“{address}”的值应为数字，而不是{}", kind(other)), pos));
+                    return Err(error(
+                        format!("单元格“{address}”的值应为数字，而不是{}", kind(other)),
+                        pos,
+                    ));
                 }
             };
             let table = template.cells[index].table.index();
@@ -86,8 +106,11 @@ pub fn read(source: &str, bytes: &[u8]) -> Result<Report, ReadError> {
             if report.tables[table].is_none() {
                 report.tables[table] = Some(origin_pos);
             }
-            report.cells[index] =
-                Some(gongkai_report::Cell { value: num, origin: Origin::Source(origin_pos), blank: false });
+            report.cells[index] = Some(gongkai_report::Cell {
+                value: num,
+                origin: Origin::Source(origin_pos),
+                blank: false,
+            });
         }
     }
 
@@ -98,13 +121,19 @@ pub fn read(source: &str, bytes: &[u8]) -> Result<Report, ReadError> {
                 let pos = pos_of(key);
                 let Some(section) = SectionKey::ALL.into_iter().find(|k| k.as_str() == key) else {
                     let known: Vec<&str> = SectionKey::ALL.iter().map(|k| k.as_str()).collect();
-                    return Err(error(format!("未知的部分“{key}”（应为 {} 之一）", known.join("、")), pos));
+                    return Err(error(
+                        format!("未知的部分“{key}”（应为 {} 之一）", known.join("、")),
+                        pos,
+                    ));
                 };
                 let text = match value {
                     Value::Null => continue,
                     Value::String(s) => s.clone(),
                     other => {
-                        return Err(error(format!("部分“{key}”的值应为文字，而不是{}", kind(other)), pos));
+                        return Err(error(
+                            format!("部分“{key}”的值应为文字，而不是{}", kind(other)),
+                            pos,
+                        ));
                     }
                 };
                 report.sections[section.index()] = Some(SectionText {
@@ -116,7 +145,10 @@ pub fn read(source: &str, bytes: &[u8]) -> Result<Report, ReadError> {
         }
         Some(other) => {
             return Err(error(
-                format!("“sections”的值应为对象（部分 → 文字），而不是{}", kind(other)),
+                format!(
+                    "“sections”的值应为对象（部分 → 文字），而不是{}",
+                    kind(other)
+                ),
                 pos_of("sections"),
             ))
         }
@@ -132,7 +164,13 @@ fn edition(
     pos_of: &dyn Fn(&str) -> Option<Pos>,
 ) -> Result<Edition, ReadError> {
     let bad = |v: &Value| {
-        error(format!("“template”的值应为 \"2021\" 或 \"2019\"，而不是{}", describe(v)), pos_of("template"))
+        error(
+            format!(
+                "“template”的值应为 \"2021\" 或 \"2019\"，而不是{}",
+                describe(v)
+            ),
+            pos_of("template"),
+        )
     };
     match root.get("template") {
         Some(v @ Value::String(s)) => Edition::parse(s).ok_or_else(|| bad(v)),
@@ -149,14 +187,21 @@ fn edition(
                     Some(m) => m.keys().all(|a| t.cell_index(a).is_some()),
                 }
             };
-            Ok(if !fits(Edition::V2021) && fits(Edition::V2019) { Edition::V2019 } else { Edition::V2021 })
+            Ok(if !fits(Edition::V2021) && fits(Edition::V2019) {
+                Edition::V2019
+            } else {
+                Edition::V2021
+            })
         }
         Some(other) => Err(bad(other)),
     }
 }
 
 fn error(message: impl Into<String>, pos: Option<Pos>) -> ReadError {
-    ReadError { message: message.into(), pos }
+    ReadError {
+        message: message.into(),
+        pos,
+    }
 }
 
 /// What kind of JSON value this is, in words.
@@ -301,12 +346,18 @@ mod tests {
         assert_eq!(r.value("t4.review.total"), Some(Num::Int(0)));
         assert_eq!(r.present_cells().count(), 3);
         // Positions are where the addresses stand.
-        assert_eq!(r.cell("t3.new_received.total").unwrap().origin.pos(), Some(Pos::new(8, 5)));
+        assert_eq!(
+            r.cell("t3.new_received.total").unwrap().origin.pos(),
+            Some(Pos::new(8, 5))
+        );
         assert_eq!(r.tables[1], Some(Pos::new(8, 5)));
         let g = r.section(SectionKey::General).unwrap();
         assert_eq!(g.heading, "一、总体情况");
         assert_eq!(g.text, "全年共收到政府信息公开申请81件。");
-        assert_eq!(r.section(SectionKey::Other).unwrap().heading, "六、其他需要报告的事项");
+        assert_eq!(
+            r.section(SectionKey::Other).unwrap().heading,
+            "六、其他需要报告的事项"
+        );
         assert!(r.section(SectionKey::Problems).is_none());
         // Diagnostics are not read back.
         assert!(r.diagnostics.is_empty());
@@ -314,8 +365,11 @@ mod tests {
 
     #[test]
     fn json_edition_2019_and_inferred() {
-        let r = read("x.json", br#"{"template":"2019","cells":{"t3.other.total":2,"t2.procurement.amount":3.25}}"#)
-            .unwrap();
+        let r = read(
+            "x.json",
+            br#"{"template":"2019","cells":{"t3.other.total":2,"t2.procurement.amount":3.25}}"#,
+        )
+        .unwrap();
         assert_eq!(r.edition, Edition::V2019);
         assert_eq!(r.value("t3.other.total"), Some(Num::Int(2)));
         let r = read("x.json", br#"{"cells":{"t3.other.total":2}}"#).unwrap();
@@ -329,8 +383,11 @@ mod tests {
 
     #[test]
     fn json_unknown_address_is_named() {
-        let e =
-            read("x.json", "{\"template\": \"2021\",\n \"cells\": {\"t3.other.total\": 1}}".as_bytes()).unwrap_err();
+        let e = read(
+            "x.json",
+            "{\"template\": \"2021\",\n \"cells\": {\"t3.other.total\": 1}}".as_bytes(),
+        )
+        .unwrap_err();
         assert!(e.message.contains("t3.other.total"), "{}", e.message);
         assert!(e.message.contains("2021"));
         assert_eq!(e.pos, Some(Pos::new(2, 12)));
@@ -343,7 +400,11 @@ mod tests {
         for bad in [r#""81""#, "null", "true", "[1]", "{}"] {
             let src = format!(r#"{{"cells": {{"t3.granted.total": {bad}}}}}"#);
             let e = read("x.json", src.as_bytes()).unwrap_err();
-            assert!(e.message.contains("t3.granted.total") && e.message.contains("应为数字"), "{}", e.message);
+            assert!(
+                e.message.contains("t3.granted.total") && e.message.contains("应为数字"),
+                "{}",
+                e.message
+            );
         }
         let e = read("x.json", br#"{"cells": {"t3.granted.total": 1e400}}"#);
         assert!(e.is_err());
@@ -361,11 +422,19 @@ mod tests {
             (b"{\"year\": \"2024\"}", "year"),
             (b"{\"agency\": 5}", "agency"),
             (b"{\"sections\": {\"foo\": \"x\"}}", "foo"),
-            (b"{\"cells\": {}, \"sections\": {\"general\": 1}}", "general"),
+            (
+                b"{\"cells\": {}, \"sections\": {\"general\": 1}}",
+                "general",
+            ),
         ];
         for (input, needle) in cases {
             let e = read("x.json", input).unwrap_err();
-            assert!(e.message.contains(needle), "{:?}: {}", String::from_utf8_lossy(input), e.message);
+            assert!(
+                e.message.contains(needle),
+                "{:?}: {}",
+                String::from_utf8_lossy(input),
+                e.message
+            );
         }
         let e = read("x.json", b"{\n  \"a\": \xFF}").unwrap_err();
         assert!(e.message.contains("UTF-8"));

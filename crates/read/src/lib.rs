@@ -9,13 +9,13 @@
 //!
 //! [`read_report`] does both and runs the rules.
 
+pub mod align;
 pub mod decode;
 pub mod doc;
 pub mod html;
+pub mod json;
 pub mod markdown;
 pub mod text;
-pub mod json;
-pub mod align;
 
 use doc::{Document, ReadError};
 use gongkai_report::Report;
@@ -42,9 +42,17 @@ impl Format {
         }
         let head = &bytes[..bytes.len().min(2048)];
         let head = String::from_utf8_lossy(head);
-        let h = head.trim_start_matches('\u{FEFF}').trim_start().to_ascii_lowercase();
-        if h.starts_with("<!doctype html") || h.starts_with("<html") || h.starts_with("<?xml") && h.contains("<html")
-            || h.contains("<table") || h.contains("<body") || h.contains("<div") || h.contains("<p>")
+        let h = head
+            .trim_start_matches('\u{FEFF}')
+            .trim_start()
+            .to_ascii_lowercase();
+        if h.starts_with("<!doctype html")
+            || h.starts_with("<html")
+            || h.starts_with("<?xml") && h.contains("<html")
+            || h.contains("<table")
+            || h.contains("<body")
+            || h.contains("<div")
+            || h.contains("<p>")
         {
             Format::Html
         } else if h.starts_with('{') {
@@ -61,7 +69,10 @@ pub fn read_document(format: Format, bytes: &[u8]) -> Result<Document, ReadError
         Format::Text => text::read(bytes),
         Format::Markdown => markdown::read(bytes),
         Format::Html => html::read(bytes),
-        Format::Json => Err(ReadError { message: "JSON 文件直接读作报告，不经过文档模型".into(), pos: None }),
+        Format::Json => Err(ReadError {
+            message: "JSON 文件直接读作报告，不经过文档模型".into(),
+            pos: None,
+        }),
     }
 }
 

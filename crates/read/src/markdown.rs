@@ -62,7 +62,10 @@ pub fn read_str(src: &str) -> Document {
     r.end_html();
     r.flush();
     r.end_table();
-    Document { blocks: r.blocks, notes: r.notes }
+    Document {
+        blocks: r.blocks,
+        notes: r.notes,
+    }
 }
 
 struct CellState {
@@ -131,13 +134,21 @@ fn is_br(html: &str) -> bool {
 /// Counts `<table` openings minus `</table` closings (ASCII case-insensitive).
 fn table_balance(text: &str) -> i64 {
     let lower = text.to_ascii_lowercase();
-    let opens = lower.match_indices("<table").filter(|(i, _)| tag_name_ends(&lower, i + 6)).count();
-    let closes = lower.match_indices("</table").filter(|(i, _)| tag_name_ends(&lower, i + 7)).count();
+    let opens = lower
+        .match_indices("<table")
+        .filter(|(i, _)| tag_name_ends(&lower, i + 6))
+        .count();
+    let closes = lower
+        .match_indices("</table")
+        .filter(|(i, _)| tag_name_ends(&lower, i + 7))
+        .count();
     opens as i64 - closes as i64
 }
 
 fn tag_name_ends(s: &str, at: usize) -> bool {
-    !s.as_bytes().get(at).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    !s.as_bytes()
+        .get(at)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'-')
 }
 
 /// Pairs every `<table` in the source with the end of its matching
@@ -151,12 +162,17 @@ fn match_tables(src: &str) -> Vec<(usize, Option<usize>)> {
     while i < bytes.len() {
         if bytes[i] == b'<' {
             let rest = &bytes[i..];
-            let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
+            let starts =
+                |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
             if starts(b"<table") && !bytes.get(i + 6).is_some_and(u8::is_ascii_alphanumeric) {
                 open.push(out.len());
                 out.push((i, None));
-            } else if starts(b"</table") && !bytes.get(i + 7).is_some_and(u8::is_ascii_alphanumeric) {
-                let end = bytes[i..].iter().position(|&b| b == b'>').map_or(bytes.len(), |p| i + p + 1);
+            } else if starts(b"</table") && !bytes.get(i + 7).is_some_and(u8::is_ascii_alphanumeric)
+            {
+                let end = bytes[i..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .map_or(bytes.len(), |p| i + p + 1);
                 if let Some(k) = open.pop() {
                     if let Some(entry) = out.get_mut(k) {
                         entry.1 = Some(end);
@@ -219,8 +235,13 @@ impl<'s> Reader<'s> {
         match tag {
             // The number of a loose list item waits for its paragraph.
             Tag::Paragraph if self.marker_only => {}
-            Tag::Paragraph | Tag::BlockQuote(_) | Tag::FootnoteDefinition(_) | Tag::MetadataBlock(_) => self.flush(),
-            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => self.flush(),
+            Tag::Paragraph
+            | Tag::BlockQuote(_)
+            | Tag::FootnoteDefinition(_)
+            | Tag::MetadataBlock(_) => self.flush(),
+            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {
+                self.flush()
+            }
             Tag::Heading { level, .. } => {
                 self.flush();
                 self.heading = Some(level_of(level));
@@ -247,7 +268,11 @@ impl<'s> Reader<'s> {
                 self.flush();
                 self.end_table();
                 let pos = self.pos(range.start);
-                self.table = Some(TableState { pos, rows: Vec::new(), cell: None });
+                self.table = Some(TableState {
+                    pos,
+                    rows: Vec::new(),
+                    cell: None,
+                });
             }
             Tag::TableHead | Tag::TableRow => {
                 self.flush();
@@ -263,7 +288,10 @@ impl<'s> Reader<'s> {
                     if t.rows.is_empty() {
                         t.rows.push(Vec::new());
                     }
-                    t.cell = Some(CellState { pos, lines: Vec::new() });
+                    t.cell = Some(CellState {
+                        pos,
+                        lines: Vec::new(),
+                    });
                 }
             }
             Tag::Strong => self.strong += 1,
@@ -274,10 +302,13 @@ impl<'s> Reader<'s> {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph | TagEnd::BlockQuote(_) | TagEnd::FootnoteDefinition | TagEnd::MetadataBlock(_) => {
-                self.flush()
-            }
-            TagEnd::DefinitionList | TagEnd::DefinitionListTitle | TagEnd::DefinitionListDefinition => self.flush(),
+            TagEnd::Paragraph
+            | TagEnd::BlockQuote(_)
+            | TagEnd::FootnoteDefinition
+            | TagEnd::MetadataBlock(_) => self.flush(),
+            TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => self.flush(),
             TagEnd::Heading(_) => {
                 self.flush();
                 self.heading = None;
@@ -302,7 +333,12 @@ impl<'s> Reader<'s> {
                 if let Some(t) = &mut self.table {
                     if let Some(c) = t.cell.take() {
                         let pos = c.lines.first().map_or(c.pos, |l| l.1);
-                        let text = c.lines.into_iter().map(|l| l.0).collect::<Vec<_>>().join("\n");
+                        let text = c
+                            .lines
+                            .into_iter()
+                            .map(|l| l.0)
+                            .collect::<Vec<_>>()
+                            .join("\n");
                         if let Some(row) = t.rows.last_mut() {
                             row.push(TableCell::new(text, pos));
                         }
@@ -317,7 +353,9 @@ impl<'s> Reader<'s> {
 
     /// Puts the number of an ordered list item ("1." or "1)") in front of its text.
     fn item_number(&mut self, at: usize) {
-        let Some(rest) = self.src.get(at..) else { return };
+        let Some(rest) = self.src.get(at..) else {
+            return;
+        };
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 || !matches!(rest.as_bytes().get(digits), Some(b'.') | Some(b')')) {
             return;
@@ -335,7 +373,10 @@ impl<'s> Reader<'s> {
         let start = range.start;
         let bold = self.strong > 0;
         if self.line.is_empty() && t.chars().any(|c| !c.is_whitespace()) {
-            let first = t.char_indices().find(|(_, c)| !c.is_whitespace()).map_or(0, |(i, _)| i);
+            let first = t
+                .char_indices()
+                .find(|(_, c)| !c.is_whitespace())
+                .map_or(0, |(i, _)| i);
             let pos = self.pos(if exact { start + first } else { start });
             self.line.push(t, bold, |_| pos);
         } else {
@@ -350,7 +391,10 @@ impl<'s> Reader<'s> {
         let mut offset = 0;
         for (k, piece) in t.split('\n').enumerate() {
             if !piece.trim().is_empty() {
-                let first = piece.char_indices().find(|(_, c)| !c.is_whitespace()).map_or(0, |(i, _)| i);
+                let first = piece
+                    .char_indices()
+                    .find(|(_, c)| !c.is_whitespace())
+                    .map_or(0, |(i, _)| i);
                 let pos = if exact {
                     self.pos(range.start + offset + first)
                 } else {
@@ -384,9 +428,20 @@ impl<'s> Reader<'s> {
             return;
         }
         let block = match self.heading {
-            Some(level) => Block::Heading { level, text: line.text, pos },
-            None if line.bold_only() => Block::Heading { level: 0, text: line.text, pos },
-            None => Block::Paragraph { text: line.text, pos },
+            Some(level) => Block::Heading {
+                level,
+                text: line.text,
+                pos,
+            },
+            None if line.bold_only() => Block::Heading {
+                level: 0,
+                text: line.text,
+                pos,
+            },
+            None => Block::Paragraph {
+                text: line.text,
+                pos,
+            },
         };
         self.blocks.push(block);
     }
@@ -394,7 +449,10 @@ impl<'s> Reader<'s> {
     fn end_table(&mut self) {
         if let Some(t) = self.table.take() {
             if t.rows.iter().any(|r| !r.is_empty()) {
-                let mut table = Table { rows: t.rows, pos: t.pos };
+                let mut table = Table {
+                    rows: t.rows,
+                    pos: t.pos,
+                };
                 self.notes.extend(html::bound_table(&mut table));
                 self.blocks.push(Block::Table(table));
             }
@@ -404,7 +462,12 @@ impl<'s> Reader<'s> {
     // -- raw HTML -------------------------------------------------------------
 
     fn start_html(&mut self, range: Range<usize>) {
-        self.html = Some(HtmlState { range, text: String::new(), origins: Vec::new(), at_line_start: true });
+        self.html = Some(HtmlState {
+            range,
+            text: String::new(),
+            origins: Vec::new(),
+            at_line_start: true,
+        });
     }
 
     fn html_text(&mut self, t: &str, range: Range<usize>) {
@@ -418,7 +481,11 @@ impl<'s> Reader<'s> {
         };
         for piece in t.split_inclusive('\n') {
             if at_line_start || !first {
-                let p = if exact || first { self.pos(offset) } else { Pos::UNKNOWN };
+                let p = if exact || first {
+                    self.pos(offset)
+                } else {
+                    Pos::UNKNOWN
+                };
                 origins.push(p);
             }
             first = false;
@@ -427,7 +494,11 @@ impl<'s> Reader<'s> {
         let Some(h) = self.html.as_mut() else { return };
         let mut last = h.origins.last().copied().unwrap_or((0, 0));
         for p in origins {
-            let entry = if p.is_known() { (p.line, p.column.saturating_sub(1)) } else { (last.0.saturating_add(1), 0) };
+            let entry = if p.is_known() {
+                (p.line, p.column.saturating_sub(1))
+            } else {
+                (last.0.saturating_add(1), 0)
+            };
             h.origins.push(entry);
             last = entry;
         }
@@ -444,7 +515,9 @@ impl<'s> Reader<'s> {
     }
 
     fn end_html(&mut self) {
-        let Some(mut h) = self.html.take() else { return };
+        let Some(mut h) = self.html.take() else {
+            return;
+        };
         if table_balance(&h.text) > 0 {
             // A blank line ended the HTML block inside a table: read the
             // source on to the matching </table>.
@@ -514,7 +587,14 @@ mod tests {
         let pos: Vec<Pos> = doc.blocks.iter().map(Block::pos).collect();
         assert_eq!(
             pos[..6],
-            [Pos::new(1, 3), Pos::new(3, 1), Pos::new(4, 3), Pos::new(5, 1), Pos::new(6, 1), Pos::new(8, 1)]
+            [
+                Pos::new(1, 3),
+                Pos::new(3, 1),
+                Pos::new(4, 3),
+                Pos::new(5, 1),
+                Pos::new(6, 1),
+                Pos::new(8, 1)
+            ]
         );
         assert_eq!(pos[6], Pos::new(11, 3));
     }
@@ -525,7 +605,14 @@ mod tests {
         let doc = read(md.as_bytes()).unwrap();
         assert_eq!(
             texts(&doc),
-            ["P 1、公开内容", "P 2、公开形式", "P 1. 属于国家秘密", "P 2. 其他", "P 续行", "P 3) 第三"]
+            [
+                "P 1、公开内容",
+                "P 2、公开形式",
+                "P 1. 属于国家秘密",
+                "P 2. 其他",
+                "P 续行",
+                "P 3) 第三"
+            ]
         );
         assert_eq!(doc.blocks[2].pos(), Pos::new(4, 1));
         assert_eq!(doc.blocks[0].pos(), Pos::new(1, 3));
@@ -540,10 +627,19 @@ mod tests {
         assert_eq!(texts(&doc), ["P 前文", "T 4x2"]);
         let t = tables(&doc)[0];
         assert_eq!(t.pos, Pos::new(3, 1));
-        let cells: Vec<Vec<&str>> = t.rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect();
+        let cells: Vec<Vec<&str>> = t
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect();
         assert_eq!(
             cells,
-            [vec!["信息内容", "本年制发件数"], vec!["规章", "0"], vec!["行政\n规范性文件", "27"], vec!["", ""]]
+            [
+                vec!["信息内容", "本年制发件数"],
+                vec!["规章", "0"],
+                vec!["行政\n规范性文件", "27"],
+                vec!["", ""]
+            ]
         );
         assert_eq!(t.rows[0][1].pos, Pos::new(3, 10));
         assert_eq!(t.rows[2][1].pos, find_pos(md, "27"));
@@ -574,7 +670,8 @@ mod tests {
 
     #[test]
     fn html_in_blockquote_keeps_positions() {
-        let md = "> <table><tr><td>甲</td><td>乙</td></tr>\n> <tr><td>1</td><td>2</td></tr></table>\n";
+        let md =
+            "> <table><tr><td>甲</td><td>乙</td></tr>\n> <tr><td>1</td><td>2</td></tr></table>\n";
         let doc = read(md.as_bytes()).unwrap();
         let t = tables(&doc)[0];
         assert_eq!(t.rows[1][0].pos, Pos::new(2, 11));
@@ -591,16 +688,26 @@ mod tests {
 
     #[test]
     fn fixture_002_huji() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/md/002_huji_2024.md");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/md/002_huji_2024.md");
         let bytes = std::fs::read(&path).unwrap();
         let src = std::str::from_utf8(&bytes).unwrap();
         let doc = read(&bytes).unwrap();
         assert!(doc.notes.is_empty(), "{:?}", doc.notes);
         let all = texts(&doc);
         assert_eq!(all[0], "H1 胡集乡 2024 年政府信息公开工作年度报告");
-        assert!(all.contains(&"H2 三、收到和处理政府信息公开申请情况".to_string()), "{all:?}");
-        assert!(all.contains(&"H3 二、依申请公开情况".to_string()), "{all:?}");
-        assert!(all.contains(&"P 2024 年我乡收到依申请公开事项 0 条".to_string()), "{all:?}");
+        assert!(
+            all.contains(&"H2 三、收到和处理政府信息公开申请情况".to_string()),
+            "{all:?}"
+        );
+        assert!(
+            all.contains(&"H3 二、依申请公开情况".to_string()),
+            "{all:?}"
+        );
+        assert!(
+            all.contains(&"P 2024 年我乡收到依申请公开事项 0 条".to_string()),
+            "{all:?}"
+        );
         let ts = tables(&doc);
         assert_eq!(ts.len(), 3);
         assert_eq!(ts[0].grid().width, 4);
@@ -608,19 +715,40 @@ mod tests {
         assert_eq!(ts[1].grid().width, 10);
         assert_eq!(ts[1].rows.len(), 28);
         assert_eq!(ts[1].rows[0][0].pos, find_pos(src, "(本列数据"));
-        let label = ts[1].rows.iter().map(|r| r[2].text.as_str()).find(|t| t.starts_with("2. 申请人逾期")).unwrap();
+        let label = ts[1]
+            .rows
+            .iter()
+            .map(|r| r[2].text.as_str())
+            .find(|t| t.starts_with("2. 申请人逾期"))
+            .unwrap();
         assert!(label.ends_with("不再处理其政府信息公开申请"));
         // Table 4 is raw HTML with merged cells.
         let t4 = ts[2];
         assert_eq!(t4.grid().width, 15);
-        assert_eq!((t4.rows[0][1].text.as_str(), t4.rows[0][1].col_span), ("行政诉讼", 10));
+        assert_eq!(
+            (t4.rows[0][1].text.as_str(), t4.rows[0][1].col_span),
+            ("行政诉讼", 10)
+        );
         assert_eq!(t4.rows[1][0].text, "结果\n维持");
         assert_eq!(t4.rows[1][0].row_span, 2);
         assert_eq!(t4.pos, find_pos(src, "<table"));
-        let soft =
-            doc.blocks.iter().position(|b| b.text().is_some_and(|t| t.starts_with("政务公开是推进依法行政"))).unwrap();
-        assert_eq!(doc.blocks[soft].pos(), find_pos(src, "政务公开是推进依法行政"));
-        assert!(doc.blocks[soft + 1].text().unwrap().starts_with("今年以来"), "{:?}", doc.blocks[soft + 1]);
+        let soft = doc
+            .blocks
+            .iter()
+            .position(|b| {
+                b.text()
+                    .is_some_and(|t| t.starts_with("政务公开是推进依法行政"))
+            })
+            .unwrap();
+        assert_eq!(
+            doc.blocks[soft].pos(),
+            find_pos(src, "政务公开是推进依法行政")
+        );
+        assert!(
+            doc.blocks[soft + 1].text().unwrap().starts_with("今年以来"),
+            "{:?}",
+            doc.blocks[soft + 1]
+        );
         assert_eq!(doc.blocks[soft + 1].pos(), find_pos(src, "今年以来"));
         assert!(all.last().unwrap().contains("本年度我单位未收取信息处理费"));
     }
@@ -721,7 +849,12 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_bounded() {
-        let md = format!("{}x\n\n{}y\n\n{}", "> ".repeat(20_000), "- ".repeat(5_000), "<div>".repeat(100_000));
+        let md = format!(
+            "{}x\n\n{}y\n\n{}",
+            "> ".repeat(20_000),
+            "- ".repeat(5_000),
+            "<div>".repeat(100_000)
+        );
         let doc = read(md.as_bytes()).unwrap();
         assert!(doc.blocks.iter().any(|b| b.text() == Some("x")));
         // Many HTML blocks opening tables never closed: each looks up its

@@ -40,7 +40,10 @@ pub fn read_str(text: &str) -> Document {
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
         if let Some(cells) = split_row(line, line_no) {
-            let t = table.get_or_insert_with(|| Table { rows: Vec::new(), pos: Pos::new(line_no, 1) });
+            let t = table.get_or_insert_with(|| Table {
+                rows: Vec::new(),
+                pos: Pos::new(line_no, 1),
+            });
             t.rows.push(cells);
             continue;
         }
@@ -57,14 +60,25 @@ pub fn read_str(text: &str) -> Document {
         if hashes > 0 && hashes <= 6 {
             let rest = trimmed[hashes..].trim();
             if !rest.is_empty() {
-                doc.blocks.push(Block::Heading { level: hashes as u8, text: rest.to_string(), pos });
+                doc.blocks.push(Block::Heading {
+                    level: hashes as u8,
+                    text: rest.to_string(),
+                    pos,
+                });
                 continue;
             }
         }
         if looks_like_heading(trimmed) {
-            doc.blocks.push(Block::Heading { level: 0, text: trimmed.to_string(), pos });
+            doc.blocks.push(Block::Heading {
+                level: 0,
+                text: trimmed.to_string(),
+                pos,
+            });
         } else {
-            doc.blocks.push(Block::Paragraph { text: trimmed.to_string(), pos });
+            doc.blocks.push(Block::Paragraph {
+                text: trimmed.to_string(),
+                pos,
+            });
         }
     }
     if let Some(t) = table.take() {
@@ -143,7 +157,11 @@ fn count_gaps(s: &str) -> usize {
 }
 
 /// Splits `line` with a separator finder returning (byte offset, byte length).
-fn split_on(line: &str, line_no: u32, find: impl Fn(&str) -> Option<(usize, usize)>) -> Vec<TableCell> {
+fn split_on(
+    line: &str,
+    line_no: u32,
+    find: impl Fn(&str) -> Option<(usize, usize)>,
+) -> Vec<TableCell> {
     let mut cells = Vec::new();
     let mut start = 0;
     let mut col = 1u32;
@@ -174,7 +192,9 @@ mod tests {
     fn tab_rows_make_tables() {
         let doc = read_str("一、总体情况\n\n规章\t0\t1\t27\n行政许可\t0\t\t\n正文。");
         assert_eq!(doc.blocks.len(), 3);
-        let Block::Table(t) = &doc.blocks[1] else { panic!("table expected") };
+        let Block::Table(t) = &doc.blocks[1] else {
+            panic!("table expected")
+        };
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[0][3].text, "27");
         assert_eq!(t.rows[0][3].pos, Pos::new(3, 8));
@@ -185,10 +205,24 @@ mod tests {
     #[test]
     fn pipes_and_spaces() {
         let doc = read_str("| 规章 | 0 | 1 |\n|---|---|---|\n行政许可    3    4");
-        let Block::Table(t) = &doc.blocks[0] else { panic!() };
-        assert_eq!(t.rows[0].iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["规章", "0", "1"]);
+        let Block::Table(t) = &doc.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(
+            t.rows[0]
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>(),
+            ["规章", "0", "1"]
+        );
         assert!(t.rows[1].is_empty());
-        assert_eq!(t.rows[2].iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), ["行政许可", "3", "4"]);
+        assert_eq!(
+            t.rows[2]
+                .iter()
+                .map(|c| c.text.as_str())
+                .collect::<Vec<_>>(),
+            ["行政许可", "3", "4"]
+        );
         assert_eq!(t.rows[2][1].pos, Pos::new(3, 9));
     }
 
@@ -198,7 +232,11 @@ mod tests {
         let doc = read(&gbk).unwrap();
         assert_eq!(
             doc.blocks[0],
-            Block::Heading { level: 2, text: "二、主动公开政府信息情况".into(), pos: Pos::new(1, 1) }
+            Block::Heading {
+                level: 2,
+                text: "二、主动公开政府信息情况".into(),
+                pos: Pos::new(1, 1)
+            }
         );
         assert_eq!(doc.notes.len(), 1);
     }

@@ -8,20 +8,40 @@ use gongkai_report::{Level, Num};
 use std::path::PathBuf;
 
 fn read(rel: &str) -> gongkai_report::Report {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel);
     gongkai_read::read_report(rel, &std::fs::read(path).unwrap()).unwrap()
 }
 
 fn rules(r: &gongkai_report::Report, level: Level) -> Vec<&'static str> {
-    r.diagnostics.iter().filter(|d| d.level == level).map(|d| d.rule).collect()
+    r.diagnostics
+        .iter()
+        .filter(|d| d.level == level)
+        .map(|d| d.rule)
+        .collect()
 }
 
 #[test]
 fn space_aligned_pdf_like_text() {
     let r = read("fixtures/layouts/pdf_like_space_aligned.txt");
-    assert_eq!(rules(&r, Level::Error), Vec::<&str>::new(), "{:#?}", r.diagnostics);
-    assert_eq!(rules(&r, Level::Warning), Vec::<&str>::new(), "{:#?}", r.diagnostics);
-    assert_eq!(r.present_cells().count(), 200, "every cell of the 2021 template");
+    assert_eq!(
+        rules(&r, Level::Error),
+        Vec::<&str>::new(),
+        "{:#?}",
+        r.diagnostics
+    );
+    assert_eq!(
+        rules(&r, Level::Warning),
+        Vec::<&str>::new(),
+        "{:#?}",
+        r.diagnostics
+    );
+    assert_eq!(
+        r.present_cells().count(),
+        200,
+        "every cell of the 2021 template"
+    );
     assert_eq!(r.value("t2.license.decided"), Some(Num::Int(1204)));
     assert_eq!(r.value("t2.penalty.decided"), Some(Num::Int(12)));
     assert_eq!(r.value("t2.fee.amount"), Some(Num::Dec(25.1)));
@@ -32,9 +52,30 @@ fn space_aligned_pdf_like_text() {
     assert_eq!(r.value("t4.suit_direct.other"), Some(Num::Int(1)));
     assert_eq!(r.value("t4.review.total"), Some(Num::Int(4)));
     // Wrapped label: numbers on their own line, read into the right row.
-    assert_eq!(r.cell("t3.partially_granted.total").unwrap().origin.pos().unwrap().line, 41);
-    assert_eq!(r.cell("t3.not_processed.confirmation.total").unwrap().origin.pos().unwrap().line, 61);
-    let infos: Vec<&str> = r.diagnostics.iter().filter(|d| d.level == Level::Info).map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        r.cell("t3.partially_granted.total")
+            .unwrap()
+            .origin
+            .pos()
+            .unwrap()
+            .line,
+        41
+    );
+    assert_eq!(
+        r.cell("t3.not_processed.confirmation.total")
+            .unwrap()
+            .origin
+            .pos()
+            .unwrap()
+            .line,
+        61
+    );
+    let infos: Vec<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Info)
+        .map(|d| d.message.as_str())
+        .collect();
     assert!(infos.iter().any(|m| m.contains("页码")), "{infos:?}");
     assert!(infos.iter().any(|m| m.contains("251000元")), "{infos:?}");
 }
@@ -42,27 +83,42 @@ fn space_aligned_pdf_like_text() {
 #[test]
 fn a_typo_beyond_formatting_is_reported_with_the_template_label() {
     let text = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/layouts/pdf_like_space_aligned.txt"),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/layouts/pdf_like_space_aligned.txt"),
     )
     .unwrap()
     .replace("4.保护第三方合法权益", "4、保护第三方合法权利")
     .replace("（一）予以公开", "(一) 予以公开");
     let r = gongkai_read::read_report("x.txt", text.as_bytes()).unwrap();
-    let typos: Vec<&str> = r.diagnostics.iter().filter(|d| d.rule == "GK004").map(|d| d.message.as_str()).collect();
+    let typos: Vec<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "GK004")
+        .map(|d| d.message.as_str())
+        .collect();
     assert_eq!(typos.len(), 1, "{typos:?}");
     assert!(typos[0].contains("4.保护第三方合法权益"));
-    assert_eq!(r.value("t3.withheld.third_party_rights.total"), Some(Num::Int(1)));
+    assert_eq!(
+        r.value("t3.withheld.third_party_rights.total"),
+        Some(Num::Int(1))
+    );
 }
 
 #[test]
 fn a_missing_section_and_sections_out_of_order() {
     let base = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/seeds/000_de18c90c9c2a264c.txt"),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/seeds/000_de18c90c9c2a264c.txt"),
     )
     .unwrap();
     let without = base.replace("五、存在的主要问题及改进情况", "");
     let r = gongkai_read::read_report("x.txt", without.as_bytes()).unwrap();
-    let gk001: Vec<&str> = r.diagnostics.iter().filter(|d| d.rule == "GK001").map(|d| d.message.as_str()).collect();
+    let gk001: Vec<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "GK001")
+        .map(|d| d.message.as_str())
+        .collect();
     assert_eq!(gk001.len(), 1);
     assert!(gk001[0].contains("存在的主要问题及改进情况"));
     // Swap sections 五 and 六.
@@ -70,7 +126,8 @@ fn a_missing_section_and_sections_out_of_order() {
     let (five, six) = tail.split_once("六、其他需要报告的事项").unwrap();
     let swapped = format!("{head}六、其他需要报告的事项{six}\n五、存在的主要问题及改进情况{five}");
     let r = gongkai_read::read_report("x.txt", swapped.as_bytes()).unwrap();
-    let gk001: Vec<&gongkai_report::Diagnostic> = r.diagnostics.iter().filter(|d| d.rule == "GK001").collect();
+    let gk001: Vec<&gongkai_report::Diagnostic> =
+        r.diagnostics.iter().filter(|d| d.rule == "GK001").collect();
     assert_eq!(gk001.len(), 1, "{gk001:#?}");
     assert!(gk001[0].line.is_some());
 }
@@ -78,23 +135,35 @@ fn a_missing_section_and_sections_out_of_order() {
 #[test]
 fn text_contradicting_the_table() {
     let text = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/layouts/pdf_like_space_aligned.txt"),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/layouts/pdf_like_space_aligned.txt"),
     )
     .unwrap()
-    .replace("全年受理政府信息公开申请81项", "全年受理政府信息公开申请80项");
+    .replace(
+        "全年受理政府信息公开申请81项",
+        "全年受理政府信息公开申请80项",
+    );
     let r = gongkai_read::read_report("x.txt", text.as_bytes()).unwrap();
-    let d = r.diagnostics.iter().find(|d| d.rule == "GK030").expect("GK030");
+    let d = r
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "GK030")
+        .expect("GK030");
     assert_eq!(d.expected, Some(Num::Int(81)));
     assert!(d.message.contains("80"));
 }
 
 #[test]
 fn gbk_text_reads_like_utf8() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/seeds/003_24e54dd9fa50b781.txt");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/seeds/003_24e54dd9fa50b781.txt");
     let utf8 = std::fs::read_to_string(path).unwrap();
     let (gbk, _, _) = encoding_rs::GBK.encode(&utf8);
     let a = gongkai_read::read_report("a.txt", utf8.as_bytes()).unwrap();
     let b = gongkai_read::read_report("b.txt", &gbk).unwrap();
     assert_eq!(a.cells, b.cells);
-    assert!(b.diagnostics.iter().any(|d| d.rule == "GK008" && d.message.contains("GB18030")));
+    assert!(b
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "GK008" && d.message.contains("GB18030")));
 }

@@ -17,13 +17,34 @@ fn check_file(rel: &str, name: &str) {
     let path = root().join(rel);
     let bytes = std::fs::read(&path).unwrap();
     let report = gongkai_read::read_report(&path.display().to_string(), &bytes).unwrap();
-    let expected: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("fixtures/expected").join(format!("{name}.json"))).unwrap())
-            .unwrap();
-    assert_eq!(report.agency.as_deref(), expected["agency"].as_str(), "{name} agency");
-    assert_eq!(report.year.map(i64::from), expected["year"].as_i64(), "{name} year");
-    assert_eq!(report.edition.as_str(), expected["template"].as_str().unwrap(), "{name} template");
-    let got: BTreeMap<String, f64> = report.present_cells().map(|(a, c)| (a.to_string(), c.value.as_f64())).collect();
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            root()
+                .join("fixtures/expected")
+                .join(format!("{name}.json")),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        report.agency.as_deref(),
+        expected["agency"].as_str(),
+        "{name} agency"
+    );
+    assert_eq!(
+        report.year.map(i64::from),
+        expected["year"].as_i64(),
+        "{name} year"
+    );
+    assert_eq!(
+        report.edition.as_str(),
+        expected["template"].as_str().unwrap(),
+        "{name} template"
+    );
+    let got: BTreeMap<String, f64> = report
+        .present_cells()
+        .map(|(a, c)| (a.to_string(), c.value.as_f64()))
+        .collect();
     let want: BTreeMap<String, f64> = expected["cells"]
         .as_object()
         .unwrap()
@@ -47,10 +68,19 @@ fn check_file(rel: &str, name: &str) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d[0].as_str().unwrap().to_string(), d[1].as_str().unwrap().to_string()))
+        .map(|d| {
+            (
+                d[0].as_str().unwrap().to_string(),
+                d[1].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     want_diags.sort();
-    assert_eq!(got_diags, want_diags, "{name}: diagnostics {:#?}", report.diagnostics);
+    assert_eq!(
+        got_diags, want_diags,
+        "{name}: diagnostics {:#?}",
+        report.diagnostics
+    );
     // Every cell knows where it came from.
     for (a, c) in report.present_cells() {
         assert!(c.origin.pos().is_some(), "{name}: {a} has no position");
@@ -82,10 +112,18 @@ fn seed_004() {
 fn seed_001_diagnostics_point_at_the_source() {
     let path = root().join("fixtures/seeds/001_ff4af530816f6324.txt");
     let report = gongkai_read::read_report("001.txt", &std::fs::read(path).unwrap()).unwrap();
-    let typo = report.diagnostics.iter().find(|d| d.rule == "GK004").unwrap();
+    let typo = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "GK004")
+        .unwrap();
     assert_eq!((typo.line, typo.column), (Some(20), Some(13)));
     assert!(typo.message.contains("本年废止件数"));
-    let missing = report.diagnostics.iter().find(|d| d.rule == "GK003").unwrap();
+    let missing = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "GK003")
+        .unwrap();
     assert!(missing.message.contains("总计"));
     assert_eq!(missing.cells.len(), 25);
 }
@@ -94,7 +132,9 @@ fn seed_001_diagnostics_point_at_the_source() {
 fn sections_are_found_by_title() {
     let path = root().join("fixtures/seeds/002_8591b3548935c282.txt");
     let report = gongkai_read::read_report("002.txt", &std::fs::read(path).unwrap()).unwrap();
-    let general = report.section(gongkai_template::SectionKey::General).unwrap();
+    let general = report
+        .section(gongkai_template::SectionKey::General)
+        .unwrap();
     // "二、依申请公开情况" stays inside section 1.
     assert!(general.text.contains("依申请公开情况"));
     assert!(general.text.contains("收到依申请公开事项 0 条"));
@@ -110,7 +150,10 @@ fn seed_003_as_an_html_page() {
 }
 #[test]
 fn seed_000_as_a_gbk_html_page() {
-    check_file("fixtures/html/000_leikou_2025_gbk.html", "000_de18c90c9c2a264c");
+    check_file(
+        "fixtures/html/000_leikou_2025_gbk.html",
+        "000_de18c90c9c2a264c",
+    );
 }
 #[test]
 fn seed_002_as_markdown() {

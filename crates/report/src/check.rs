@@ -16,7 +16,12 @@ fn outcome_rows(t: &Template) -> Vec<usize> {
         .rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| !matches!(r.key, "new_received" | "carried_over" | "total_processed" | "carried_forward"))
+        .filter(|(_, r)| {
+            !matches!(
+                r.key,
+                "new_received" | "carried_over" | "total_processed" | "carried_forward"
+            )
+        })
         .map(|(i, _)| i)
         .collect()
 }
@@ -37,7 +42,9 @@ pub fn check(report: &Report) -> Vec<Diagnostic> {
 fn check_values(report: &Report, out: &mut Vec<Diagnostic>) {
     let t = report.template();
     for (i, def) in t.cells.iter().enumerate() {
-        let Some(cell) = report.cell_at(i) else { continue };
+        let Some(cell) = report.cell_at(i) else {
+            continue;
+        };
         let v = cell.value;
         let problem = match def.kind {
             ValueKind::Count if v.is_negative() => Some("为负数"),
@@ -48,8 +55,7 @@ fn check_values(report: &Report, out: &mut Vec<Diagnostic>) {
         };
         if let Some(p) = problem {
             out.push(
-                Diagnostic::new(GK005, format!("{}的值 {v} {p}", t.cell_label(i)))
-                    .cell(report, i),
+                Diagnostic::new(GK005, format!("{}的值 {v} {p}", t.cell_label(i))).cell(report, i),
             );
         }
     }
@@ -61,7 +67,9 @@ fn int(report: &Report, i: usize) -> Option<i64> {
 
 /// Sums the cells; None when any is absent.
 fn sum(report: &Report, cells: &[usize]) -> Option<i64> {
-    cells.iter().try_fold(0i64, |acc, &i| Some(acc.saturating_add(int(report, i)?)))
+    cells
+        .iter()
+        .try_fold(0i64, |acc, &i| Some(acc.saturating_add(int(report, i)?)))
 }
 
 /// GK010: each row of table 3 adds up across the applicant columns.
@@ -75,11 +83,16 @@ fn check_t3_rows(report: &Report, out: &mut Vec<Diagnostic>) {
             .filter_map(|c| t.cell_at(TableKey::T3, ri, c))
             .collect();
         let total = t.cell_at(TableKey::T3, ri, total_col).expect("cell");
-        let (Some(expected), Some(actual)) = (sum(report, &parts), int(report, total)) else { continue };
+        let (Some(expected), Some(actual)) = (sum(report, &parts), int(report, total)) else {
+            continue;
+        };
         if expected != actual {
             let mut d = Diagnostic::new(
                 GK010,
-                format!("表三“{}”一行：总计为 {actual}，各类申请人之和为 {expected}", row.label),
+                format!(
+                    "表三“{}”一行：总计为 {actual}，各类申请人之和为 {expected}",
+                    row.label
+                ),
             )
             .expected(Num::Int(expected))
             .cell(report, total);
@@ -97,16 +110,25 @@ fn check_t3_columns(report: &Report, out: &mut Vec<Diagnostic>) {
     let table = t.table(TableKey::T3);
     let outcomes = outcome_rows(t);
     let row = |k: &str| table.row(k).expect("table 3 row").0;
-    let (new, carried, processed, forward) =
-        (row("new_received"), row("carried_over"), row("total_processed"), row("carried_forward"));
+    let (new, carried, processed, forward) = (
+        row("new_received"),
+        row("carried_over"),
+        row("total_processed"),
+        row("carried_forward"),
+    );
     for (ci, column) in table.columns.iter().enumerate() {
         let cell = |r: usize| t.cell_at(TableKey::T3, r, ci).expect("cell");
         let outcome_cells: Vec<usize> = outcomes.iter().map(|&r| cell(r)).collect();
-        if let (Some(expected), Some(actual)) = (sum(report, &outcome_cells), int(report, cell(processed))) {
+        if let (Some(expected), Some(actual)) =
+            (sum(report, &outcome_cells), int(report, cell(processed)))
+        {
             if expected != actual {
                 let mut d = Diagnostic::new(
                     GK011,
-                    format!("表三“{}”列：（七）总计为 {actual}，办理结果各项之和为 {expected}", column.label),
+                    format!(
+                        "表三“{}”列：（七）总计为 {actual}，办理结果各项之和为 {expected}",
+                        column.label
+                    ),
                 )
                 .expected(Num::Int(expected))
                 .cell(report, cell(processed));
@@ -152,11 +174,16 @@ fn check_t4(report: &Report, out: &mut Vec<Diagnostic>) {
             .filter_map(|c| t.cell_at(TableKey::T4, ri, c))
             .collect();
         let total = t.cell_at(TableKey::T4, ri, total_col).expect("cell");
-        let (Some(expected), Some(actual)) = (sum(report, &parts), int(report, total)) else { continue };
+        let (Some(expected), Some(actual)) = (sum(report, &parts), int(report, total)) else {
+            continue;
+        };
         if expected != actual {
             let mut d = Diagnostic::new(
                 GK013,
-                format!("表四“{}”：总计为 {actual}，各项之和为 {expected}", row.label),
+                format!(
+                    "表四“{}”：总计为 {actual}，各项之和为 {expected}",
+                    row.label
+                ),
             )
             .expected(Num::Int(expected))
             .cell(report, total);
@@ -180,7 +207,10 @@ pub fn stated_new_requests(text: &str) -> Option<(i64, usize)> {
         &POSITIVE,
         r"(?:共收到|收到|受理|新收|接收|办理)[^。；;，,]{0,24}?申请[^。；;，,\d]{0,12}?(\d[\d,，]*)\s*(?:件|项|条|个|份|宗)",
     );
-    let none = re(&NONE, r"(?:未收到|没有收到|未受理|无)[^。；;]{0,30}?(?:公开申请|的申请|申请公开|申请)");
+    let none = re(
+        &NONE,
+        r"(?:未收到|没有收到|未受理|无)[^。；;]{0,30}?(?:公开申请|的申请|申请公开|申请)",
+    );
     // Only lines that mention an application can state the number received.
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -213,17 +243,25 @@ fn stated_in_line(text: &str, positive: &Regex, none: &Regex) -> Option<(i64, us
 
 /// GK030: figures in the text against the tables.
 fn check_text(report: &Report, out: &mut Vec<Diagnostic>) {
-    let Some(general) = report.section(SectionKey::General) else { return };
-    let Some((stated, byte_at)) = stated_new_requests(&general.text) else { return };
+    let Some(general) = report.section(SectionKey::General) else {
+        return;
+    };
+    let Some((stated, byte_at)) = stated_new_requests(&general.text) else {
+        return;
+    };
     let t = report.template();
-    let Some(i) = t.cell_by_keys(TableKey::T3, "new_received", "total") else { return };
+    let Some(i) = t.cell_by_keys(TableKey::T3, "new_received", "total") else {
+        return;
+    };
     let table_value = match int(report, i) {
         Some(v) => v,
         None => {
             // Without a total column, the sum of the applicant columns, when all are there.
             let table = t.table(TableKey::T3);
             let (r, _) = table.row("new_received").expect("row");
-            let parts: Vec<usize> = (0..table.columns.len() - 1).filter_map(|c| t.cell_at(TableKey::T3, r, c)).collect();
+            let parts: Vec<usize> = (0..table.columns.len() - 1)
+                .filter_map(|c| t.cell_at(TableKey::T3, r, c))
+                .collect();
             match sum(report, &parts) {
                 Some(v) => v,
                 None => return,
@@ -287,7 +325,10 @@ fn check_years(report: &Report, out: &mut Vec<Diagnostic>) {
     if let Some(&(first, y0)) = years.first() {
         for &(what, y) in &years[1..] {
             if y != y0 {
-                out.push(Diagnostic::new(GK031, format!("{first}中的年度为 {y0}，{what}中的年度为 {y}")));
+                out.push(Diagnostic::new(
+                    GK031,
+                    format!("{first}中的年度为 {y0}，{what}中的年度为 {y}"),
+                ));
             }
         }
     }
@@ -343,18 +384,39 @@ impl Figures {
         cells.shrink_to_fit();
         let mut agency_key = agency_key;
         agency_key.shrink_to_fit();
-        Some(Figures { source: report.source.clone(), agency_key, year, edition: report.edition, cells })
+        Some(Figures {
+            source: report.source.clone(),
+            agency_key,
+            year,
+            edition: report.edition,
+            cells,
+        })
     }
 
-    fn get(&self, table: TableKey, row: &str, col: &str) -> Option<(usize, Num, Option<crate::Pos>)> {
+    fn get(
+        &self,
+        table: TableKey,
+        row: &str,
+        col: &str,
+    ) -> Option<(usize, Num, Option<crate::Pos>)> {
         let i = Template::get(self.edition).cell_by_keys(table, row, col)?;
         self.cells.iter().find(|c| c.0 == i).copied()
     }
 
-    fn cell_ref(&self, index: usize, value: Num, pos: Option<crate::Pos>, prefix: bool) -> crate::CellRef {
+    fn cell_ref(
+        &self,
+        index: usize,
+        value: Num,
+        pos: Option<crate::Pos>,
+        prefix: bool,
+    ) -> crate::CellRef {
         let address = &Template::get(self.edition).cells[index].address;
         crate::CellRef {
-            address: if prefix { format!("{}#{address}", self.source) } else { address.clone() },
+            address: if prefix {
+                format!("{}#{address}", self.source)
+            } else {
+                address.clone()
+            },
             value: Some(value),
             line: pos.map(|p| p.line),
             column: pos.map(|p| p.column),
@@ -377,14 +439,22 @@ pub fn check_series_figures(figures: &[Option<Figures>]) -> Vec<(usize, Diagnost
     for (i, f) in figures.iter().enumerate() {
         if let Some(f) = f {
             // Two reports of one agency and year: compare against the first only.
-            by_agency.entry(f.agency_key.as_str()).or_default().entry(f.year).or_insert(i);
+            by_agency
+                .entry(f.agency_key.as_str())
+                .or_default()
+                .entry(f.year)
+                .or_insert(i);
         }
     }
     let mut out = Vec::new();
     for years in by_agency.values() {
         for (&year, &cur) in years {
-            let Some(&prev) = years.get(&(year - 1)) else { continue };
-            let (Some(p), Some(c)) = (&figures[prev], &figures[cur]) else { continue };
+            let Some(&prev) = years.get(&(year - 1)) else {
+                continue;
+            };
+            let (Some(p), Some(c)) = (&figures[prev], &figures[cur]) else {
+                continue;
+            };
             for d in compare_years(p, c) {
                 out.push((cur, d));
             }
@@ -423,15 +493,30 @@ pub fn compare_years(prev: &Figures, cur: &Figures) -> Vec<Diagnostic> {
         }
     }
     for row in ["regulation", "normative"] {
-        let int = |f: &Figures, col: &str| f.get(TableKey::T2, row, col).and_then(|(i, v, p)| Some((i, v.as_int()?, p)));
-        let (Some((ci, now, pos)), Some((_, issued, _)), Some((_, repealed, _)), Some((_, before, _))) =
-            (int(cur, "in_force"), int(cur, "issued"), int(cur, "repealed"), int(prev, "in_force"))
+        let int = |f: &Figures, col: &str| {
+            f.get(TableKey::T2, row, col)
+                .and_then(|(i, v, p)| Some((i, v.as_int()?, p)))
+        };
+        let (
+            Some((ci, now, pos)),
+            Some((_, issued, _)),
+            Some((_, repealed, _)),
+            Some((_, before, _)),
+        ) = (
+            int(cur, "in_force"),
+            int(cur, "issued"),
+            int(cur, "repealed"),
+            int(prev, "in_force"),
+        )
         else {
             continue;
         };
         let expected = before + issued - repealed;
         if expected != now {
-            let label = tc.table(TableKey::T2).row(row).map_or(row, |(_, r)| r.label);
+            let label = tc
+                .table(TableKey::T2)
+                .row(row)
+                .map_or(row, |(_, r)| r.label);
             let mut d = Diagnostic::new(
                 GK021,
                 format!(
@@ -465,11 +550,27 @@ mod tests {
 
     #[test]
     fn stated_figures() {
-        assert_eq!(stated_new_requests("全年受理政府信息公开申请 81 项，全部在法定期限内办结").map(|x| x.0), Some(81));
-        assert_eq!(stated_new_requests("全年共收到政府信息公开申请 0 件。").map(|x| x.0), Some(0));
-        assert_eq!(stated_new_requests("本年度，未收到政府信息公开申请。").map(|x| x.0), Some(0));
-        assert_eq!(stated_new_requests("2024 年我乡收到依申请公开事项 0 条").map(|x| x.0), Some(0));
-        assert_eq!(stated_new_requests("共收到政府信息公开申请1,204件").map(|x| x.0), Some(1204));
+        assert_eq!(
+            stated_new_requests("全年受理政府信息公开申请 81 项，全部在法定期限内办结")
+                .map(|x| x.0),
+            Some(81)
+        );
+        assert_eq!(
+            stated_new_requests("全年共收到政府信息公开申请 0 件。").map(|x| x.0),
+            Some(0)
+        );
+        assert_eq!(
+            stated_new_requests("本年度，未收到政府信息公开申请。").map(|x| x.0),
+            Some(0)
+        );
+        assert_eq!(
+            stated_new_requests("2024 年我乡收到依申请公开事项 0 条").map(|x| x.0),
+            Some(0)
+        );
+        assert_eq!(
+            stated_new_requests("共收到政府信息公开申请1,204件").map(|x| x.0),
+            Some(1204)
+        );
     }
 
     #[test]

@@ -69,7 +69,9 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic with the level of its rule.
     pub fn new(rule: &'static str, message: impl Into<String>) -> Diagnostic {
-        let level = crate::rules::rule(rule).map(|r| r.level).unwrap_or(Level::Error);
+        let level = crate::rules::rule(rule)
+            .map(|r| r.level)
+            .unwrap_or(Level::Error);
         Diagnostic {
             rule,
             level,

@@ -107,7 +107,11 @@ pub struct Cell {
 
 impl Cell {
     pub fn at(value: Num, pos: Pos) -> Cell {
-        Cell { value, origin: Origin::Source(pos), blank: false }
+        Cell {
+            value,
+            origin: Origin::Source(pos),
+            blank: false,
+        }
     }
 }
 
@@ -178,7 +182,11 @@ impl Report {
     pub fn set(&mut self, address: &str, value: Num, origin: Origin) -> bool {
         match self.template().cell_index(address) {
             Some(i) => {
-                self.cells[i] = Some(Cell { value, origin, blank: false });
+                self.cells[i] = Some(Cell {
+                    value,
+                    origin,
+                    blank: false,
+                });
                 true
             }
             None => false,
@@ -218,7 +226,9 @@ impl Report {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.level == crate::Level::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.level == crate::Level::Error)
     }
 }
 

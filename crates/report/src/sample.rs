@@ -2,7 +2,7 @@
 //! Every rule holds on them (the tables add up, the text agrees with them).
 
 use crate::{Num, Origin, Report, SectionText};
-use gongkai_template::{Edition, SectionKey, TableKey, Template};
+use gongkai_template::{Edition, TableKey, Template};
 
 /// A small deterministic generator (xorshift64*), so samples need no dependency.
 #[derive(Debug, Clone)]
@@ -55,7 +55,12 @@ pub fn consistent_report(seed: u64, year: i32) -> Report {
 
 /// A consistent report; `carried_over` fixes table 3's carried-over row
 /// (the previous year's carried-forward), so that a series chains.
-pub fn consistent_report_for(rng: &mut Rng, agency: &str, year: i32, carried_over: Option<[i64; 6]>) -> Report {
+pub fn consistent_report_for(
+    rng: &mut Rng,
+    agency: &str,
+    year: i32,
+    carried_over: Option<[i64; 6]>,
+) -> Report {
     let edition = Edition::V2021;
     let t = Template::get(edition);
     let mut r = Report::new(format!("sample-{year}.txt"), edition);
@@ -65,7 +70,11 @@ pub fn consistent_report_for(rng: &mut Rng, agency: &str, year: i32, carried_ove
     let origin = || Origin::Derived("样例数据".to_string());
     let set = |r: &mut Report, table: TableKey, row: &str, col: &str, v: Num| {
         let i = t.cell_by_keys(table, row, col).expect("template cell");
-        r.cells[i] = Some(crate::Cell { value: v, origin: origin(), blank: false });
+        r.cells[i] = Some(crate::Cell {
+            value: v,
+            origin: origin(),
+            blank: false,
+        });
     };
 
     // Table 2.
@@ -81,7 +90,17 @@ pub fn consistent_report_for(rng: &mut Rng, agency: &str, year: i32, carried_ove
         set(&mut r, TableKey::T2, row, "decided", Num::Int(rng.count()));
     }
     let fee = rng.below(100_000) as f64 / 100.0;
-    set(&mut r, TableKey::T2, "fee", "amount", if fee.fract() == 0.0 { Num::Int(fee as i64) } else { Num::Dec(fee) });
+    set(
+        &mut r,
+        TableKey::T2,
+        "fee",
+        "amount",
+        if fee.fract() == 0.0 {
+            Num::Int(fee as i64)
+        } else {
+            Num::Dec(fee)
+        },
+    );
 
     // Table 3, column by column: outcomes, then carried forward, then received.
     let t3 = t.table(TableKey::T3);
@@ -89,15 +108,29 @@ pub fn consistent_report_for(rng: &mut Rng, agency: &str, year: i32, carried_ove
         .rows
         .iter()
         .map(|row| row.key)
-        .filter(|k| !matches!(*k, "new_received" | "carried_over" | "total_processed" | "carried_forward"))
+        .filter(|k| {
+            !matches!(
+                *k,
+                "new_received" | "carried_over" | "total_processed" | "carried_forward"
+            )
+        })
         .collect();
-    let columns: Vec<&str> = t3.columns.iter().map(|c| c.key).filter(|k| *k != "total").collect();
+    let columns: Vec<&str> = t3
+        .columns
+        .iter()
+        .map(|c| c.key)
+        .filter(|k| *k != "total")
+        .collect();
     let mut totals = std::collections::HashMap::<&str, i64>::new();
     for (ci, col) in columns.iter().enumerate() {
         let active = ci == 0 || rng.below(3) == 0;
         let mut processed = 0;
         for row in &outcome_rows {
-            let v = if active && rng.below(3) == 0 { rng.count().min(500) } else { 0 };
+            let v = if active && rng.below(3) == 0 {
+                rng.count().min(500)
+            } else {
+                0
+            };
             processed += v;
             set(&mut r, TableKey::T3, row, col, Num::Int(v));
             *totals.entry(row).or_default() += v;
@@ -109,8 +142,17 @@ pub fn consistent_report_for(rng: &mut Rng, agency: &str, year: i32, carried_ove
         };
         // new + over = processed + forward; when the carried-over figure is
         // fixed and too large, more cases are carried forward.
-        let (new, forward) = if over > processed + forward { (0, over - processed) } else { (processed + forward - over, forward) };
-        for (row, v) in [("new_received", new), ("carried_over", over), ("total_processed", processed), ("carried_forward", forward)] {
+        let (new, forward) = if over > processed + forward {
+            (0, over - processed)
+        } else {
+            (processed + forward - over, forward)
+        };
+        for (row, v) in [
+            ("new_received", new),
+            ("carried_over", over),
+            ("total_processed", processed),
+            ("carried_forward", forward),
+        ] {
             set(&mut r, TableKey::T3, row, col, Num::Int(v));
             *totals.entry(row).or_default() += v;
         }
@@ -123,14 +165,21 @@ pub fn consistent_report_for(rng: &mut Rng, agency: &str, year: i32, carried_ove
     for row in ["review", "suit_direct", "suit_after_review"] {
         let mut sum = 0;
         for col in ["upheld", "corrected", "other", "pending"] {
-            let v = if rng.below(4) == 0 { rng.below(5) as i64 } else { 0 };
+            let v = if rng.below(4) == 0 {
+                rng.below(5) as i64
+            } else {
+                0
+            };
             sum += v;
             set(&mut r, TableKey::T4, row, col, Num::Int(v));
         }
         set(&mut r, TableKey::T4, row, "total", Num::Int(sum));
     }
 
-    let received = r.value("t3.new_received.total").and_then(Num::as_int).unwrap_or(0);
+    let received = r
+        .value("t3.new_received.total")
+        .and_then(Num::as_int)
+        .unwrap_or(0);
     let texts = [
         format!(
             "（一）主动公开\n{year}年，本机关坚持以公开为常态、不公开为例外，及时主动公开政府信息。\n（二）依申请公开\n全年共收到政府信息公开申请{received}件，均在法定期限内答复。\n（三）政府信息管理\n规范信息发布审核流程。\n（四）政府信息公开平台建设\n加强政府网站和政务新媒体建设。\n（五）监督保障\n将政务公开纳入年度绩效考核。"
@@ -143,10 +192,13 @@ pub fn consistent_report_for(rng: &mut Rng, agency: &str, year: i32, carried_ove
     ];
     for s in &t.sections {
         let text = texts[s.key.index()].clone();
-        r.sections[s.key.index()] = Some(SectionText { heading: s.heading(), pos: crate::Pos::UNKNOWN, text });
+        r.sections[s.key.index()] = Some(SectionText {
+            heading: s.heading(),
+            pos: crate::Pos::UNKNOWN,
+            text,
+        });
     }
     r.stated_period_year = Some(year);
-    let _ = SectionKey::General;
     r
 }
 
@@ -159,21 +211,47 @@ pub fn consistent_series(seed: u64, agency: &str, first_year: i32, years: usize)
             let mut c = [0i64; 6];
             let t = prev.template().table(TableKey::T3);
             for (ci, col) in t.columns.iter().filter(|c| c.key != "total").enumerate() {
-                c[ci] = prev.value(&format!("t3.carried_forward.{}", col.key)).and_then(Num::as_int).unwrap_or(0);
+                c[ci] = prev
+                    .value(&format!("t3.carried_forward.{}", col.key))
+                    .and_then(Num::as_int)
+                    .unwrap_or(0);
             }
             c
         });
-        out.push(consistent_report_for(&mut rng, agency, first_year + k as i32, carried));
+        out.push(consistent_report_for(
+            &mut rng,
+            agency,
+            first_year + k as i32,
+            carried,
+        ));
     }
     // Keep table 2's stock consistent across the years too.
     for k in 1..out.len() {
         for row in ["regulation", "normative"] {
-            let prev = out[k - 1].value(&format!("t2.{row}.in_force")).and_then(Num::as_int).unwrap_or(0);
+            let prev = out[k - 1]
+                .value(&format!("t2.{row}.in_force"))
+                .and_then(Num::as_int)
+                .unwrap_or(0);
             let cur = &mut out[k];
-            let issued = cur.value(&format!("t2.{row}.issued")).and_then(Num::as_int).unwrap_or(0);
-            let repealed = cur.value(&format!("t2.{row}.repealed")).and_then(Num::as_int).unwrap_or(0).min(prev + issued);
-            cur.set(&format!("t2.{row}.repealed"), Num::Int(repealed), Origin::Derived("样例数据".into()));
-            cur.set(&format!("t2.{row}.in_force"), Num::Int(prev + issued - repealed), Origin::Derived("样例数据".into()));
+            let issued = cur
+                .value(&format!("t2.{row}.issued"))
+                .and_then(Num::as_int)
+                .unwrap_or(0);
+            let repealed = cur
+                .value(&format!("t2.{row}.repealed"))
+                .and_then(Num::as_int)
+                .unwrap_or(0)
+                .min(prev + issued);
+            cur.set(
+                &format!("t2.{row}.repealed"),
+                Num::Int(repealed),
+                Origin::Derived("样例数据".into()),
+            );
+            cur.set(
+                &format!("t2.{row}.in_force"),
+                Num::Int(prev + issued - repealed),
+                Origin::Derived("样例数据".into()),
+            );
         }
     }
     out

@@ -265,7 +265,11 @@ impl Template {
 
     /// The cell of a table at a row and column, if the template has one there.
     pub fn cell_at(&self, table: TableKey, row: usize, column: usize) -> Option<CellIndex> {
-        self.grid[table.index()].get(row)?.get(column).copied().flatten()
+        self.grid[table.index()]
+            .get(row)?
+            .get(column)
+            .copied()
+            .flatten()
     }
 
     /// The cell of a table by row and column keys.
@@ -286,7 +290,12 @@ impl Template {
             Some(g) if table.key != TableKey::T2 => format!("{g} · {}", col.label),
             _ => col.label.to_string(),
         };
-        format!("{} {} / {}", table_name(def.table), row.full_label(), col_label)
+        format!(
+            "{} {} / {}",
+            table_name(def.table),
+            row.full_label(),
+            col_label
+        )
     }
 }
 
@@ -329,14 +338,21 @@ fn sections() -> Vec<Section> {
             key: SectionKey::Appeals,
             numeral: "四",
             title: "政府信息公开行政复议、行政诉讼情况",
-            variants: &["政府信息公开行政复议及行政诉讼情况", "政府信息公开行政复议和行政诉讼情况"],
+            variants: &[
+                "政府信息公开行政复议及行政诉讼情况",
+                "政府信息公开行政复议和行政诉讼情况",
+            ],
             table: Some(TableKey::T4),
         },
         Section {
             key: SectionKey::Problems,
             numeral: "五",
             title: "存在的主要问题及改进情况",
-            variants: &["存在问题及改进情况", "存在的主要问题和改进情况", "存在的主要问题及改进措施"],
+            variants: &[
+                "存在问题及改进情况",
+                "存在的主要问题和改进情况",
+                "存在的主要问题及改进措施",
+            ],
             table: None,
         },
         Section {
@@ -349,16 +365,48 @@ fn sections() -> Vec<Section> {
     ]
 }
 
-const fn col(key: &'static str, label: &'static str, group: Option<&'static str>, kind: ValueKind) -> Column {
-    Column { key, label, group, kind }
+const fn col(
+    key: &'static str,
+    label: &'static str,
+    group: Option<&'static str>,
+    kind: ValueKind,
+) -> Column {
+    Column {
+        key,
+        label,
+        group,
+        kind,
+    }
 }
 
-fn row(key: &'static str, label: &'static str, group: Option<&'static str>, columns: Vec<usize>) -> Row {
-    Row { key, label, group, clause: None, columns }
+fn row(
+    key: &'static str,
+    label: &'static str,
+    group: Option<&'static str>,
+    columns: Vec<usize>,
+) -> Row {
+    Row {
+        key,
+        label,
+        group,
+        clause: None,
+        columns,
+    }
 }
 
-fn t2_row(key: &'static str, label: &'static str, clause: &'static str, columns: Vec<usize>) -> Row {
-    Row { key, label, group: None, clause: Some(clause), columns }
+fn t2_row(
+    key: &'static str,
+    label: &'static str,
+    clause: &'static str,
+    columns: Vec<usize>,
+) -> Row {
+    Row {
+        key,
+        label,
+        group: None,
+        clause: Some(clause),
+        columns,
+    }
 }
 
 /// Clause headings of table 2.
@@ -412,7 +460,12 @@ fn table2(edition: Edition) -> Table {
                 t2_row("regulation", "规章", CLAUSE_1, vec![0, 1, 2]),
                 t2_row("normative", "规范性文件", CLAUSE_1, vec![0, 1, 2]),
                 t2_row("license", "行政许可", CLAUSE_5, vec![3, 4, 5]),
-                t2_row("other_service", "其他对外管理服务事项", CLAUSE_5, vec![3, 4, 5]),
+                t2_row(
+                    "other_service",
+                    "其他对外管理服务事项",
+                    CLAUSE_5,
+                    vec![3, 4, 5],
+                ),
                 t2_row("penalty", "行政处罚", CLAUSE_6, vec![3, 4, 5]),
                 t2_row("coercion", "行政强制", CLAUSE_6, vec![3, 4, 5]),
                 t2_row("fee", "行政事业性收费", CLAUSE_8, vec![3, 4]),
@@ -454,23 +507,87 @@ fn table3(edition: Edition) -> Table {
         r("new_received", "一、本年新收政府信息公开申请数量", None),
         r("carried_over", "二、上年结转政府信息公开申请数量", None),
         r("granted", "（一）予以公开", Some(T3_RESULTS)),
-        r("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", Some(T3_RESULTS)),
+        r(
+            "partially_granted",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            Some(T3_RESULTS),
+        ),
         r("withheld.state_secret", "1.属于国家秘密", Some(T3_WITHHELD)),
-        r("withheld.prohibited_by_law", "2.其他法律行政法规禁止公开", Some(T3_WITHHELD)),
-        r("withheld.security_stability", "3.危及“三安全一稳定”", Some(T3_WITHHELD)),
-        r("withheld.third_party_rights", "4.保护第三方合法权益", Some(T3_WITHHELD)),
-        r("withheld.internal_affairs", "5.属于三类内部事务信息", Some(T3_WITHHELD)),
-        r("withheld.process_information", "6.属于四类过程性信息", Some(T3_WITHHELD)),
-        r("withheld.enforcement_case_file", "7.属于行政执法案卷", Some(T3_WITHHELD)),
-        r("withheld.query_service", "8.属于行政查询事项", Some(T3_WITHHELD)),
-        r("unavailable.not_held", "1.本机关不掌握相关政府信息", Some(T3_UNAVAILABLE)),
-        r("unavailable.requires_compilation", "2.没有现成信息需要另行制作", Some(T3_UNAVAILABLE)),
-        r("unavailable.still_unclear", "3.补正后申请内容仍不明确", Some(T3_UNAVAILABLE)),
-        r("not_processed.petition_complaint", "1.信访举报投诉类申请", Some(T3_NOT_PROCESSED)),
-        r("not_processed.repeated", "2.重复申请", Some(T3_NOT_PROCESSED)),
-        r("not_processed.publication", "3.要求提供公开出版物", Some(T3_NOT_PROCESSED)),
-        r("not_processed.excessive", "4.无正当理由大量反复申请", Some(T3_NOT_PROCESSED)),
-        r("not_processed.confirmation", "5.要求行政机关确认或重新出具已获取信息", Some(T3_NOT_PROCESSED)),
+        r(
+            "withheld.prohibited_by_law",
+            "2.其他法律行政法规禁止公开",
+            Some(T3_WITHHELD),
+        ),
+        r(
+            "withheld.security_stability",
+            "3.危及“三安全一稳定”",
+            Some(T3_WITHHELD),
+        ),
+        r(
+            "withheld.third_party_rights",
+            "4.保护第三方合法权益",
+            Some(T3_WITHHELD),
+        ),
+        r(
+            "withheld.internal_affairs",
+            "5.属于三类内部事务信息",
+            Some(T3_WITHHELD),
+        ),
+        r(
+            "withheld.process_information",
+            "6.属于四类过程性信息",
+            Some(T3_WITHHELD),
+        ),
+        r(
+            "withheld.enforcement_case_file",
+            "7.属于行政执法案卷",
+            Some(T3_WITHHELD),
+        ),
+        r(
+            "withheld.query_service",
+            "8.属于行政查询事项",
+            Some(T3_WITHHELD),
+        ),
+        r(
+            "unavailable.not_held",
+            "1.本机关不掌握相关政府信息",
+            Some(T3_UNAVAILABLE),
+        ),
+        r(
+            "unavailable.requires_compilation",
+            "2.没有现成信息需要另行制作",
+            Some(T3_UNAVAILABLE),
+        ),
+        r(
+            "unavailable.still_unclear",
+            "3.补正后申请内容仍不明确",
+            Some(T3_UNAVAILABLE),
+        ),
+        r(
+            "not_processed.petition_complaint",
+            "1.信访举报投诉类申请",
+            Some(T3_NOT_PROCESSED),
+        ),
+        r(
+            "not_processed.repeated",
+            "2.重复申请",
+            Some(T3_NOT_PROCESSED),
+        ),
+        r(
+            "not_processed.publication",
+            "3.要求提供公开出版物",
+            Some(T3_NOT_PROCESSED),
+        ),
+        r(
+            "not_processed.excessive",
+            "4.无正当理由大量反复申请",
+            Some(T3_NOT_PROCESSED),
+        ),
+        r(
+            "not_processed.confirmation",
+            "5.要求行政机关确认或重新出具已获取信息",
+            Some(T3_NOT_PROCESSED),
+        ),
     ];
     match edition {
         Edition::V2021 => rows.extend([
@@ -498,7 +615,13 @@ fn table3(edition: Edition) -> Table {
         columns,
         header_notes: &[T3_NOTE, T3_APPLICANTS, T3_ORGS],
         row_groups: match edition {
-            Edition::V2021 => &[T3_RESULTS, T3_WITHHELD, T3_UNAVAILABLE, T3_NOT_PROCESSED, T3_OTHER],
+            Edition::V2021 => &[
+                T3_RESULTS,
+                T3_WITHHELD,
+                T3_UNAVAILABLE,
+                T3_NOT_PROCESSED,
+                T3_OTHER,
+            ],
             Edition::V2019 => &[T3_RESULTS, T3_WITHHELD, T3_UNAVAILABLE, T3_NOT_PROCESSED],
         },
         column_groups: &[T3_APPLICANTS, T3_ORGS],
@@ -528,7 +651,12 @@ fn table4() -> Table {
         rows: vec![
             row("review", T4_REVIEW, None, all.clone()),
             row("suit_direct", T4_SUIT_DIRECT, Some(T4_SUIT), all.clone()),
-            row("suit_after_review", T4_SUIT_AFTER_REVIEW, Some(T4_SUIT), all),
+            row(
+                "suit_after_review",
+                T4_SUIT_AFTER_REVIEW,
+                Some(T4_SUIT),
+                all,
+            ),
         ],
         columns,
         header_notes: &[],
@@ -551,7 +679,13 @@ fn build(edition: Edition) -> Template {
                 let index = cells.len();
                 by_address.insert(address.clone(), index);
                 tgrid[ri][ci] = Some(index);
-                cells.push(CellDef { address, table: table.key, row: ri, column: ci, kind: column.kind });
+                cells.push(CellDef {
+                    address,
+                    table: table.key,
+                    row: ri,
+                    column: ci,
+                    kind: column.kind,
+                });
             }
         }
         grid.push(tgrid);

@@ -24,8 +24,33 @@ fn is_noise(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
-            '(' | ')' | '[' | ']' | '{' | '}' | '<' | '>' | '"' | '\'' | ',' | '.' | ':' | ';' | '!' | '?'
-                | '·' | '•' | '*' | '#' | '|' | '_' | '《' | '》' | '〈' | '〉' | '…' | '\u{200B}'
+            '(' | ')'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '<'
+                | '>'
+                | '"'
+                | '\''
+                | ','
+                | '.'
+                | ':'
+                | ';'
+                | '!'
+                | '?'
+                | '·'
+                | '•'
+                | '*'
+                | '#'
+                | '|'
+                | '_'
+                | '《'
+                | '》'
+                | '〈'
+                | '〉'
+                | '…'
+                | '\u{200B}'
                 | '\u{FEFF}'
         )
 }
@@ -37,7 +62,9 @@ const CJK_NUMERALS: &str = "一二三四五六七八九十";
 pub fn numbering_len(s: &str) -> usize {
     let t = s;
     let mut chars = t.char_indices().peekable();
-    let Some(&(_, first)) = chars.peek() else { return 0 };
+    let Some(&(_, first)) = chars.peek() else {
+        return 0;
+    };
     let first_f = fold_char(first);
     if ('①'..='⑳').contains(&first) {
         return first.len_utf8();
@@ -89,7 +116,12 @@ pub fn numbering_len(s: &str) -> usize {
         if f == ',' || f == '.' {
             // "1." must not be a decimal number "1.5".
             let after = &t[i + c.len_utf8()..];
-            if digits && after.chars().next().is_some_and(|n| fold_char(n).is_ascii_digit()) {
+            if digits
+                && after
+                    .chars()
+                    .next()
+                    .is_some_and(|n| fold_char(n).is_ascii_digit())
+            {
                 return 0;
             }
             return i + c.len_utf8();
@@ -195,6 +227,9 @@ mod tests {
     #[test]
     fn distances() {
         assert_eq!(edit_distance("本年度止件数", "本年废止件数"), 1);
-        assert_eq!(edit_distance("其他法律法规禁止公开", "其他法律行政法规禁止公开"), 2);
+        assert_eq!(
+            edit_distance("其他法律法规禁止公开", "其他法律行政法规禁止公开"),
+            2
+        );
     }
 }

@@ -103,7 +103,11 @@ fn write_table(out: &mut String, report: &Report, table: &Drawn) {
     out.push_str("</colgroup>\n");
     // Header rows go into <thead> (repeated on each printed page); table 2 has
     // none — its clause rows start sub-tables, each a <tbody> kept together.
-    let head: Vec<_> = table.rows.iter().take_while(|r| r.kind == RowKind::Head).collect();
+    let head: Vec<_> = table
+        .rows
+        .iter()
+        .take_while(|r| r.kind == RowKind::Head)
+        .collect();
     if !head.is_empty() {
         out.push_str("<thead>\n");
         for row in &head {
@@ -276,7 +280,10 @@ mod tests {
                 c += cell.cols;
             }
         }
-        taken.iter().map(|l| l.iter().filter(|&&x| x).count()).collect()
+        taken
+            .iter()
+            .map(|l| l.iter().filter(|&&x| x).count())
+            .collect()
     }
 
     #[test]
@@ -287,12 +294,16 @@ mod tests {
         assert!(html.contains("@page { size: A4; margin:"));
         assert!(html.contains("thead { display: table-header-group; }"));
         assert!(html.contains("page-break-inside: avoid"));
-        assert!(html.contains("FangSong") && html.contains("SimHei") && html.contains("sans-serif"));
+        assert!(
+            html.contains("FangSong") && html.contains("SimHei") && html.contains("sans-serif")
+        );
         for external in ["src=", "href=", "url(", "@import", "http"] {
             assert!(!html.contains(external), "{external}");
         }
         assert!(html.contains("<h1>某某区人民政府办公室2024年政府信息公开工作年度报告</h1>"));
-        assert!(html.contains("<h2>一、总体情况</h2>\n<p>总体情况的第一段。</p>\n<p>总体情况的第二段。</p>"));
+        assert!(html.contains(
+            "<h2>一、总体情况</h2>\n<p>总体情况的第一段。</p>\n<p>总体情况的第二段。</p>"
+        ));
         assert!(html.ends_with("</html>\n"));
     }
 
@@ -314,12 +325,16 @@ mod tests {
     #[test]
     fn table3_merges_as_the_template() {
         let html = write(&full_report(Edition::V2021));
-        assert!(html.contains(&format!("<td rowspan=\"3\" colspan=\"3\" class=\"note\">{T3_NOTE}</td>")));
+        assert!(html.contains(&format!(
+            "<td rowspan=\"3\" colspan=\"3\" class=\"note\">{T3_NOTE}</td>"
+        )));
         assert!(html.contains("<th colspan=\"7\" scope=\"colgroup\">申请人情况</th>"));
         assert!(html.contains("<th rowspan=\"2\" scope=\"col\">自然人</th>"));
         assert!(html.contains("<th colspan=\"5\" scope=\"colgroup\">法人或其他组织</th>"));
         assert!(html.contains("<th rowspan=\"2\" scope=\"col\">总计</th>"));
-        assert!(html.contains("<th colspan=\"3\" scope=\"row\">一、本年新收政府信息公开申请数量</th>"));
+        assert!(
+            html.contains("<th colspan=\"3\" scope=\"row\">一、本年新收政府信息公开申请数量</th>")
+        );
         // 三、本年度办理结果 spans （一）予以公开 … （七）总计: 22 rows.
         assert!(html.contains("<th rowspan=\"22\" scope=\"rowgroup\">三、本年度办理结果</th><th colspan=\"2\" scope=\"row\">（一）予以公开</th>"));
         assert!(html
@@ -331,7 +346,11 @@ mod tests {
         // The header rows are in <thead>.
         let t3 = html.split("<table class=\"t3\">").nth(1).unwrap();
         let thead = t3.split("</thead>").next().unwrap();
-        assert!(thead.contains("<thead>") && thead.contains("商业企业") && !thead.contains("<td data-cell"));
+        assert!(
+            thead.contains("<thead>")
+                && thead.contains("商业企业")
+                && !thead.contains("<td data-cell")
+        );
     }
 
     #[test]
@@ -356,7 +375,9 @@ mod tests {
         let html = write(&full_report(Edition::V2021));
         assert!(html.contains("<tr class=\"clause\"><th colspan=\"4\" scope=\"colgroup\">第二十条第（一）项</th></tr>"));
         assert!(html.contains("<th colspan=\"3\" scope=\"colgroup\">本年处理决定数量</th>"));
-        assert!(html.contains("<th colspan=\"3\" scope=\"colgroup\">本年收费金额（单位：万元）</th>"));
+        assert!(
+            html.contains("<th colspan=\"3\" scope=\"colgroup\">本年收费金额（单位：万元）</th>")
+        );
         assert!(html.contains("<td colspan=\"3\" data-cell=\"t2.fee.amount\">"));
     }
 
@@ -371,11 +392,27 @@ mod tests {
             let parsed = tables(&html);
             assert_eq!(parsed.len(), 3);
             for (rows, width) in parsed.iter().zip([4, 10, 15]) {
-                assert!(row_widths(rows).iter().all(|&w| w == width), "{edition}: {:?}", row_widths(rows));
+                assert!(
+                    row_widths(rows).iter().all(|&w| w == width),
+                    "{edition}: {:?}",
+                    row_widths(rows)
+                );
             }
             let mut seen = 0;
-            for cell in parsed.iter().flatten().flatten().filter(|c| c.tag == "td" && c.attrs.contains("data-cell")) {
-                let address = cell.attrs.split("data-cell=\"").nth(1).unwrap().split('"').next().unwrap();
+            for cell in parsed
+                .iter()
+                .flatten()
+                .flatten()
+                .filter(|c| c.tag == "td" && c.attrs.contains("data-cell"))
+            {
+                let address = cell
+                    .attrs
+                    .split("data-cell=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap();
                 let i = t.cell_index(address).unwrap();
                 assert_eq!(cell.text, value_for(edition, i).to_string());
                 seen += 1;
@@ -387,9 +424,17 @@ mod tests {
     #[test]
     fn absent_cells_are_empty() {
         let mut r = Report::new("x", Edition::V2021);
-        r.set("t3.granted.total", Num::Int(4), Origin::Source(Pos::new(1, 1)));
+        r.set(
+            "t3.granted.total",
+            Num::Int(4),
+            Origin::Source(Pos::new(1, 1)),
+        );
         let html = write(&r);
-        r.set("t3.granted.natural_person", Num::Int(4), Origin::Source(Pos::new(1, 1)));
+        r.set(
+            "t3.granted.natural_person",
+            Num::Int(4),
+            Origin::Source(Pos::new(1, 1)),
+        );
         let html = write(&r);
         assert!(html.contains("<td data-cell=\"t3.granted.total\">4</td>"));
         // A row the report lacks is drawn with empty cells; a column it lacks entirely is left out.

@@ -77,7 +77,8 @@ impl Serialize for Sections<'_> {
 pub fn write(report: &Report) -> Value {
     // Every map key is a string, so serializing cannot fail; the fallback is
     // never taken.
-    serde_json::to_value(JsonReport::new(report)).unwrap_or_else(|_| Value::Object(Default::default()))
+    serde_json::to_value(JsonReport::new(report))
+        .unwrap_or_else(|_| Value::Object(Default::default()))
 }
 
 /// The report as pretty-printed JSON, keys in the order documented above and
@@ -101,19 +102,39 @@ mod tests {
     #[test]
     fn one_object_with_the_contract_keys() {
         let mut r = Report::new("a.txt", Edition::V2021);
-        r.set("t3.new_received.total", Num::Int(81), Origin::Source(Pos::new(40, 3)));
-        r.set("t2.fee.amount", Num::Dec(1.5), Origin::Source(Pos::new(20, 2)));
+        r.set(
+            "t3.new_received.total",
+            Num::Int(81),
+            Origin::Source(Pos::new(40, 3)),
+        );
+        r.set(
+            "t2.fee.amount",
+            Num::Dec(1.5),
+            Origin::Source(Pos::new(20, 2)),
+        );
         r.sections[SectionKey::Problems.index()] = Some(SectionText {
             heading: "五、存在问题及改进情况".into(),
             pos: Pos::new(50, 1),
             text: "一是……\n二是……".into(),
         });
         r.diagnostics = gongkai_report::check(&r);
-        r.diagnostics.push(Diagnostic::new("GK030", "文字与表格不符").expected(Num::Int(80)).at(Pos::new(5, 7)));
+        r.diagnostics.push(
+            Diagnostic::new("GK030", "文字与表格不符")
+                .expected(Num::Int(80))
+                .at(Pos::new(5, 7)),
+        );
         let v = write(&r);
         let obj = v.as_object().unwrap();
         let keys: Vec<&str> = obj.keys().map(String::as_str).collect();
-        let mut expected = vec!["source", "agency", "year", "template", "cells", "sections", "diagnostics"];
+        let mut expected = vec![
+            "source",
+            "agency",
+            "year",
+            "template",
+            "cells",
+            "sections",
+            "diagnostics",
+        ];
         expected.sort_unstable();
         let mut sorted = keys.clone();
         sorted.sort_unstable();
@@ -126,7 +147,10 @@ mod tests {
         assert_eq!(v["cells"]["t3.new_received.total"], 81);
         assert!(v["cells"]["t3.new_received.total"].is_i64());
         assert_eq!(v["cells"]["t2.fee.amount"], 1.5);
-        assert_eq!(v["sections"], serde_json::json!({ "problems": "一是……\n二是……" }));
+        assert_eq!(
+            v["sections"],
+            serde_json::json!({ "problems": "一是……\n二是……" })
+        );
         let d = v["diagnostics"].as_array().unwrap().last().unwrap();
         assert_eq!(d["rule"], "GK030");
         assert_eq!(d["level"], "warning");
@@ -148,14 +172,21 @@ mod tests {
         assert!(general < other);
         let parsed: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(parsed, write(&r));
-        assert_eq!(serde_json::from_str::<Value>(&to_string(&r)).unwrap(), parsed);
+        assert_eq!(
+            serde_json::from_str::<Value>(&to_string(&r)).unwrap(),
+            parsed
+        );
         assert!(!to_string(&r).contains('\n'));
     }
 
     #[test]
     fn decimals_keep_their_decimals() {
         let mut r = Report::new("a", Edition::V2021);
-        r.set("t2.fee.amount", Num::Dec(0.35), Origin::Source(Pos::UNKNOWN));
+        r.set(
+            "t2.fee.amount",
+            Num::Dec(0.35),
+            Origin::Source(Pos::UNKNOWN),
+        );
         assert!(to_string(&r).contains("\"t2.fee.amount\":0.35"));
         r.set("t2.fee.amount", Num::Int(2), Origin::Source(Pos::UNKNOWN));
         assert!(to_string(&r).contains("\"t2.fee.amount\":2}"));

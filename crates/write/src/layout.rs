@@ -9,7 +9,9 @@
 
 use crate::Options;
 use gongkai_report::Report;
-use gongkai_template::{CellIndex, Section, Table, TableKey, Template, T3_APPLICANTS, T3_NOTE, T3_RESULTS};
+use gongkai_template::{
+    CellIndex, Section, Table, TableKey, Template, T3_APPLICANTS, T3_NOTE, T3_RESULTS,
+};
 
 /// What a slot of a drawn table holds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,10 +36,18 @@ pub(crate) struct Slot {
 
 impl Slot {
     fn new(content: Content) -> Slot {
-        Slot { content, rows: 1, cols: 1 }
+        Slot {
+            content,
+            rows: 1,
+            cols: 1,
+        }
     }
     fn span(content: Content, rows: usize, cols: usize) -> Slot {
-        Slot { content, rows: rows.max(1), cols: cols.max(1) }
+        Slot {
+            content,
+            rows: rows.max(1),
+            cols: cols.max(1),
+        }
     }
 }
 
@@ -133,25 +143,48 @@ pub(crate) fn parts<'a>(report: &'a Report, options: &Options) -> Vec<Part<'a>> 
         let table = section
             .table
             .filter(|&k| options.complete || has_cells(report, k))
-            .map(|k| if options.complete { draw(t, k) } else { draw_present(report, k) });
+            .map(|k| {
+                if options.complete {
+                    draw(t, k)
+                } else {
+                    draw_present(report, k)
+                }
+            });
         if text.is_none() && table.is_none() && !options.complete {
             continue;
         }
-        let paragraphs =
-            text.map(|s| s.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect()).unwrap_or_default();
-        out.push(Part { section, paragraphs, table });
+        let paragraphs = text
+            .map(|s| {
+                s.text
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push(Part {
+            section,
+            paragraphs,
+            table,
+        });
     }
     out
 }
 
 fn has_cells(report: &Report, key: TableKey) -> bool {
     let t = report.template();
-    t.cells.iter().enumerate().any(|(i, def)| def.table == key && report.cell_at(i).is_some())
+    t.cells
+        .iter()
+        .enumerate()
+        .any(|(i, def)| def.table == key && report.cell_at(i).is_some())
 }
 
 /// The text of a value cell: its number, or nothing when the report lacks it.
 pub(crate) fn value_text(report: &Report, index: CellIndex) -> String {
-    report.cell_at(index).map(|c| c.value.to_string()).unwrap_or_default()
+    report
+        .cell_at(index)
+        .map(|c| c.value.to_string())
+        .unwrap_or_default()
 }
 
 /// Draws a table of the template.
@@ -174,7 +207,12 @@ pub(crate) fn draw_present(report: &Report, key: TableKey) -> Drawn {
         return draw(t, key);
     }
     let cols: Vec<usize> = (0..table.columns.len())
-        .filter(|&c| (0..table.rows.len()).any(|r| t.cell_at(key, r, c).is_some_and(|i| report.cell_at(i).is_some())))
+        .filter(|&c| {
+            (0..table.rows.len()).any(|r| {
+                t.cell_at(key, r, c)
+                    .is_some_and(|i| report.cell_at(i).is_some())
+            })
+        })
         .collect();
     if cols.is_empty() {
         return draw(t, key);
@@ -205,34 +243,59 @@ fn draw_t2(t: &'static Template, table: &'static Table) -> Drawn {
     for (_, _, cols) in &mut runs {
         cols.sort_unstable();
     }
-    let value_width = runs.iter().map(|(_, _, c)| c.len()).max().unwrap_or(1).max(1);
+    let value_width = runs
+        .iter()
+        .map(|(_, _, c)| c.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let width = 1 + value_width;
     let corner = table.header_notes.first().copied();
     let mut rows = Vec::new();
     for (clause, run_rows, cols) in &runs {
         if let Some(clause) = clause {
-            rows.push(DrawnRow { kind: RowKind::Clause, slots: vec![Slot::span(Content::Label(clause), 1, width)] });
+            rows.push(DrawnRow {
+                kind: RowKind::Clause,
+                slots: vec![Slot::span(Content::Label(clause), 1, width)],
+            });
         }
         let last_span = value_width + 1 - cols.len().max(1);
         let spans = |i: usize| if i + 1 == cols.len() { last_span } else { 1 };
         let mut head = vec![Slot::new(corner.map_or(Content::Empty, Content::Label))];
         for (i, &c) in cols.iter().enumerate() {
-            head.push(Slot::span(Content::Label(table.columns[c].label), 1, spans(i)));
+            head.push(Slot::span(
+                Content::Label(table.columns[c].label),
+                1,
+                spans(i),
+            ));
         }
-        rows.push(DrawnRow { kind: RowKind::SubHead, slots: head });
+        rows.push(DrawnRow {
+            kind: RowKind::SubHead,
+            slots: head,
+        });
         for &ri in run_rows {
             let mut slots = vec![Slot::new(Content::Label(table.rows[ri].label))];
             for (i, &c) in cols.iter().enumerate() {
-                let content = t.cell_at(table.key, ri, c).map_or(Content::Empty, Content::Value);
+                let content = t
+                    .cell_at(table.key, ri, c)
+                    .map_or(Content::Empty, Content::Value);
                 slots.push(Slot::span(content, 1, spans(i)));
             }
-            rows.push(DrawnRow { kind: RowKind::Body, slots });
+            rows.push(DrawnRow {
+                kind: RowKind::Body,
+                slots,
+            });
         }
     }
     let label_share = 34.0;
     let mut col_widths = vec![label_share];
     col_widths.resize(1 + value_width, (100.0 - label_share) / value_width as f32);
-    Drawn { key: table.key, width, rows, col_widths }
+    Drawn {
+        key: table.key,
+        width,
+        rows,
+        col_widths,
+    }
 }
 
 /// Table 3: three header rows under the note in the top-left corner; the
@@ -240,7 +303,9 @@ fn draw_t2(t: &'static Template, table: &'static Table) -> Drawn {
 /// sub-groups (（三）不予公开 …) spanning theirs.
 fn draw_t3(t: &'static Template, table: &'static Table, cols: &[usize]) -> Drawn {
     let ncols = cols.len();
-    let outer: Vec<usize> = (0..table.rows.len()).filter(|&i| table.rows[i].group == Some(T3_RESULTS)).collect();
+    let outer: Vec<usize> = (0..table.rows.len())
+        .filter(|&i| table.rows[i].group == Some(T3_RESULTS))
+        .collect();
     let range = match (outer.first(), outer.last()) {
         (Some(&a), Some(&b)) => Some((a, b)),
         _ => None,
@@ -289,9 +354,15 @@ fn draw_t3(t: &'static Template, table: &'static Table, cols: &[usize]) -> Drawn
             }
         }
     }
-    rows.push(DrawnRow { kind: RowKind::Head, slots: second });
+    rows.push(DrawnRow {
+        kind: RowKind::Head,
+        slots: second,
+    });
     if has_column_groups {
-        rows.push(DrawnRow { kind: RowKind::Head, slots: third });
+        rows.push(DrawnRow {
+            kind: RowKind::Head,
+            slots: third,
+        });
     }
 
     for (ri, row) in table.rows.iter().enumerate() {
@@ -305,12 +376,19 @@ fn draw_t3(t: &'static Template, table: &'static Table, cols: &[usize]) -> Drawn
                     let g = row.group;
                     let first = ri == a || table.rows[ri - 1].group != g;
                     if first {
-                        let run = table.rows[ri..=b].iter().take_while(|r| r.group == g).count();
+                        let run = table.rows[ri..=b]
+                            .iter()
+                            .take_while(|r| r.group == g)
+                            .count();
                         if let Some(g) = g {
                             slots.push(Slot::span(Content::Label(g), run, 1));
                         }
                     }
-                    slots.push(Slot::span(Content::Label(row.label), 1, depth.saturating_sub(2)));
+                    slots.push(Slot::span(
+                        Content::Label(row.label),
+                        1,
+                        depth.saturating_sub(2),
+                    ));
                 } else {
                     slots.push(Slot::span(Content::Label(row.label), 1, depth - 1));
                 }
@@ -318,9 +396,15 @@ fn draw_t3(t: &'static Template, table: &'static Table, cols: &[usize]) -> Drawn
             _ => slots.push(Slot::span(Content::Label(row.label), 1, depth)),
         }
         for &c in cols {
-            slots.push(Slot::new(t.cell_at(table.key, ri, c).map_or(Content::Empty, Content::Value)));
+            slots.push(Slot::new(
+                t.cell_at(table.key, ri, c)
+                    .map_or(Content::Empty, Content::Value),
+            ));
         }
-        rows.push(DrawnRow { kind: RowKind::Body, slots });
+        rows.push(DrawnRow {
+            kind: RowKind::Body,
+            slots,
+        });
     }
 
     let label_shares: &[f32] = match depth {
@@ -330,7 +414,12 @@ fn draw_t3(t: &'static Template, table: &'static Table, cols: &[usize]) -> Drawn
     };
     let mut col_widths = label_shares.to_vec();
     col_widths.resize(label_shares.len() + ncols, 56.0 / ncols as f32);
-    Drawn { key: table.key, width: depth + ncols, rows, col_widths }
+    Drawn {
+        key: table.key,
+        width: depth + ncols,
+        rows,
+        col_widths,
+    }
 }
 
 /// Table 4: the template draws its rows as column groups — 行政复议 over its
@@ -357,27 +446,54 @@ fn draw_t4(t: &'static Template, table: &'static Table) -> Drawn {
                 let start = r;
                 while r < table.rows.len() && table.rows[r].group == Some(g) {
                     second.push(Slot::span(Content::Label(table.rows[r].label), 1, ncols));
-                    third.extend(table.columns.iter().map(|c| Slot::new(Content::Label(c.label))));
+                    third.extend(
+                        table
+                            .columns
+                            .iter()
+                            .map(|c| Slot::new(Content::Label(c.label))),
+                    );
                     r += 1;
                 }
                 first.push(Slot::span(Content::Label(g), 1, ncols * (r - start)));
             }
         }
     }
-    let mut rows =
-        vec![DrawnRow { kind: RowKind::Head, slots: first }, DrawnRow { kind: RowKind::Head, slots: second }];
+    let mut rows = vec![
+        DrawnRow {
+            kind: RowKind::Head,
+            slots: first,
+        },
+        DrawnRow {
+            kind: RowKind::Head,
+            slots: second,
+        },
+    ];
     if grouped {
-        rows.push(DrawnRow { kind: RowKind::Head, slots: third });
+        rows.push(DrawnRow {
+            kind: RowKind::Head,
+            slots: third,
+        });
     }
     let mut values = Vec::new();
     for ri in 0..table.rows.len() {
         for c in 0..ncols {
-            values.push(Slot::new(t.cell_at(table.key, ri, c).map_or(Content::Empty, Content::Value)));
+            values.push(Slot::new(
+                t.cell_at(table.key, ri, c)
+                    .map_or(Content::Empty, Content::Value),
+            ));
         }
     }
-    rows.push(DrawnRow { kind: RowKind::Body, slots: values });
+    rows.push(DrawnRow {
+        kind: RowKind::Body,
+        slots: values,
+    });
     let width = ncols * table.rows.len();
-    Drawn { key: table.key, width, rows, col_widths: vec![100.0 / width.max(1) as f32; width] }
+    Drawn {
+        key: table.key,
+        width,
+        rows,
+        col_widths: vec![100.0 / width.max(1) as f32; width],
+    }
 }
 
 #[cfg(test)]
@@ -397,7 +513,10 @@ mod tests {
                 for (r, line) in grid.iter().enumerate() {
                     for (c, slot) in line.iter().enumerate() {
                         if let Some(s) = slot {
-                            assert!(r + s.rows <= d.rows.len() && c + s.cols <= d.width, "{e} {key:?} {r} {c}");
+                            assert!(
+                                r + s.rows <= d.rows.len() && c + s.cols <= d.width,
+                                "{e} {key:?} {r} {c}"
+                            );
                             for l in count.iter_mut().skip(r).take(s.rows) {
                                 for x in l.iter_mut().skip(c).take(s.cols) {
                                     *x += 1;
@@ -406,7 +525,10 @@ mod tests {
                         }
                     }
                 }
-                assert!(count.iter().flatten().all(|&n| n == 1), "{e} {key:?}: {count:?}");
+                assert!(
+                    count.iter().flatten().all(|&n| n == 1),
+                    "{e} {key:?}: {count:?}"
+                );
                 assert_eq!(d.col_widths.len(), d.width);
             }
         }

@@ -135,7 +135,11 @@ pub(crate) mod testutil {
         r.agency = Some("某某区人民政府办公室".into());
         r.year = Some(2024);
         for (i, def) in t.cells.iter().enumerate() {
-            assert!(r.set(&def.address, value_for(edition, i), Origin::Source(Pos::new(1, 1))));
+            assert!(r.set(
+                &def.address,
+                value_for(edition, i),
+                Origin::Source(Pos::new(1, 1))
+            ));
         }
         for key in SectionKey::ALL {
             let s = t.section(key);

@@ -85,7 +85,10 @@ fn write_table(out: &mut String, report: &Report, table: &Drawn) {
 /// Escapes text inside a table cell: pipes, backslashes, inline markup, and
 /// line breaks (which a pipe table cannot hold) as spaces.
 fn escape_cell(s: &str) -> String {
-    let one_line: String = s.chars().map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+    let one_line: String = s
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
     escape_inline(one_line.trim())
 }
 
@@ -93,7 +96,10 @@ fn escape_cell(s: &str) -> String {
 fn escape_inline(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '!') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '&' | '~' | '#' | '!'
+        ) {
             out.push('\\');
         }
         out.push(c);
@@ -139,8 +145,14 @@ mod tests {
 
     /// The lines of the section whose heading is `heading`, up to the next heading.
     fn section<'a>(md: &'a str, heading: &str) -> Vec<&'a str> {
-        let start = md.lines().position(|l| l == format!("## {heading}")).expect(heading);
-        md.lines().skip(start + 1).take_while(|l| !l.starts_with("## ")).collect()
+        let start = md
+            .lines()
+            .position(|l| l == format!("## {heading}"))
+            .expect(heading);
+        md.lines()
+            .skip(start + 1)
+            .take_while(|l| !l.starts_with("## "))
+            .collect()
     }
 
     #[test]
@@ -150,7 +162,11 @@ mod tests {
         assert!(md.starts_with("# 某某区人民政府办公室2024年政府信息公开工作年度报告\n"));
         let t = Template::get(Edition::V2021);
         let headings: Vec<&str> = md.lines().filter(|l| l.starts_with("## ")).collect();
-        let expected: Vec<String> = t.sections.iter().map(|s| format!("## {}", s.heading())).collect();
+        let expected: Vec<String> = t
+            .sections
+            .iter()
+            .map(|s| format!("## {}", s.heading()))
+            .collect();
         assert_eq!(headings, expected);
         assert!(md.contains("\n总体情况的第一段。\n\n总体情况的第二段。\n"));
     }
@@ -178,16 +194,28 @@ mod tests {
         let s2 = section(&md, &t.sections[1].heading());
         let t2 = t.table(TableKey::T2);
         for (ri, row) in t2.rows.iter().enumerate() {
-            let line = s2.iter().find(|l| cells(l).first() == Some(&row.label.to_string())).expect(row.label);
+            let line = s2
+                .iter()
+                .find(|l| cells(l).first() == Some(&row.label.to_string()))
+                .expect(row.label);
             let got = cells(line);
             assert_eq!(got.len(), 4, "{line}");
             for (k, &c) in row.columns.iter().enumerate() {
                 let i = t.cell_at(TableKey::T2, ri, c).unwrap();
-                assert_eq!(got[1 + k], value_for(edition, i).to_string(), "{}", t.cells[i].address);
+                assert_eq!(
+                    got[1 + k],
+                    value_for(edition, i).to_string(),
+                    "{}",
+                    t.cells[i].address
+                );
             }
             // The header row right above the run names the columns.
             let pos = s2.iter().position(|l| l == line).unwrap();
-            let header = s2[..pos].iter().rev().find(|l| cells(l)[0] == t2.header_notes[0]).unwrap();
+            let header = s2[..pos]
+                .iter()
+                .rev()
+                .find(|l| cells(l)[0] == t2.header_notes[0])
+                .unwrap();
             for (k, &c) in row.columns.iter().enumerate() {
                 assert_eq!(cells(header)[1 + k], t2.columns[c].label);
             }
@@ -211,10 +239,16 @@ mod tests {
             }
         }
         // Group labels on the first row of their group, empty below.
-        let first = s3.iter().position(|l| l.starts_with(&format!("| {T3_RESULTS} |"))).unwrap();
+        let first = s3
+            .iter()
+            .position(|l| l.starts_with(&format!("| {T3_RESULTS} |")))
+            .unwrap();
         assert!(s3[first].contains("（一）予以公开"));
         assert!(s3[first + 1].starts_with("|  | （二）部分公开"));
-        let w = s3.iter().position(|l| l.contains(&format!("| {T3_WITHHELD} | 1.属于国家秘密 |"))).unwrap();
+        let w = s3
+            .iter()
+            .position(|l| l.contains(&format!("| {T3_WITHHELD} | 1.属于国家秘密 |")))
+            .unwrap();
         assert!(s3[w + 1].starts_with("|  |  | 2.其他法律行政法规禁止公开 |"));
         assert!(s3[w].starts_with("|  | "));
 
@@ -230,7 +264,9 @@ mod tests {
         assert_eq!(cells(rows[3])[5..10], cells(rows[3])[10..15]);
         assert_eq!(cells(rows[3])[5], "结果维持");
         let values = cells(rows[4]);
-        let t4_cells: Vec<usize> = (0..t.cells.len()).filter(|&i| t.cells[i].table == TableKey::T4).collect();
+        let t4_cells: Vec<usize> = (0..t.cells.len())
+            .filter(|&i| t.cells[i].table == TableKey::T4)
+            .collect();
         assert_eq!(values.len(), 15);
         for (k, i) in t4_cells.into_iter().enumerate() {
             assert_eq!(values[k], value_for(edition, i).to_string());
@@ -266,7 +302,11 @@ mod tests {
     #[test]
     fn blank_cells_are_written_as_their_value() {
         let mut r = gongkai_report::Report::new("x", Edition::V2021);
-        r.set("t4.review.upheld", Num::Int(0), Origin::Source(Pos::new(3, 1)));
+        r.set(
+            "t4.review.upheld",
+            Num::Int(0),
+            Origin::Source(Pos::new(3, 1)),
+        );
         let i = r.template().cell_index("t4.review.upheld").unwrap();
         if let Some(c) = r.cells[i].as_mut() {
             c.blank = true;

@@ -102,12 +102,17 @@ mod tests {
         let r = full_report(Edition::V2021);
         let txt = write(&r);
         let lines: Vec<&str> = txt.lines().collect();
-        assert_eq!(lines[0], "某某区人民政府办公室2024年政府信息公开工作年度报告");
+        assert_eq!(
+            lines[0],
+            "某某区人民政府办公室2024年政府信息公开工作年度报告"
+        );
         assert_eq!(lines[1], "");
         assert_eq!(lines[2], "一、总体情况");
         assert_eq!(lines[4], "总体情况的第一段。");
         assert!(txt.contains("\n二、主动公开政府信息情况\n\n主动公开政府信息情况的第一段。\n\n主动公开政府信息情况的第二段。\n\n第二十条第（一）项\t\t\t\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t1\t2\t3\n"));
-        assert!(txt.contains("\n第二十条第（五）项\t\t\t\n信息内容\t本年处理决定数量\t\t\n行政许可\t7\t\t\n"));
+        assert!(txt.contains(
+            "\n第二十条第（五）项\t\t\t\n信息内容\t本年处理决定数量\t\t\n行政许可\t7\t\t\n"
+        ));
         // Table 3's headers and group labels as in the seeds.
         assert!(txt.contains(&format!("\n{T3_NOTE}\t\t\t申请人情况\t\t\t\t\t\t\n\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计\n\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t\n")));
         assert!(txt.contains("\n三、本年度办理结果\t（一）予以公开\t\t"));
@@ -158,7 +163,10 @@ mod tests {
             }
         }
         let header = txt.lines().find(|l| l.contains("自然人")).unwrap();
-        assert!(!header.contains("总计"), "the header leaves 总计 out too: {header}");
+        assert!(
+            !header.contains("总计"),
+            "the header leaves 总计 out too: {header}"
+        );
     }
 
     #[test]
@@ -171,6 +179,9 @@ mod tests {
             text: "第一行\t有制表符\n\n   \n第二行".into(),
         });
         let txt = write(&r);
-        assert_eq!(txt, "政府信息公开工作年度报告\n\n一、总体情况\n\n第一行 有制表符\n\n第二行\n");
+        assert_eq!(
+            txt,
+            "政府信息公开工作年度报告\n\n一、总体情况\n\n第一行 有制表符\n\n第二行\n"
+        );
     }
 }

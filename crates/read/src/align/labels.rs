@@ -22,7 +22,9 @@ impl Match {
 
 /// A 64-bit set of the characters of a string (by hash).
 fn char_mask(s: &str) -> u64 {
-    s.chars().fold(0u64, |m, c| m | 1u64 << ((c as u32).wrapping_mul(2_654_435_761) >> 26))
+    s.chars().fold(0u64, |m, c| {
+        m | 1u64 << ((c as u32).wrapping_mul(2_654_435_761) >> 26)
+    })
 }
 
 /// Labels longer than this are sentences, not labels.
@@ -132,14 +134,27 @@ mod tests {
 
     #[test]
     fn typos_and_forms() {
-        let m = Matcher::new([(0, "本年制发件数"), (1, "本年废止件数"), (2, "现行有效件数")]);
+        let m = Matcher::new([
+            (0, "本年制发件数"),
+            (1, "本年废止件数"),
+            (2, "现行有效件数"),
+        ]);
         assert_eq!(m.find("本年度止件数"), Some(Match::Typo(1)));
         assert_eq!(m.find(" 本年制发件数 "), Some(Match::Exact(0)));
         assert_eq!(m.find("信息内容"), None);
         let m = Matcher::new([(0, "规章"), (1, "行政规范性文件")]);
         assert_eq!(m.find("规定"), None);
         assert_eq!(m.find("规章（件）"), Some(Match::Typo(0)));
-        let m = Matcher::new([(0, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"), (1, "（一）予以公开")]);
-        assert_eq!(m.find("（二）部分公开（区分处理的，只计这一情形，"), Some(Match::Typo(0)));
+        let m = Matcher::new([
+            (
+                0,
+                "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            ),
+            (1, "（一）予以公开"),
+        ]);
+        assert_eq!(
+            m.find("（二）部分公开（区分处理的，只计这一情形，"),
+            Some(Match::Typo(0))
+        );
     }
 }

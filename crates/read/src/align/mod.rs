@@ -40,8 +40,16 @@ fn items(doc: &Document) -> Vec<Item<'_>> {
                     if line.is_empty() {
                         continue;
                     }
-                    let p = if k == 0 { *pos } else { Pos::new(pos.line + k as u32, 1) };
-                    out.push(Item { text: Some(line), cells: None, pos: p });
+                    let p = if k == 0 {
+                        *pos
+                    } else {
+                        Pos::new(pos.line + k as u32, 1)
+                    };
+                    out.push(Item {
+                        text: Some(line),
+                        cells: None,
+                        pos: p,
+                    });
                 }
             }
             Block::Table(t) => {
@@ -57,7 +65,11 @@ fn items(doc: &Document) -> Vec<Item<'_>> {
                         (Some(only), None) => Some(only.text.trim()),
                         _ => None,
                     };
-                    out.push(Item { text, cells: Some(row), pos });
+                    out.push(Item {
+                        text,
+                        cells: Some(row),
+                        pos,
+                    });
                 }
             }
         }
@@ -88,10 +100,18 @@ pub fn align(doc: &Document, source: &str) -> Report {
     let sections = find_sections(&items);
     let edition = detect_edition(&items, &sections);
     let mut report = Report::new(source, edition);
-    let mut ctx = Ctx { report: &mut report, diags: Vec::new(), consumed: HashSet::new() };
+    let mut ctx = Ctx {
+        report: &mut report,
+        diags: Vec::new(),
+        consumed: HashSet::new(),
+    };
 
     for note in &doc.notes {
-        ctx.push(Diagnostic::new(GK008, note.message.clone()).with_level(Level::Info).at(note.pos));
+        ctx.push(
+            Diagnostic::new(GK008, note.message.clone())
+                .with_level(Level::Info)
+                .at(note.pos),
+        );
     }
     find_title(&items, &sections, ctx.report);
     section_diagnostics(&sections, &items, &mut ctx);
@@ -105,7 +125,9 @@ pub fn align(doc: &Document, source: &str) -> Report {
 
     // Section texts: the lines of each section not read as table rows.
     for key in SectionKey::ALL {
-        let Some(start) = sections.start[key.index()] else { continue };
+        let Some(start) = sections.start[key.index()] else {
+            continue;
+        };
         let end = sections.end_of(key, items.len());
         let mut text = String::new();
         for (i, item) in items.iter().enumerate().take(end).skip(start + 1) {
@@ -120,7 +142,11 @@ pub fn align(doc: &Document, source: &str) -> Report {
             }
         }
         let heading = items[start].text.unwrap_or_default().to_string();
-        ctx.report.sections[key.index()] = Some(SectionText { heading, pos: items[start].pos, text });
+        ctx.report.sections[key.index()] = Some(SectionText {
+            heading,
+            pos: items[start].pos,
+            text,
+        });
     }
     ctx.report.stated_period_year = stated_period_year(&items);
 
@@ -167,8 +193,16 @@ pub(crate) struct Sections {
 
 impl Sections {
     fn end_of(&self, key: SectionKey, len: usize) -> usize {
-        let Some(start) = self.start[key.index()] else { return len };
-        self.start.iter().flatten().copied().filter(|&s| s > start).min().unwrap_or(len)
+        let Some(start) = self.start[key.index()] else {
+            return len;
+        };
+        self.start
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&s| s > start)
+            .min()
+            .unwrap_or(len)
     }
 
     /// The item range to search for a section's table: the section itself, or,
@@ -178,10 +212,12 @@ impl Sections {
             return (s + 1, self.end_of(key, len));
         }
         let before = self.start[..key.index()].iter().flatten().copied().max();
-        let after = self.start[key.index() + 1..].iter().flatten().copied().min();
-        // Skip the body of the preceding section only as far as its own table
-        // would need; the table parsers match rows by label, so a wider range
-        // is safe.
+        let after = self.start[key.index() + 1..]
+            .iter()
+            .flatten()
+            .copied()
+            .min();
+        // The table parsers match rows by label, so the wider range is safe.
         (before.map_or(0, |b| b + 1), after.unwrap_or(len))
     }
 }
@@ -282,17 +318,26 @@ fn find_sections(items: &[Item<'_>]) -> Sections {
             out_of_order.push(k);
         }
     }
-    Sections { start, out_of_order }
+    Sections {
+        start,
+        out_of_order,
+    }
 }
 
 fn section_diagnostics(sections: &Sections, items: &[Item<'_>], ctx: &mut Ctx<'_>) {
     let t = ctx.template();
     for s in &t.sections {
         match sections.start[s.key.index()] {
-            None => ctx.push(Diagnostic::new(GK001, format!("缺少第{}部分“{}”", s.numeral, s.heading()))),
+            None => ctx.push(Diagnostic::new(
+                GK001,
+                format!("缺少第{}部分“{}”", s.numeral, s.heading()),
+            )),
             Some(i) if sections.out_of_order.contains(&s.key) => ctx.push(
-                Diagnostic::new(GK001, format!("第{}部分“{}”的位置与模板顺序不符", s.numeral, s.heading()))
-                    .at(items[i].pos),
+                Diagnostic::new(
+                    GK001,
+                    format!("第{}部分“{}”的位置与模板顺序不符", s.numeral, s.heading()),
+                )
+                .at(items[i].pos),
             ),
             Some(_) => {}
         }
@@ -309,11 +354,21 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 fn find_title(items: &[Item<'_>], sections: &Sections, report: &mut Report) {
     static YEAR: OnceLock<Regex> = OnceLock::new();
     let year_re = re(&YEAR, r"((?:19|20)\d{2})\s*年(?:度)?");
-    let limit = sections.start.iter().flatten().copied().min().unwrap_or(items.len()).min(40);
+    let limit = sections
+        .start
+        .iter()
+        .flatten()
+        .copied()
+        .min()
+        .unwrap_or(items.len())
+        .min(40);
     for item in items.iter().take(limit.max(1)) {
         let Some(text) = item.text else { continue };
-        let text = text.trim_start_matches(|c: char| c == '#' || c.is_whitespace()).trim();
-        if !(text.contains("年度报告") || text.contains("年报") || text.contains("工作报告")) {
+        let text = text
+            .trim_start_matches(|c: char| c == '#' || c.is_whitespace())
+            .trim();
+        if !(text.contains("年度报告") || text.contains("年报") || text.contains("工作报告"))
+        {
             continue;
         }
         if text.chars().count() > 80 {
@@ -363,8 +418,12 @@ fn detect_edition(items: &[Item<'_>], sections: &Sections) -> Edition {
         let t19 = Template::get(Edition::V2019).table(TableKey::T2);
         let t21 = Template::get(Edition::V2021).table(TableKey::T2);
         let l21: Vec<String> = t21.columns.iter().map(|c| normalize(c.label)).collect();
-        let only: Vec<String> =
-            t19.columns.iter().map(|c| normalize(c.label)).filter(|l| !l21.contains(l)).collect();
+        let only: Vec<String> = t19
+            .columns
+            .iter()
+            .map(|c| normalize(c.label))
+            .filter(|l| !l21.contains(l))
+            .collect();
         (only, l21)
     });
     let (from, to) = sections.range_for(SectionKey::Proactive, items.len());
@@ -385,7 +444,10 @@ fn detect_edition(items: &[Item<'_>], sections: &Sections) -> Edition {
                     n = n.replace(l.as_str(), "|");
                 }
             }
-            if only_2019.iter().any(|l| !l.is_empty() && n.contains(l.as_str())) {
+            if only_2019
+                .iter()
+                .any(|l| !l.is_empty() && n.contains(l.as_str()))
+            {
                 votes_2019 += 1;
             }
         }

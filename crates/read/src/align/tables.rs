@@ -1,7 +1,7 @@
 //! Reading the three tables from the rows of their sections.
 
 use super::labels::{Match, Matcher};
-use super::tokens::{is_page_number, Kind, RowToks, Tok, Unit};
+use super::tokens::{is_page_number, trim_layout, trim_layout_start, Kind, RowToks, Tok, Unit};
 use super::Ctx;
 use gongkai_report::rules::{GK002, GK003, GK004, GK005, GK006, GK007, GK008};
 use gongkai_report::{Cell, Diagnostic, Num, Origin, Pos};
@@ -37,10 +37,18 @@ struct TableState {
 
 impl TableState {
     fn set(&mut self, index: CellIndex, tok: &Tok, value: Num) {
-        self.cells.entry(index).or_insert(Cell { value, origin: Origin::Source(tok.pos), blank: false });
+        self.cells.entry(index).or_insert(Cell {
+            value,
+            origin: Origin::Source(tok.pos),
+            blank: false,
+        });
     }
     fn set_blank(&mut self, index: CellIndex, pos: Pos) {
-        self.cells.entry(index).or_insert(Cell { value: Num::Int(0), origin: Origin::Source(pos), blank: true });
+        self.cells.entry(index).or_insert(Cell {
+            value: Num::Int(0),
+            origin: Origin::Source(pos),
+            blank: true,
+        });
     }
 
     /// Applies the blank rules, reports missing rows and columns, and stores the cells.
@@ -50,7 +58,10 @@ impl TableState {
         let name = table_name(key);
         if !self.found {
             let section = t.section(table.section);
-            ctx.push(Diagnostic::new(GK002, format!("未找到{name}（{}）", section.heading())));
+            ctx.push(Diagnostic::new(
+                GK002,
+                format!("未找到{name}（{}）", section.heading()),
+            ));
             return;
         }
         ctx.report.tables[key.index()] = self.pos;
@@ -59,13 +70,25 @@ impl TableState {
             1 => {
                 let (msg, pos, lost) = self.misaligned.remove(0);
                 let d = Diagnostic::new(GK007, msg).at(pos);
-                ctx.push(if lost { d.with_level(gongkai_report::Level::Warning) } else { d });
+                ctx.push(if lost {
+                    d.with_level(gongkai_report::Level::Warning)
+                } else {
+                    d
+                });
             }
             n => {
                 let lost = self.misaligned.iter().any(|m| m.2);
                 let (first, pos, _) = &self.misaligned[0];
-                let d = Diagnostic::new(GK007, format!("{name}有 {n} 行的数字个数与表头列数不符，第一处：{first}")).at(*pos);
-                ctx.push(if lost { d.with_level(gongkai_report::Level::Warning) } else { d });
+                let d = Diagnostic::new(
+                    GK007,
+                    format!("{name}有 {n} 行的数字个数与表头列数不符，第一处：{first}"),
+                )
+                .at(*pos);
+                ctx.push(if lost {
+                    d.with_level(gongkai_report::Level::Warning)
+                } else {
+                    d
+                });
             }
         }
         let at = self.pos.unwrap_or(Pos::UNKNOWN);
@@ -75,7 +98,11 @@ impl TableState {
                 Some(g) if key == TableKey::T3 => format!("{g} · {}", col.label),
                 _ => col.label.to_string(),
             };
-            let mut d = Diagnostic::new(GK003, format!("{name}缺少“{label}”列，该列单元格按缺失处理，依赖它的核对不执行")).at(at);
+            let mut d = Diagnostic::new(
+                GK003,
+                format!("{name}缺少“{label}”列，该列单元格按缺失处理，依赖它的核对不执行"),
+            )
+            .at(at);
             for (ri, row) in table.rows.iter().enumerate() {
                 if row.columns.contains(&c) {
                     if let Some(i) = t.cell_at(key, ri, c) {
@@ -87,12 +114,18 @@ impl TableState {
         }
         for (ri, row) in table.rows.iter().enumerate() {
             if !self.rows_seen.contains_key(&ri) {
-                ctx.push(Diagnostic::new(GK003, format!("{name}缺少“{}”行", row.full_label())).at(at));
+                ctx.push(
+                    Diagnostic::new(GK003, format!("{name}缺少“{}”行", row.full_label())).at(at),
+                );
             }
         }
         // A whole row left blank is unknown, not zero.
         for (ri, row) in table.rows.iter().enumerate() {
-            let cells: Vec<CellIndex> = row.columns.iter().filter_map(|&c| t.cell_at(key, ri, c)).collect();
+            let cells: Vec<CellIndex> = row
+                .columns
+                .iter()
+                .filter_map(|&c| t.cell_at(key, ri, c))
+                .collect();
             let present: Vec<&Cell> = cells.iter().filter_map(|i| self.cells.get(i)).collect();
             if present.len() > 1 && present.iter().all(|c| c.blank) {
                 let pos = present[0].origin.pos();
@@ -100,16 +133,20 @@ impl TableState {
                     self.cells.remove(i);
                 }
                 ctx.push(
-                    Diagnostic::new(GK003, format!("{name}“{}”一行全部为空，按缺失处理", row.full_label()))
-                        .at(pos.unwrap_or(at)),
+                    Diagnostic::new(
+                        GK003,
+                        format!("{name}“{}”一行全部为空，按缺失处理", row.full_label()),
+                    )
+                    .at(pos.unwrap_or(at)),
                 );
             }
         }
         // A whole column left blank, likewise (tables with several rows per column).
         if key != TableKey::T2 {
             for (ci, col) in table.columns.iter().enumerate() {
-                let cells: Vec<CellIndex> =
-                    (0..table.rows.len()).filter_map(|ri| t.cell_at(key, ri, ci)).collect();
+                let cells: Vec<CellIndex> = (0..table.rows.len())
+                    .filter_map(|ri| t.cell_at(key, ri, ci))
+                    .collect();
                 let present: Vec<&Cell> = cells.iter().filter_map(|i| self.cells.get(i)).collect();
                 if present.len() > 1 && present.iter().all(|c| c.blank) {
                     let pos = present[0].origin.pos();
@@ -117,18 +154,29 @@ impl TableState {
                         self.cells.remove(i);
                     }
                     ctx.push(
-                        Diagnostic::new(GK003, format!("{name}“{}”一列全部为空，按缺失处理", col.label))
-                            .at(pos.unwrap_or(at)),
+                        Diagnostic::new(
+                            GK003,
+                            format!("{name}“{}”一列全部为空，按缺失处理", col.label),
+                        )
+                        .at(pos.unwrap_or(at)),
                     );
                 }
             }
         }
-        let blanks: Vec<CellIndex> = self.cells.iter().filter(|(_, c)| c.blank).map(|(i, _)| *i).collect();
+        let blanks: Vec<CellIndex> = self
+            .cells
+            .iter()
+            .filter(|(_, c)| c.blank)
+            .map(|(i, _)| *i)
+            .collect();
         for (i, cell) in std::mem::take(&mut self.cells) {
             ctx.report.cells[i] = Some(cell);
         }
         if !blanks.is_empty() {
-            let mut d = Diagnostic::new(GK006, format!("{name}有 {} 个空白单元格，按 0 读取", blanks.len()));
+            let mut d = Diagnostic::new(
+                GK006,
+                format!("{name}有 {} 个空白单元格，按 0 读取", blanks.len()),
+            );
             for i in blanks {
                 d = d.cell(ctx.report, i);
             }
@@ -167,7 +215,9 @@ pub(crate) fn labels(edition: gongkai_template::Edition, key: TableKey) -> &'sta
                     rows: row_matcher(table),
                     groups: Matcher::new(groups.iter().copied().enumerate()),
                     group_norms: table.row_groups.iter().map(|g| normalize(g)).collect(),
-                    columns: Matcher::new(table.columns.iter().enumerate().map(|(i, c)| (i, c.label))),
+                    columns: Matcher::new(
+                        table.columns.iter().enumerate().map(|(i, c)| (i, c.label)),
+                    ),
                     column_norms: table.columns.iter().map(|c| normalize(c.label)).collect(),
                     note_norms: table.header_notes.iter().map(|n| normalize(n)).collect(),
                 });
@@ -175,14 +225,23 @@ pub(crate) fn labels(edition: gongkai_template::Edition, key: TableKey) -> &'sta
         }
         v
     });
-    let e = gongkai_template::Edition::ALL.iter().position(|&x| x == edition).unwrap_or(0);
+    let e = gongkai_template::Edition::ALL
+        .iter()
+        .position(|&x| x == edition)
+        .unwrap_or(0);
     &all[e * TableKey::ALL.len() + key.index()]
 }
 
 fn typo(ctx: &mut Ctx<'_>, tok: &Tok, template_label: &str) {
     ctx.push(
-        Diagnostic::new(GK004, format!("“{}”与模板不一致，模板为“{template_label}”", tok.text.trim()))
-            .at(tok.pos),
+        Diagnostic::new(
+            GK004,
+            format!(
+                "“{}”与模板不一致，模板为“{template_label}”",
+                tok.text.trim()
+            ),
+        )
+        .at(tok.pos),
     );
 }
 
@@ -220,8 +279,11 @@ fn put(ctx: &mut Ctx<'_>, st: &mut TableState, index: CellIndex, tok: &Tok) {
                 let wan = n.as_f64() / 10_000.0;
                 value = Num::Dec(wan);
                 ctx.push(
-                    Diagnostic::new(GK008, format!("“{}”以元为单位，已换算为 {wan} 万元", tok.text))
-                        .at(tok.pos),
+                    Diagnostic::new(
+                        GK008,
+                        format!("“{}”以元为单位，已换算为 {wan} 万元", tok.text),
+                    )
+                    .at(tok.pos),
                 );
             }
             st.set(index, tok, value);
@@ -251,7 +313,13 @@ fn match_row(
     groups: &Matcher,
     group_norms: &[String],
 ) -> Option<(usize, usize, Match)> {
-    let labels: Vec<usize> = row.toks.iter().enumerate().filter(|(_, t)| t.is_label()).map(|(i, _)| i).collect();
+    let labels: Vec<usize> = row
+        .toks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.is_label())
+        .map(|(i, _)| i)
+        .collect();
     for &ti in labels.iter().rev() {
         let text = &row.toks[ti].text;
         let norm = normalize(text);
@@ -261,7 +329,9 @@ fn match_row(
         // "（三）不予公开1.属于国家秘密" in one cell: strip the group label.
         for g in group_norms {
             if let Some(rest) = norm.strip_prefix(g.as_str()) {
-                let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+                let rest = rest.trim_start_matches(|c: char| {
+                    c.is_ascii_digit() || "一二三四五六七八九十".contains(c)
+                });
                 if let Some(m) = rows.exact(rest) {
                     return Some((m, ti, Match::Exact(m)));
                 }
@@ -291,10 +361,14 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     // A row label that is also a column label ("其他") starts the data only
     // when numbers follow it.
     let column_norms = &cached.column_norms;
-    let first_data = rows.iter().position(|r| match match_row(r, row_m, group_m, group_norms) {
-        Some((_, ti, _)) => r.has_values() || !column_norms.contains(&normalize(&r.toks[ti].text)),
-        None => false,
-    });
+    let first_data = rows
+        .iter()
+        .position(|r| match match_row(r, row_m, group_m, group_norms) {
+            Some((_, ti, _)) => {
+                r.has_values() || !column_norms.contains(&normalize(&r.toks[ti].text))
+            }
+            None => false,
+        });
     let Some(first_data) = first_data else { return };
     st.found = true;
     let header = &rows[..first_data];
@@ -330,7 +404,12 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         if !missing.is_empty() {
             let m = Matcher::new(missing.iter().map(|&c| (c, table.columns[c].label)));
             let known = Matcher::new(
-                table.columns.iter().map(|c| c.label).chain(table.header_notes.iter().copied()).enumerate(),
+                table
+                    .columns
+                    .iter()
+                    .map(|c| c.label)
+                    .chain(table.header_notes.iter().copied())
+                    .enumerate(),
             );
             for tok in &header_toks {
                 if known.exact(&normalize(&tok.text)).is_some() {
@@ -349,8 +428,14 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         let n = values_after(&rows[first_data], 0).len();
         present.iter_mut().for_each(|p| *p = true);
         ctx.push(
-            Diagnostic::new(GK008, format!("表三未找到表头，按模板的 {} 列顺序读取（首行有 {n} 个数字）", table.columns.len()))
-                .at(rows[first_data].pos),
+            Diagnostic::new(
+                GK008,
+                format!(
+                    "表三未找到表头，按模板的 {} 列顺序读取（首行有 {n} 个数字）",
+                    table.columns.len()
+                ),
+            )
+            .at(rows[first_data].pos),
         );
     }
     st.pos = Some(header.first().map_or(rows[first_data].pos, |r| r.pos));
@@ -359,7 +444,9 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     for r in header {
         ctx.consumed.insert(r.item);
     }
-    let total_last = columns.last().is_some_and(|&c| table.columns[c].key == "total");
+    let total_last = columns
+        .last()
+        .is_some_and(|&c| table.columns[c].key == "total");
 
     let mut pending_row: Option<usize> = None;
     let mut fragments: Vec<&RowToks> = Vec::new();
@@ -410,15 +497,18 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 ctx.consumed.insert(r.item);
                 if st.rows_seen.contains_key(&ri) {
                     ctx.push(
-                        Diagnostic::new(GK008, format!("表三“{}”一行重复出现，已忽略此行", table.rows[ri].label))
-                            .at(r.pos),
+                        Diagnostic::new(
+                            GK008,
+                            format!("表三“{}”一行重复出现，已忽略此行", table.rows[ri].label),
+                        )
+                        .at(r.pos),
                     );
                     continue;
                 }
                 st.rows_seen.insert(ri, r.toks[ti].pos);
                 last_label = Some(ri);
                 let values = values_after(r, ti + 1);
-                if values.iter().all(|t| t.kind == Kind::Blank) && values.iter().all(|t| t.text.is_empty()) && !r.has_values() {
+                if values.iter().all(Tok::is_layout_blank) && !r.has_values() {
                     pending_row = Some(ri);
                     continue;
                 }
@@ -455,7 +545,10 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                         assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
                         continue;
                     }
-                    ctx.push(Diagnostic::new(GK008, "表三中有一行数字无法对应到任何行，已跳过").at(r.pos));
+                    ctx.push(
+                        Diagnostic::new(GK008, "表三中有一行数字无法对应到任何行，已跳过")
+                            .at(r.pos),
+                    );
                     continue;
                 }
                 if r.has_labels() && !r.has_values() {
@@ -464,7 +557,8 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                     let tail_of_last = last_label.is_some_and(|ri| {
                         !frag.is_empty() && normalize(table.rows[ri].label).ends_with(&frag)
                     });
-                    let is_group = group_m.find_norm(&frag).is_some() || group_norms.iter().any(|g| g.contains(&frag));
+                    let is_group = group_m.find_norm(&frag).is_some()
+                        || group_norms.iter().any(|g| g.contains(&frag));
                     if tail_of_last || is_group {
                         ctx.consumed.insert(r.item);
                     } else {
@@ -474,8 +568,11 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 }
                 if r.has_values() {
                     ctx.push(
-                        Diagnostic::new(GK008, format!("表三中无法识别的行“{}”，已跳过", r.label_text()))
-                            .at(r.pos),
+                        Diagnostic::new(
+                            GK008,
+                            format!("表三中无法识别的行“{}”，已跳过", r.label_text()),
+                        )
+                        .at(r.pos),
                     );
                 }
             }
@@ -504,11 +601,8 @@ fn assign_t3(
 ) {
     let t = ctx.template();
     let m = columns.len();
-    let is_blank = |t: &Tok| t.kind == Kind::Blank && t.text.is_empty();
     // Empty cells at either end are layout, not data; "—" is data (a blank).
-    let start = values.iter().position(|t| !is_blank(t)).unwrap_or(values.len());
-    let end = values.iter().rposition(|t| !is_blank(t)).map_or(start, |e| e + 1);
-    let trimmed = &values[start..end];
+    let trimmed = trim_layout(values);
     // An empty field between the label and the numbers is the label cell's
     // span, not a blank first column: only the anchored reading below applies.
     let chosen: Vec<Option<&Tok>> = if trimmed.len() == m {
@@ -541,7 +635,10 @@ fn assign_t3(
         }
         let dropped: Vec<&str> = if k > m {
             let skip = if total_last { m - 1 } else { m };
-            trimmed[skip..k - usize::from(total_last)].iter().map(|t| t.text.as_str()).collect()
+            trimmed[skip..k - usize::from(total_last)]
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect()
         } else {
             Vec::new()
         };
@@ -549,14 +646,24 @@ fn assign_t3(
         let msg = if k < m {
             format!("表三“{label}”一行有 {k} 个数字，表头有 {m} 列；按首尾对齐读取，缺少的中间列按空白（0）读取")
         } else {
-            format!("表三“{label}”一行有 {k} 个数字，表头有 {m} 列；按首尾对齐读取，舍弃了多出的“{}”", dropped.join("、"))
+            format!(
+                "表三“{label}”一行有 {k} 个数字，表头有 {m} 列；按首尾对齐读取，舍弃了多出的“{}”",
+                dropped.join("、")
+            )
         };
-        let nonzero_dropped = dropped.iter().any(|d| !matches!(super::tokens::parse_value(d), Some(Kind::Value(Num::Int(0), _)) | Some(Kind::Blank)));
+        let nonzero_dropped = dropped.iter().any(|d| {
+            !matches!(
+                super::tokens::parse_value(d),
+                Some(Kind::Value(Num::Int(0), _)) | Some(Kind::Blank)
+            )
+        });
         st.misaligned.push((msg, row_pos, nonzero_dropped));
         out
     };
     for (slot, &c) in chosen.iter().zip(columns) {
-        let Some(index) = t.cell_at(TableKey::T3, ri, c) else { continue };
+        let Some(index) = t.cell_at(TableKey::T3, ri, c) else {
+            continue;
+        };
         match slot {
             Some(tok) => put(ctx, st, index, tok),
             None => st.set_blank(index, row_pos),
@@ -571,7 +678,12 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let t = ctx.template();
     let table = t.table(TableKey::T2);
     let cached = labels(ctx.report.edition, TableKey::T2);
-    let (row_m, col_m, clause_m, notes) = (&cached.rows, &cached.columns, &cached.groups, &cached.note_norms);
+    let (row_m, col_m, clause_m, notes) = (
+        &cached.rows,
+        &cached.columns,
+        &cached.groups,
+        &cached.note_norms,
+    );
     let mut header: Vec<(usize, Pos)> = Vec::new();
     let mut pending_row: Option<usize> = None;
     for r in rows {
@@ -648,7 +760,7 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         }
         st.rows_seen.insert(ri, r.toks[ti].pos);
         let values = values_after(r, ti + 1);
-        if values.iter().all(|t| t.kind == Kind::Blank && t.text.is_empty()) {
+        if values.iter().all(Tok::is_layout_blank) {
             pending_row = Some(ri);
             continue;
         }
@@ -657,30 +769,46 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     }
 }
 
-fn assign_t2(ctx: &mut Ctx<'_>, st: &mut TableState, ri: usize, values: &[Tok], header: &[(usize, Pos)], row_pos: Pos) {
+fn assign_t2(
+    ctx: &mut Ctx<'_>,
+    st: &mut TableState,
+    ri: usize,
+    values: &[Tok],
+    header: &[(usize, Pos)],
+    row_pos: Pos,
+) {
     let t = ctx.template();
     let table = t.table(TableKey::T2);
     let row = &table.rows[ri];
     // The columns this row has, as its sub-table's header names them.
-    let from_header: Vec<usize> = header.iter().map(|(c, _)| *c).filter(|c| row.columns.contains(c)).collect();
-    let columns: Vec<usize> = if from_header.is_empty() { row.columns.clone() } else { from_header };
-    let is_layout_blank = |t: &Tok| t.kind == Kind::Blank && t.text.is_empty();
-    let start = values.iter().position(|t| !is_layout_blank(t)).unwrap_or(values.len());
+    let from_header: Vec<usize> = header
+        .iter()
+        .map(|(c, _)| *c)
+        .filter(|c| row.columns.contains(c))
+        .collect();
+    let columns: Vec<usize> = if from_header.is_empty() {
+        row.columns.clone()
+    } else {
+        from_header
+    };
     let m = columns.len();
     // Cells beyond the header's columns must be empty; cells up to them are
     // real (a blank one is a blank cell).
-    let raw = &values[start.min(values.len())..];
-    let beyond_blank = raw.iter().skip(m).all(is_layout_blank);
+    let raw = trim_layout_start(values);
+    let beyond_blank = raw.iter().skip(m).all(Tok::is_layout_blank);
     let take: Vec<&Tok> = if raw.len() >= m && beyond_blank {
         raw[..m].iter().collect()
     } else {
-        let end = raw.iter().rposition(|t| !is_layout_blank(t)).map_or(0, |e| e + 1);
-        let nonblank = &raw[..end];
+        let nonblank = trim_layout(raw);
         if nonblank.len() != m {
             ctx.push(
                 Diagnostic::new(
                     GK007,
-                    format!("表二“{}”一行有 {} 个数字，表头有 {m} 列；按从左到右的顺序读取", row.label, nonblank.len()),
+                    format!(
+                        "表二“{}”一行有 {} 个数字，表头有 {m} 列；按从左到右的顺序读取",
+                        row.label,
+                        nonblank.len()
+                    ),
                 )
                 .at(row_pos),
             );
@@ -688,15 +816,20 @@ fn assign_t2(ctx: &mut Ctx<'_>, st: &mut TableState, ri: usize, values: &[Tok], 
         nonblank.iter().take(m).collect()
     };
     for (i, &c) in columns.iter().enumerate() {
-        let Some(index) = t.cell_at(TableKey::T2, ri, c) else { continue };
+        let Some(index) = t.cell_at(TableKey::T2, ri, c) else {
+            continue;
+        };
         match take.get(i) {
             Some(tok) => put(ctx, st, index, tok),
             None => {
                 // Not in the source: absent, and said so.
                 ctx.push(
-                    Diagnostic::new(GK003, format!("表二“{}”一行缺少“{}”", row.label, table.columns[c].label))
-                        .cell_address(&t.cells[index].address, None)
-                        .at(row_pos),
+                    Diagnostic::new(
+                        GK003,
+                        format!("表二“{}”一行缺少“{}”", row.label, table.columns[c].label),
+                    )
+                    .cell_address(&t.cells[index].address, None)
+                    .at(row_pos),
                 );
             }
         }
@@ -706,9 +839,12 @@ fn assign_t2(ctx: &mut Ctx<'_>, st: &mut TableState, ri: usize, values: &[Tok], 
         if !columns.contains(&c) {
             if let Some(index) = t.cell_at(TableKey::T2, ri, c) {
                 ctx.push(
-                    Diagnostic::new(GK003, format!("表二“{}”一行缺少“{}”列", row.label, table.columns[c].label))
-                        .cell_address(&t.cells[index].address, None)
-                        .at(row_pos),
+                    Diagnostic::new(
+                        GK003,
+                        format!("表二“{}”一行缺少“{}”列", row.label, table.columns[c].label),
+                    )
+                    .cell_address(&t.cells[index].address, None)
+                    .at(row_pos),
                 );
             }
         }
@@ -772,7 +908,9 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 ctx.consumed.insert(r.item);
                 st.found = true;
                 st.pos.get_or_insert(r.pos);
-                by_group.entry(m.id()).or_insert((values_after(r, li + 1), r.pos));
+                by_group
+                    .entry(m.id())
+                    .or_insert((values_after(r, li + 1), r.pos));
                 continue;
             }
             if !st.found {
@@ -798,10 +936,7 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     if stream.is_empty() {
         return;
     }
-    let is_layout_blank = |t: &Tok| t.kind == Kind::Blank && t.text.is_empty();
-    let start = stream.iter().position(|t| !is_layout_blank(t)).unwrap_or(stream.len());
-    let end = stream.iter().rposition(|t| !is_layout_blank(t)).map_or(start, |e| e + 1);
-    let values = &stream[start..end];
+    let values = trim_layout(&stream);
     let pos = values.first().map_or(Pos::UNKNOWN, |t| t.pos);
     let groups_in_order: Vec<usize> = if values.len() == width * table.rows.len() {
         (0..table.rows.len()).collect()
@@ -811,7 +946,11 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         ctx.push(
             Diagnostic::new(
                 GK007,
-                format!("表四有 {} 个数字，模板为 {} 个；按从左到右的顺序读取", values.len(), width * table.rows.len()),
+                format!(
+                    "表四有 {} 个数字，模板为 {} 个；按从左到右的顺序读取",
+                    values.len(),
+                    width * table.rows.len()
+                ),
             )
             .at(pos),
         );
@@ -833,17 +972,21 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
 fn assign_group(ctx: &mut Ctx<'_>, st: &mut TableState, g: usize, values: &[Tok], pos: Pos) {
     let t = ctx.template();
     let table = t.table(TableKey::T4);
-    let is_layout_blank = |t: &Tok| t.kind == Kind::Blank && t.text.is_empty();
-    let start = values.iter().position(|t| !is_layout_blank(t)).unwrap_or(values.len());
-    let vals = &values[start..];
+    let vals = trim_layout_start(values);
     for c in 0..table.columns.len() {
-        let Some(index) = t.cell_at(TableKey::T4, g, c) else { continue };
+        let Some(index) = t.cell_at(TableKey::T4, g, c) else {
+            continue;
+        };
         match vals.get(c) {
             Some(tok) => put(ctx, st, index, tok),
             None => ctx.push(
                 Diagnostic::new(
                     GK003,
-                    format!("表四“{}”缺少“{}”", table.rows[g].full_label(), table.columns[c].label),
+                    format!(
+                        "表四“{}”缺少“{}”",
+                        table.rows[g].full_label(),
+                        table.columns[c].label
+                    ),
                 )
                 .cell_address(&t.cells[index].address, None)
                 .at(pos),

@@ -37,6 +37,29 @@ impl Tok {
     pub fn is_value_like(&self) -> bool {
         !self.is_label()
     }
+    /// An empty field: the span of a neighbouring cell, not data. ("—" is data: a blank.)
+    pub fn is_layout_blank(&self) -> bool {
+        self.kind == Kind::Blank && self.text.is_empty()
+    }
+}
+
+/// The tokens without the empty fields at the start.
+pub fn trim_layout_start(toks: &[Tok]) -> &[Tok] {
+    let start = toks
+        .iter()
+        .position(|t| !t.is_layout_blank())
+        .unwrap_or(toks.len());
+    &toks[start..]
+}
+
+/// The tokens without the empty fields at either end.
+pub fn trim_layout(toks: &[Tok]) -> &[Tok] {
+    let toks = trim_layout_start(toks);
+    let end = toks
+        .iter()
+        .rposition(|t| !t.is_layout_blank())
+        .map_or(0, |e| e + 1);
+    &toks[..end]
 }
 
 /// One row of a table region, as tokens.
@@ -71,7 +94,10 @@ impl RowToks {
 }
 
 fn is_blank_mark(s: &str) -> bool {
-    matches!(s, "-" | "--" | "---" | "/" | "无" | "…" | "……" | "\\" | "x" | "X" | "×")
+    matches!(
+        s,
+        "-" | "--" | "---" | "/" | "无" | "…" | "……" | "\\" | "x" | "X" | "×"
+    )
 }
 
 /// Parses a cell's text as a number, a blank, or neither (None).
@@ -79,12 +105,17 @@ pub fn parse_value(raw: &str) -> Option<Kind> {
     // Fast path: plain ASCII digits, the usual cell.
     let trimmed = raw.trim();
     if !trimmed.is_empty() && trimmed.len() <= 18 && trimmed.bytes().all(|b| b.is_ascii_digit()) {
-        return trimmed.parse().ok().map(|v| Kind::Value(Num::Int(v), Unit::None));
+        return trimmed
+            .parse()
+            .ok()
+            .map(|v| Kind::Value(Num::Int(v), Unit::None));
     }
     // Fast path: text that cannot start a number or a blank mark.
     match trimmed.chars().next().map(fold_char) {
         None => return Some(Kind::Blank),
-        Some(c) if c.is_ascii_digit() || matches!(c, '-' | '+' | '/' | '无' | '…' | '\\' | 'x' | 'X' | '×') => {}
+        Some(c)
+            if c.is_ascii_digit()
+                || matches!(c, '-' | '+' | '/' | '无' | '…' | '\\' | 'x' | 'X' | '×') => {}
         Some(_) => return None,
     }
     let mut s = String::with_capacity(raw.len());
@@ -96,7 +127,14 @@ pub fn parse_value(raw: &str) -> Option<Kind> {
     let s: String = match s.split_whitespace().collect::<Vec<_>>().as_slice() {
         [] => String::new(),
         [one] => one.to_string(),
-        [num, unit] if matches!(*unit, "万元" | "元" | "件" | "项" | "个" | "条" | "次" | "宗" | "份") => format!("{num}{unit}"),
+        [num, unit]
+            if matches!(
+                *unit,
+                "万元" | "元" | "件" | "项" | "个" | "条" | "次" | "宗" | "份"
+            ) =>
+        {
+            format!("{num}{unit}")
+        }
         _ => return None,
     };
     if s.is_empty() || is_blank_mark(&s) {
@@ -104,7 +142,17 @@ pub fn parse_value(raw: &str) -> Option<Kind> {
     }
     let mut unit = Unit::None;
     let mut body = s.as_str();
-    for (suffix, u) in [("万元", Unit::WanYuan), ("元", Unit::Yuan), ("件", Unit::Count), ("项", Unit::Count), ("个", Unit::Count), ("条", Unit::Count), ("次", Unit::Count), ("宗", Unit::Count), ("份", Unit::Count)] {
+    for (suffix, u) in [
+        ("万元", Unit::WanYuan),
+        ("元", Unit::Yuan),
+        ("件", Unit::Count),
+        ("项", Unit::Count),
+        ("个", Unit::Count),
+        ("条", Unit::Count),
+        ("次", Unit::Count),
+        ("宗", Unit::Count),
+        ("份", Unit::Count),
+    ] {
         if let Some(b) = body.strip_suffix(suffix) {
             body = b;
             unit = u;
@@ -171,12 +219,20 @@ fn is_only_numbering(part: &str) -> bool {
 pub fn tokenize_cell(text: &str, pos: Pos, out: &mut Vec<Tok>) {
     let t = text.trim_matches(|c: char| c.is_whitespace());
     if t.is_empty() {
-        out.push(Tok { text: CompactString::default(), pos, kind: Kind::Blank });
+        out.push(Tok {
+            text: CompactString::default(),
+            pos,
+            kind: Kind::Blank,
+        });
         return;
     }
     let lead = text.chars().take_while(|c| c.is_whitespace()).count() as u32;
     if let Some(kind) = parse_value(t) {
-        out.push(Tok { text: CompactString::from(t), pos: Pos::new(pos.line, pos.column + lead), kind });
+        out.push(Tok {
+            text: CompactString::from(t),
+            pos: Pos::new(pos.line, pos.column + lead),
+            kind,
+        });
         return;
     }
     // Split into whitespace-separated parts with their character offsets.
@@ -199,13 +255,21 @@ pub fn tokenize_cell(text: &str, pos: Pos, out: &mut Vec<Tok>) {
     let mut label: Option<Tok> = None;
     for (offset, part) in parts {
         let p = Pos::new(pos.line, pos.column + offset);
-        let kind = if is_only_numbering(part) { None } else { parse_value(part) };
+        let kind = if is_only_numbering(part) {
+            None
+        } else {
+            parse_value(part)
+        };
         match kind {
             Some(kind) => {
                 if let Some(l) = label.take() {
                     out.push(l);
                 }
-                out.push(Tok { text: CompactString::from(part), pos: p, kind });
+                out.push(Tok {
+                    text: CompactString::from(part),
+                    pos: p,
+                    kind,
+                });
             }
             None => match &mut label {
                 Some(l) if !(numbering_len(part) > 0 && !is_only_numbering(&l.text)) => {
@@ -216,7 +280,11 @@ pub fn tokenize_cell(text: &str, pos: Pos, out: &mut Vec<Tok>) {
                     if let Some(l) = label.take() {
                         out.push(l);
                     }
-                    label = Some(Tok { text: CompactString::from(part), pos: p, kind: Kind::Label });
+                    label = Some(Tok {
+                        text: CompactString::from(part),
+                        pos: p,
+                        kind: Kind::Label,
+                    });
                 }
             },
         }
@@ -252,12 +320,21 @@ fn finish(toks: Vec<Tok>, pos: Pos, item: usize) -> RowToks {
             _ => {}
         }
     }
-    RowToks { toks, pos, item, prose }
+    RowToks {
+        toks,
+        pos,
+        item,
+        prose,
+    }
 }
 
 /// "- 4 -", "—4—", "第 4 页", "4/6": a page number that fell inside a table.
 pub fn is_page_number(text: &str) -> bool {
-    let s: String = text.chars().map(fold_char).filter(|c| !c.is_whitespace()).collect();
+    let s: String = text
+        .chars()
+        .map(fold_char)
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if s.is_empty() {
         return false;
     }
@@ -270,8 +347,12 @@ pub fn is_page_number(text: &str) -> bool {
         return !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
     }
     if let Some((a, b)) = s.split_once('/') {
-        return !a.is_empty() && !b.is_empty() && a.len() <= 3 && b.len() <= 3
-            && a.bytes().all(|x| x.is_ascii_digit()) && b.bytes().all(|x| x.is_ascii_digit());
+        return !a.is_empty()
+            && !b.is_empty()
+            && a.len() <= 3
+            && b.len() <= 3
+            && a.bytes().all(|x| x.is_ascii_digit())
+            && b.bytes().all(|x| x.is_ascii_digit());
     }
     false
 }
@@ -289,7 +370,10 @@ mod tests {
         assert_eq!(v("1,204"), Some(Kind::Value(Num::Int(1204), Unit::None)));
         assert_eq!(v("1，204"), Some(Kind::Value(Num::Int(1204), Unit::None)));
         assert_eq!(v("１２"), Some(Kind::Value(Num::Int(12), Unit::None)));
-        assert_eq!(v("251000元"), Some(Kind::Value(Num::Int(251000), Unit::Yuan)));
+        assert_eq!(
+            v("251000元"),
+            Some(Kind::Value(Num::Int(251000), Unit::Yuan))
+        );
         assert_eq!(v("0.35"), Some(Kind::Value(Num::Dec(0.35), Unit::None)));
         assert_eq!(v("-3"), Some(Kind::Value(Num::Int(-3), Unit::None)));
         assert_eq!(v("—"), Some(Kind::Blank));
@@ -304,9 +388,16 @@ mod tests {
     #[test]
     fn cells_split_into_labels_and_values() {
         let mut out = Vec::new();
-        tokenize_cell("（三）不予公开 1. 属于国家秘密 0 0 — 3", Pos::new(1, 1), &mut out);
+        tokenize_cell(
+            "（三）不予公开 1. 属于国家秘密 0 0 — 3",
+            Pos::new(1, 1),
+            &mut out,
+        );
         let texts: Vec<&str> = out.iter().map(|t| t.text.as_str()).collect();
-        assert_eq!(texts, ["（三）不予公开", "1. 属于国家秘密", "0", "0", "—", "3"]);
+        assert_eq!(
+            texts,
+            ["（三）不予公开", "1. 属于国家秘密", "0", "0", "—", "3"]
+        );
         assert_eq!(out[5].pos, Pos::new(1, 25));
         let mut out = Vec::new();
         tokenize_cell("结果 维持", Pos::new(1, 1), &mut out);
