@@ -1,1 +1,549 @@
-//! (in progress)
+//! The annual report computed from a year of the ledger.
+//!
+//! For year Y (条例 第五十条, the national template's table 3):
+//! - new_received: applications received in Y, by applicant kind;
+//! - carried_over: applications open on 1 January of Y (received before Y, not closed before Y);
+//! - outcomes: applications closed in Y, by outcome;
+//! - carried_forward: applications open on 31 December of Y.
+//!
+//! Every application received by the end of Y is counted exactly once on each side
+//! of the table's own identity (new + carried over = processed + carried forward),
+//! so the report is consistent by construction, and the carry-over of Y equals the
+//! carry-forward of Y−1 because both are "open at the turn of the year".
+//!
+//! Table 2 counts normative documents by their issue and repeal dates; table 4
+//! counts the reconsiderations and lawsuits handled in Y: those filed in Y or still
+//! pending on 1 January; a result counts in the year it was decided, and those not
+//! decided by 31 December are pending.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use gongkai_report::{Cell, Num, Origin, Report, SectionText};
+use gongkai_template::{Edition, SectionKey, TableKey, Template};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ApplicantKind, CaseKind, Enforcement, LegalCase, NormativeDocument, Outcome};
+
+/// One application as the annual report sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseSummary {
+    pub kind: ApplicantKind,
+    pub received_on: NaiveDate,
+    pub closed: Option<(NaiveDate, Outcome)>,
+}
+
+/// Counts by applicant kind, in [`ApplicantKind::ALL`] order.
+pub type ByKind = [i64; 6];
+
+/// Table 3 of one year.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requests {
+    pub new_received: ByKind,
+    pub carried_over: ByKind,
+    pub outcomes: BTreeMap<Outcome, ByKind>,
+    pub carried_forward: ByKind,
+}
+
+impl Requests {
+    /// Counts one application into year `year`'s table.
+    pub fn add(&mut self, year: i32, case: &CaseSummary) {
+        let (start, end) = year_bounds(year);
+        let k = case.kind.index();
+        if case.received_on > end {
+            return;
+        }
+        let closed_before = |d: NaiveDate| case.closed.is_some_and(|(c, _)| c < d);
+        if case.received_on >= start {
+            self.new_received[k] += 1;
+        } else if !closed_before(start) {
+            self.carried_over[k] += 1;
+        }
+        match case.closed {
+            Some((on, outcome)) if on >= start && on <= end => {
+                self.outcomes.entry(outcome).or_default()[k] += 1;
+            }
+            Some((on, _)) if on <= end => {}
+            _ => {
+                if case.received_on >= start || !closed_before(start) {
+                    self.carried_forward[k] += 1;
+                }
+            }
+        }
+    }
+
+    /// The table from a list of applications.
+    pub fn tally<'a>(year: i32, cases: impl IntoIterator<Item = &'a CaseSummary>) -> Requests {
+        let mut r = Requests::default();
+        for c in cases {
+            r.add(year, c);
+        }
+        r
+    }
+
+    pub fn processed(&self) -> ByKind {
+        let mut sum = [0; 6];
+        for v in self.outcomes.values() {
+            for (s, x) in sum.iter_mut().zip(v) {
+                *s += x;
+            }
+        }
+        sum
+    }
+}
+
+/// First and last day of a year.
+pub fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN),
+        NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX),
+    )
+}
+
+/// Table 2, first rows: issued / repealed / in force, for 规章 and 行政规范性文件.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentCounts {
+    pub issued: i64,
+    pub repealed: i64,
+    pub in_force: i64,
+}
+
+impl DocumentCounts {
+    pub fn add(&mut self, year: i32, doc: &NormativeDocument) {
+        let (start, end) = year_bounds(year);
+        if doc.issued_on >= start && doc.issued_on <= end {
+            self.issued += 1;
+        }
+        if let Some(r) = doc.repealed_on {
+            if r >= start && r <= end {
+                self.repealed += 1;
+            }
+        }
+        if doc.issued_on <= end && doc.repealed_on.is_none_or(|r| r > end) {
+            self.in_force += 1;
+        }
+    }
+}
+
+/// Table 4 for one group: upheld, corrected, other, pending.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseCounts {
+    pub upheld: i64,
+    pub corrected: i64,
+    pub other: i64,
+    pub pending: i64,
+}
+
+impl CaseCounts {
+    pub fn add(&mut self, year: i32, case: &LegalCase) {
+        let (start, end) = year_bounds(year);
+        if case.filed_on > end {
+            return;
+        }
+        match case.decided {
+            Some((on, _)) if on < start => {}
+            Some((on, result)) if on <= end => match result {
+                crate::model::CaseResult::Upheld => self.upheld += 1,
+                crate::model::CaseResult::Corrected => self.corrected += 1,
+                crate::model::CaseResult::Other => self.other += 1,
+            },
+            _ => self.pending += 1,
+        }
+    }
+    pub fn total(&self) -> i64 {
+        self.upheld + self.corrected + self.other + self.pending
+    }
+}
+
+/// Everything the annual report of one agency and year is made from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LedgerYear {
+    pub agency: String,
+    pub year: i32,
+    pub regulation: DocumentCounts,
+    pub normative: DocumentCounts,
+    /// `None` when the year's enforcement figures were never entered: the
+    /// report then says 0 and notes it.
+    pub enforcement: Option<Enforcement>,
+    pub requests: Requests,
+    pub cases: BTreeMap<CaseKindKey, CaseCounts>,
+    /// Narrative text the office wrote for sections 一, 五 and 六.
+    pub narrative: BTreeMap<String, String>,
+}
+
+/// [`CaseKind`] as a map key that serialises as its row key.
+pub type CaseKindKey = String;
+
+impl LedgerYear {
+    pub fn new(agency: &str, year: i32) -> LedgerYear {
+        LedgerYear {
+            agency: agency.to_string(),
+            year,
+            ..LedgerYear::default()
+        }
+    }
+
+    pub fn add_document(&mut self, doc: &NormativeDocument) {
+        match doc.kind {
+            crate::model::DocumentKind::Regulation => self.regulation.add(self.year, doc),
+            crate::model::DocumentKind::Normative => self.normative.add(self.year, doc),
+        }
+    }
+
+    pub fn add_case(&mut self, case: &LegalCase) {
+        let year = self.year;
+        self.cases
+            .entry(case.kind.row_key().to_string())
+            .or_default()
+            .add(year, case);
+    }
+}
+
+/// The keys of the narrative sections an office writes.
+pub const NARRATIVE_SECTIONS: [SectionKey; 3] =
+    [SectionKey::General, SectionKey::Problems, SectionKey::Other];
+
+/// Builds the annual report. Every cell is `Origin::Derived` with a note of the
+/// ledger rows it counts.
+pub fn build_report(ly: &LedgerYear) -> Report {
+    let edition = Edition::V2021;
+    let t = Template::get(edition);
+    let year = ly.year;
+    let mut r = Report::new(format!("台账：{}/{}", ly.agency, year), edition);
+    r.agency = Some(ly.agency.clone());
+    r.year = Some(year);
+    r.title = Some(format!("{}{}{}", ly.agency, year, t.title_suffix));
+    r.stated_period_year = Some(year);
+
+    let mut set = |table: TableKey, row: &str, col: &str, value: Num, why: String| {
+        if let Some(i) = t.cell_by_keys(table, row, col) {
+            r.cells[i] = Some(Cell {
+                value,
+                origin: Origin::Derived(why),
+                blank: false,
+            });
+        }
+    };
+
+    // Table 2.
+    for (row, counts, label) in [
+        ("regulation", ly.regulation, "规章"),
+        ("normative", ly.normative, "行政规范性文件"),
+    ] {
+        set(
+            TableKey::T2,
+            row,
+            "issued",
+            Num::Int(counts.issued),
+            format!("台账：{year}年内印发的{label}"),
+        );
+        set(
+            TableKey::T2,
+            row,
+            "repealed",
+            Num::Int(counts.repealed),
+            format!("台账：{year}年内废止的{label}"),
+        );
+        set(
+            TableKey::T2,
+            row,
+            "in_force",
+            Num::Int(counts.in_force),
+            format!("台账：截至{year}年12月31日现行有效的{label}"),
+        );
+    }
+    let enf = ly.enforcement.unwrap_or_default();
+    let enf_note = if ly.enforcement.is_some() {
+        format!("台账：{year}年执法数据")
+    } else {
+        format!("台账：{year}年执法数据未录入，按0填报")
+    };
+    for (row, v) in [
+        ("license", enf.license),
+        ("penalty", enf.penalty),
+        ("coercion", enf.coercion),
+    ] {
+        set(TableKey::T2, row, "decided", Num::Int(v), enf_note.clone());
+    }
+    let amount = (enf.fee_amount * 10_000.0).round() / 10_000.0;
+    set(
+        TableKey::T2,
+        "fee",
+        "amount",
+        if amount.fract() == 0.0 && amount.abs() < 1e15 {
+            Num::Int(amount as i64)
+        } else {
+            Num::Dec(amount)
+        },
+        enf_note,
+    );
+
+    // Table 3.
+    let q = &ly.requests;
+    let mut put_row = |row: &str, counts: &ByKind, why: &str| {
+        for k in ApplicantKind::ALL {
+            set(
+                TableKey::T3,
+                row,
+                k.column_key(),
+                Num::Int(counts[k.index()]),
+                format!("台账：{why}（{}）", k.label()),
+            );
+        }
+        set(
+            TableKey::T3,
+            row,
+            "total",
+            Num::Int(counts.iter().sum()),
+            format!("台账：{why}（合计）"),
+        );
+    };
+    put_row(
+        "new_received",
+        &q.new_received,
+        &format!("{year}年内收到的申请"),
+    );
+    put_row(
+        "carried_over",
+        &q.carried_over,
+        &format!("{year}年1月1日仍在办理的申请"),
+    );
+    for outcome in Outcome::all() {
+        let counts = q.outcomes.get(&outcome).copied().unwrap_or_default();
+        put_row(
+            outcome.key(),
+            &counts,
+            &format!("{year}年内办结、结果为“{}”的申请", outcome.short_label()),
+        );
+    }
+    put_row(
+        "total_processed",
+        &q.processed(),
+        &format!("{year}年内办结的申请"),
+    );
+    put_row(
+        "carried_forward",
+        &q.carried_forward,
+        &format!("{year}年12月31日仍在办理的申请"),
+    );
+
+    // Table 4.
+    for kind in CaseKind::ALL {
+        let c = ly.cases.get(kind.row_key()).copied().unwrap_or_default();
+        let why = |what: &str| format!("台账：{}，{what}", kind.label());
+        for (col, v, what) in [
+            ("upheld", c.upheld, format!("{year}年内结果维持")),
+            ("corrected", c.corrected, format!("{year}年内结果纠正")),
+            ("other", c.other, format!("{year}年内其他结果")),
+            (
+                "pending",
+                c.pending,
+                format!("截至{year}年12月31日尚未审结"),
+            ),
+            ("total", c.total(), "合计".to_string()),
+        ] {
+            set(TableKey::T4, kind.row_key(), col, Num::Int(v), why(&what));
+        }
+    }
+
+    // Sections.
+    let received: i64 = q.new_received.iter().sum();
+    let processed: i64 = q.processed().iter().sum();
+    let forward: i64 = q.carried_forward.iter().sum();
+    for s in &t.sections {
+        let text = match ly.narrative.get(s.key.as_str()) {
+            Some(text) if !text.trim().is_empty() => text.trim_end().to_string(),
+            _ => default_narrative(s.key, year, received, processed, forward),
+        };
+        r.sections[s.key.index()] = Some(SectionText {
+            heading: s.heading(),
+            pos: gongkai_report::Pos::UNKNOWN,
+            text,
+        });
+    }
+    r
+}
+
+/// What a section says when the office has not written it yet.
+fn default_narrative(
+    key: SectionKey,
+    year: i32,
+    received: i64,
+    processed: i64,
+    forward: i64,
+) -> String {
+    match key {
+        SectionKey::General => format!(
+            "（二）依申请公开\n{year}年，本机关共收到政府信息公开申请{received}件，办结{processed}件，结转下年度继续办理{forward}件。"
+        ),
+        SectionKey::Problems => "（本部分尚未填写。）".to_string(),
+        SectionKey::Other => format!(
+            "本报告所列数据的统计期限为{year}年1月1日至{year}年12月31日。"
+        ),
+        _ => String::new(),
+    }
+}
+
+/// The year a date falls in.
+pub fn year_of(d: NaiveDate) -> i32 {
+    d.year()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CaseResult, DocumentKind};
+    use gongkai_report::Level;
+    use gongkai_report::{check, check_series};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn case(kind: ApplicantKind, r: NaiveDate, closed: Option<(NaiveDate, &str)>) -> CaseSummary {
+        CaseSummary {
+            kind,
+            received_on: r,
+            closed: closed.map(|(c, o)| (c, Outcome::parse(o).unwrap())),
+        }
+    }
+
+    #[test]
+    fn turn_of_the_year_is_counted_once_on_each_side() {
+        use ApplicantKind::*;
+        let cases = [
+            case(
+                NaturalPerson,
+                d(2024, 12, 20),
+                Some((d(2025, 1, 10), "granted")),
+            ),
+            case(NaturalPerson, d(2024, 12, 30), None),
+            case(Business, d(2024, 3, 1), Some((d(2024, 3, 5), "granted"))),
+            case(
+                Business,
+                d(2025, 3, 1),
+                Some((d(2025, 3, 5), "partially_granted")),
+            ),
+            case(LegalService, d(2025, 12, 31), None),
+            case(Research, d(2025, 12, 1), Some((d(2026, 1, 5), "granted"))),
+            case(NaturalPerson, d(2026, 1, 2), None),
+        ];
+        let y25 = Requests::tally(2025, &cases);
+        assert_eq!(y25.new_received, [0, 1, 1, 0, 1, 0]);
+        assert_eq!(y25.carried_over, [2, 0, 0, 0, 0, 0]);
+        assert_eq!(y25.processed(), [1, 1, 0, 0, 0, 0]);
+        assert_eq!(y25.carried_forward, [1, 0, 1, 0, 1, 0]);
+        let y26 = Requests::tally(2026, &cases);
+        assert_eq!(y26.carried_over, y25.carried_forward);
+        assert_eq!(y26.new_received, [1, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn documents_and_cases() {
+        let mut ly = LedgerYear::new("某某县人民政府", 2025);
+        let doc = |k, i: NaiveDate, r: Option<NaiveDate>| NormativeDocument {
+            number: format!("{i}"),
+            kind: k,
+            title: "办法".into(),
+            issued_on: i,
+            repealed_on: r,
+        };
+        for x in [
+            doc(DocumentKind::Normative, d(2020, 5, 1), None),
+            doc(DocumentKind::Normative, d(2021, 5, 1), Some(d(2025, 6, 1))),
+            doc(DocumentKind::Normative, d(2025, 2, 1), Some(d(2025, 9, 1))),
+            doc(DocumentKind::Normative, d(2025, 3, 1), None),
+            doc(DocumentKind::Regulation, d(2026, 3, 1), None),
+        ] {
+            ly.add_document(&x);
+        }
+        assert_eq!(
+            ly.normative,
+            DocumentCounts {
+                issued: 2,
+                repealed: 2,
+                in_force: 2
+            }
+        );
+        assert_eq!(ly.regulation, DocumentCounts::default());
+        let lc = |k, f: NaiveDate, dec: Option<(NaiveDate, CaseResult)>| LegalCase {
+            number: "x".into(),
+            kind: k,
+            filed_on: f,
+            decided: dec,
+        };
+        for c in [
+            lc(
+                CaseKind::Review,
+                d(2024, 11, 1),
+                Some((d(2025, 1, 20), CaseResult::Upheld)),
+            ),
+            lc(
+                CaseKind::Review,
+                d(2024, 11, 1),
+                Some((d(2024, 12, 20), CaseResult::Upheld)),
+            ),
+            lc(CaseKind::Review, d(2025, 4, 1), None),
+            lc(
+                CaseKind::SuitDirect,
+                d(2025, 4, 1),
+                Some((d(2026, 2, 1), CaseResult::Corrected)),
+            ),
+            lc(
+                CaseKind::SuitAfterReview,
+                d(2025, 7, 1),
+                Some((d(2025, 9, 1), CaseResult::Other)),
+            ),
+        ] {
+            ly.add_case(&c);
+        }
+        let review = ly.cases["review"];
+        assert_eq!((review.upheld, review.pending, review.total()), (1, 1, 2));
+        assert_eq!(ly.cases["suit_direct"].pending, 1);
+        assert_eq!(ly.cases["suit_after_review"].other, 1);
+    }
+
+    #[test]
+    fn generated_reports_check_clean_and_chain() {
+        use ApplicantKind::*;
+        let mut rng = gongkai_report::sample::Rng::new(7);
+        let kinds = ApplicantKind::ALL;
+        let mut cases = Vec::new();
+        for i in 0..3000 {
+            let received = d(2023, 1, 1) + chrono::Days::new(rng.below(3 * 365) as u64);
+            let kind = if i % 3 == 0 {
+                NaturalPerson
+            } else {
+                kinds[rng.below(6) as usize]
+            };
+            let closed = if rng.below(10) == 0 {
+                None
+            } else {
+                let o = Outcome::all().nth(rng.below(21) as usize).unwrap();
+                Some((received + chrono::Days::new(rng.below(60) as u64), o))
+            };
+            cases.push(CaseSummary {
+                kind,
+                received_on: received,
+                closed,
+            });
+        }
+        let reports: Vec<Report> = (2023..=2025)
+            .map(|y| {
+                let mut ly = LedgerYear::new("某某市某某局", y);
+                ly.requests = Requests::tally(y, &cases);
+                build_report(&ly)
+            })
+            .collect();
+        for r in &reports {
+            let errors: Vec<_> = check(r)
+                .into_iter()
+                .filter(|d| d.level != Level::Info)
+                .collect();
+            assert!(errors.is_empty(), "{errors:#?}");
+            assert!(r.value("t3.new_received.total").unwrap().as_int().unwrap() > 900);
+        }
+        let refs: Vec<&Report> = reports.iter().collect();
+        assert!(check_series(&refs).is_empty());
+    }
+}

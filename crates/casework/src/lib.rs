@@ -14,6 +14,7 @@ pub mod fees;
 pub mod import;
 pub mod letter;
 pub mod model;
+pub mod sample;
 
-// pub use calendar::Calendar;
+pub use calendar::Calendar;
 pub use model::*;

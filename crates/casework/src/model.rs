@@ -156,7 +156,8 @@ impl Channel {
         let has = |w: &str| n.contains(w);
         Some(if has("当面") || has("现场") || has("窗口") {
             Channel::InPerson
-        } else if has("信函") || has("邮寄") || has("邮政") || has("挂号") || has("快递") {
+        } else if has("信函") || has("邮寄") || has("邮政") || has("挂号") || has("快递")
+        {
             Channel::Post
         } else if has("传真") {
             Channel::Fax
@@ -301,7 +302,16 @@ impl Outcome {
         Some(o)
     }
 
-    /// The article of the 条例 a reply with this outcome rests on.
+    /// The article of the 条例 (2019) a reply with this outcome rests on:
+    /// 第十四至十六条 the grounds for withholding, with 第三十六条第（三）项 (the
+    /// reply that withholds); 第三十六条第（四）项 no such information,
+    /// 第（六）项 a repeated application, 第（七）项 information whose access
+    /// other laws regulate (行政查询事项); 第三十七条 partial disclosure;
+    /// 第三十八条 only information already made or obtained (no compiling, no
+    /// confirming or re-issuing what the applicant has); 第三十九条 petitions
+    /// (第一款) and publications (第二款); 第三十五条 excessive applications;
+    /// 第二十九条第二款 and 第三十条 an unclear application and its correction;
+    /// 第四十二条 fees; 第三十三条 (the duty to reply) for anything else.
     pub fn article(self) -> &'static str {
         match self.0 {
             "granted" => "第三十六条第（一）项、第（二）项",
@@ -313,15 +323,15 @@ impl Outcome {
             "withheld.internal_affairs" => "第十六条第一款、第三十六条第（三）项",
             "withheld.process_information" => "第十六条第二款、第三十六条第（三）项",
             "withheld.enforcement_case_file" => "第十六条第二款、第三十六条第（三）项",
-            "withheld.query_service" => "第三十六条第（三）项",
+            "withheld.query_service" => "第三十六条第（七）项",
             "unavailable.not_held" => "第三十六条第（四）项",
             "unavailable.requires_compilation" => "第三十八条",
-            "unavailable.still_unclear" => "第三十条、第三十六条第（五）项",
+            "unavailable.still_unclear" => "第二十九条第二款、第三十条",
             "not_processed.petition_complaint" => "第三十九条第一款",
             "not_processed.repeated" => "第三十六条第（六）项",
-            "not_processed.publication" => "第三十六条第（七）项",
+            "not_processed.publication" => "第三十九条第二款",
             "not_processed.excessive" => "第三十五条",
-            "not_processed.confirmation" => "第三十九条第二款",
+            "not_processed.confirmation" => "第三十八条",
             "other.no_correction" => "第三十条",
             "other.fee_unpaid" => "第四十二条",
             _ => "第三十三条",
@@ -405,11 +415,15 @@ impl FeeBasis {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum EventKind {
     /// 补正告知: the applicant is asked to correct the application by `until`.
-    CorrectionRequested { until: NaiveDate },
+    CorrectionRequested {
+        until: NaiveDate,
+    },
     /// The corrected application arrived; the 20 working days start again.
     CorrectionReceived,
     /// 征求意见: a third party or another agency is consulted; the clock pauses.
-    ConsultationStarted { party: String },
+    ConsultationStarted {
+        party: String,
+    },
     /// Their answer arrived (or the 15 working days ran out); the clock resumes.
     ConsultationEnded,
     /// 延期答复: once, at most 20 working days, approved before the deadline.
@@ -425,14 +439,20 @@ pub enum EventKind {
         quantity: u32,
         amount_yuan: i64,
     },
-    FeePaid { amount_yuan: i64 },
+    FeePaid {
+        amount_yuan: i64,
+    },
     /// The reply (答复), with its outcome.
-    Replied { outcome: Outcome },
+    Replied {
+        outcome: Outcome,
+    },
     /// The applicant withdrew (counted as `other.other`).
     Withdrawn,
     /// Closed by the ledger because a period ran out: no correction
     /// (`other.no_correction`) or no payment (`other.fee_unpaid`).
-    Lapsed { outcome: Outcome },
+    Lapsed {
+        outcome: Outcome,
+    },
 }
 
 impl EventKind {
@@ -560,7 +580,11 @@ pub enum CaseKind {
 }
 
 impl CaseKind {
-    pub const ALL: [CaseKind; 3] = [CaseKind::Review, CaseKind::SuitDirect, CaseKind::SuitAfterReview];
+    pub const ALL: [CaseKind; 3] = [
+        CaseKind::Review,
+        CaseKind::SuitDirect,
+        CaseKind::SuitAfterReview,
+    ];
     pub fn row_key(self) -> &'static str {
         match self {
             CaseKind::Review => "review",
@@ -576,10 +600,10 @@ impl CaseKind {
         }
     }
     pub fn parse(s: &str) -> Option<CaseKind> {
-        let n = normalize(s);
-        if n == "review" || n == "suit_direct" || n == "suit_after_review" {
-            return CaseKind::ALL.into_iter().find(|k| k.row_key() == n);
+        if let Some(k) = CaseKind::ALL.into_iter().find(|k| k.row_key() == s.trim()) {
+            return Some(k);
         }
+        let n = normalize(s);
         if n.contains("复议后") {
             Some(CaseKind::SuitAfterReview)
         } else if n.contains("直接起诉") || n.contains("诉讼") {
@@ -623,9 +647,14 @@ impl CaseResult {
         let n = normalize(s);
         if n == "upheld" || n.contains("维持") || n.contains("驳回") {
             Some(CaseResult::Upheld)
-        } else if n == "corrected" || n.contains("纠正") || n.contains("撤销") || n.contains("确认违法") {
+        } else if n == "corrected"
+            || n.contains("纠正")
+            || n.contains("撤销")
+            || n.contains("确认违法")
+        {
             Some(CaseResult::Corrected)
-        } else if n == "other" || n.contains("其他") || n.contains("撤诉") || n.contains("终止") {
+        } else if n == "other" || n.contains("其他") || n.contains("撤诉") || n.contains("终止")
+        {
             Some(CaseResult::Other)
         } else {
             None
@@ -660,22 +689,68 @@ mod tests {
     #[test]
     fn outcomes_parse_from_clerks_words() {
         assert_eq!(Outcome::parse("予以公开"), Some(Outcome::GRANTED));
-        assert_eq!(Outcome::parse("withheld.state_secret").unwrap().key(), "withheld.state_secret");
-        assert_eq!(Outcome::parse("不予公开-属于国家秘密").unwrap().key(), "withheld.state_secret");
-        assert_eq!(Outcome::parse("本机关不掌握相关政府信息").unwrap().key(), "unavailable.not_held");
+        assert_eq!(
+            Outcome::parse("withheld.state_secret").unwrap().key(),
+            "withheld.state_secret"
+        );
+        assert_eq!(
+            Outcome::parse("不予公开-属于国家秘密").unwrap().key(),
+            "withheld.state_secret"
+        );
+        assert_eq!(
+            Outcome::parse("本机关不掌握相关政府信息").unwrap().key(),
+            "unavailable.not_held"
+        );
         assert_eq!(Outcome::parse("申请人撤回申请"), Some(Outcome::OTHER));
-        assert_eq!(Outcome::parse("部分公开").unwrap().key(), "partially_granted");
-        assert_eq!(Outcome::parse("重复申请").unwrap().key(), "not_processed.repeated");
+        assert_eq!(
+            Outcome::parse("部分公开").unwrap().key(),
+            "partially_granted"
+        );
+        assert_eq!(
+            Outcome::parse("重复申请").unwrap().key(),
+            "not_processed.repeated"
+        );
         assert_eq!(Outcome::parse("春天"), None);
         assert_eq!(Outcome::parse(""), None);
     }
 
     #[test]
+    fn articles_cite_the_provisions_of_the_regulation() {
+        let article = |k: &str| Outcome::all().find(|o| o.key() == k).unwrap().article();
+        assert_eq!(article("withheld.query_service"), "第三十六条第（七）项");
+        assert_eq!(article("not_processed.publication"), "第三十九条第二款");
+        assert_eq!(
+            article("not_processed.petition_complaint"),
+            "第三十九条第一款"
+        );
+        assert_eq!(
+            article("unavailable.still_unclear"),
+            "第二十九条第二款、第三十条"
+        );
+        assert_eq!(article("not_processed.confirmation"), "第三十八条");
+        for o in Outcome::all() {
+            assert!(o.article().starts_with('第'), "{o}");
+        }
+    }
+
+    #[test]
     fn kinds_and_channels_parse() {
-        assert_eq!(ApplicantKind::parse("自然人"), Some(ApplicantKind::NaturalPerson));
-        assert_eq!(ApplicantKind::parse("商业企业"), Some(ApplicantKind::Business));
-        assert_eq!(ApplicantKind::parse("法人或其他组织（其他）"), Some(ApplicantKind::OtherOrg));
-        assert_eq!(ApplicantKind::parse("律师事务所"), Some(ApplicantKind::LegalService));
+        assert_eq!(
+            ApplicantKind::parse("自然人"),
+            Some(ApplicantKind::NaturalPerson)
+        );
+        assert_eq!(
+            ApplicantKind::parse("商业企业"),
+            Some(ApplicantKind::Business)
+        );
+        assert_eq!(
+            ApplicantKind::parse("法人或其他组织（其他）"),
+            Some(ApplicantKind::OtherOrg)
+        );
+        assert_eq!(
+            ApplicantKind::parse("律师事务所"),
+            Some(ApplicantKind::LegalService)
+        );
         assert_eq!(ApplicantKind::parse("??"), None);
         assert_eq!(Channel::parse("信函"), Some(Channel::Post));
         assert_eq!(Channel::parse("网上申请"), Some(Channel::Online));
