@@ -218,7 +218,10 @@ impl Outcome {
         Template::get(Edition::V2021)
             .table(TableKey::T3)
             .row(self.0)
-            .map(|(_, r)| r.full_label())
+            .map(|(_, r)| match r.group {
+                Some(g) if g != gongkai_template::T3_RESULTS => r.full_label(),
+                _ => r.label.to_string(),
+            })
             .unwrap_or_else(|| self.0.to_string())
     }
 

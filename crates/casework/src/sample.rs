@@ -83,9 +83,11 @@ pub fn applications(
 ) -> Vec<SampleCase> {
     let mut rng = Rng::new(seed);
     let span = (to - from).num_days().max(0) as u64 + 1;
+    let mut days: Vec<u64> = (0..count).map(|_| rng.below(span)).collect();
+    days.sort_unstable();
     let mut out = Vec::with_capacity(count);
-    for i in 0..count {
-        let received = from + Days::new(rng.below(span));
+    for (i, day) in days.into_iter().enumerate() {
+        let received = from + Days::new(day);
         let name = if rng.below(4) == 0 {
             format!(
                 "某某{}有限公司",

@@ -3,6 +3,7 @@
 
 mod bench;
 mod files;
+mod ledger;
 mod show;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -16,7 +17,7 @@ use std::process::ExitCode;
 #[command(
     name = "gongkai",
     version,
-    about = "政府信息公开工作年度报告：读取、检查、排版、导出",
+    about = "政府信息公开：年度报告的读取、检查、排版、导出；申请台账与期限；由台账生成年度报告",
     long_about = "读取各种格式（文本、Markdown、HTML、JSON）的政府信息公开工作年度报告，\
 按国家模板逐格核对，像编译器一样指出每一处问题。"
 )]
@@ -67,6 +68,10 @@ enum Command {
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
     },
+    /// 台账：登记和办理政府信息公开申请，期限、收费、答复，规范性文件、执法数据、复议诉讼
+    Ledger(ledger::LedgerArgs),
+    /// 由台账生成年度报告：gongkai report generate --agency … --year 2025 --to md
+    Report(ledger::ReportArgs),
     /// 解释一条规则，如 gongkai explain GK012
     Explain { rule: String },
     /// 列出全部规则
@@ -108,6 +113,8 @@ fn main() -> ExitCode {
         } => parse(&file),
         Command::Render { file, to, output } => render(&file, &to, output.as_deref()),
         Command::Export { paths, to, output } => export(&paths, &to, output.as_deref()),
+        Command::Ledger(args) => ledger::run_ledger(args),
+        Command::Report(args) => ledger::run_report(args),
         Command::Explain { rule: id } => explain(&id),
         Command::Rules => {
             let mut out = io::stdout().lock();
@@ -141,7 +148,7 @@ pub(crate) fn load(path: &std::path::Path) -> Result<(Report, Vec<u8>), String> 
     }
 }
 
-fn io_error(e: &io::Error) -> String {
+pub(crate) fn io_error(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "文件不存在".into(),
         io::ErrorKind::PermissionDenied => "没有读取权限".into(),
@@ -326,7 +333,7 @@ fn render(file: &std::path::Path, to: &str, output: Option<&std::path::Path>) ->
     write_output(output, text.as_bytes())
 }
 
-fn write_output(output: Option<&std::path::Path>, bytes: &[u8]) -> ExitCode {
+pub(crate) fn write_output(output: Option<&std::path::Path>, bytes: &[u8]) -> ExitCode {
     match output {
         Some(path) => match std::fs::write(path, bytes) {
             Ok(()) => ExitCode::SUCCESS,

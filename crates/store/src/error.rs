@@ -37,11 +37,9 @@ impl fmt::Display for StoreError {
             StoreError::NotFound(what) => write!(f, "找不到{what}"),
             StoreError::Invalid(why) => f.write_str(why),
             StoreError::Clock(e) => write!(f, "{e}"),
-            StoreError::Import(r) => write!(
-                f,
-                "台账中有{}处无法读取，整个文件未导入",
-                r.errors.len()
-            ),
+            StoreError::Import(r) => {
+                write!(f, "台账中有{}处无法读取，整个文件未导入", r.errors.len())
+            }
         }
     }
 }

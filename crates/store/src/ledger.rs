@@ -65,7 +65,8 @@ pub struct AuditEntry {
     pub after: Option<Value>,
 }
 
-const CASE_COLUMNS: &str = "agency, number, source_number, applicant_kind, applicant_name, channel, \
+const CASE_COLUMNS: &str =
+    "agency, number, source_number, applicant_kind, applicant_name, channel, \
      received_on, request, stage, due_on, closed_on, outcome";
 
 type CaseTuple = (
@@ -248,18 +249,16 @@ async fn insert_event(
 }
 
 async fn load_events(tx: &mut Tx<'_>, agency: &str, number: &str) -> Result<Vec<Event>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT data FROM events WHERE agency = $1 AND number = $2 ORDER BY seq",
-    )
-    .bind(agency)
-    .bind(number)
-    .fetch_all(&mut **tx)
-    .await?;
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT data FROM events WHERE agency = $1 AND number = $2 ORDER BY seq")
+            .bind(agency)
+            .bind(number)
+            .fetch_all(&mut **tx)
+            .await?;
     rows.into_iter()
         .map(|(d,)| {
-            serde_json::from_str(&d).map_err(|e| {
-                StoreError::Invalid(format!("申请{number}的办理记录无法读取：{e}"))
-            })
+            serde_json::from_str(&d)
+                .map_err(|e| StoreError::Invalid(format!("申请{number}的办理记录无法读取：{e}")))
         })
         .collect()
 }
@@ -293,7 +292,15 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() > 0 {
-            audit(&mut tx, actor, "agency.create", name, None, Some(json!({ "name": name }))).await?;
+            audit(
+                &mut tx,
+                actor,
+                "agency.create",
+                name,
+                None,
+                Some(json!({ "name": name })),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -387,18 +394,22 @@ impl Store {
             .rows
             .iter()
             .map(|r| {
-                let reply: Vec<Event> = r.reply.iter().map(|&(on, outcome)| Event {
-                    on,
-                    kind: if outcome == gongkai_casework::model::Outcome::OTHER
-                        && r.note.contains("撤回")
-                    {
-                        EventKind::Withdrawn
-                    } else {
-                        EventKind::Replied { outcome }
-                    },
-                    actor: actor.to_string(),
-                    note: format!("由台账第{}行导入", r.line),
-                }).collect();
+                let reply: Vec<Event> = r
+                    .reply
+                    .iter()
+                    .map(|&(on, outcome)| Event {
+                        on,
+                        kind: if outcome == gongkai_casework::model::Outcome::OTHER
+                            && r.note.contains("撤回")
+                        {
+                            EventKind::Withdrawn
+                        } else {
+                            EventKind::Replied { outcome }
+                        },
+                        actor: actor.to_string(),
+                        note: format!("由台账第{}行导入", r.line),
+                    })
+                    .collect();
                 (&r.application, reply)
             })
             .collect();
@@ -455,16 +466,9 @@ impl Store {
             let seq = next.get_mut(&y).expect("counted above");
             let number = number_for(y, *seq);
             *seq += 1;
-                        let state = clock::evaluate(
-                &self.calendar,
-                &self.settings,
-                a.received_on,
-                event,
-                as_of,
-            )
-            .map_err(|e| {
-                StoreError::Invalid(format!("申请{number}：{}", e.message))
-            })?;
+            let state =
+                clock::evaluate(&self.calendar, &self.settings, a.received_on, event, as_of)
+                    .map_err(|e| StoreError::Invalid(format!("申请{number}：{}", e.message)))?;
             states.push((number.clone(), y, *seq - 1, state));
             numbers.push(number);
         }
@@ -596,7 +600,12 @@ impl Store {
     }
 
     /// The state of a case as of a day.
-    pub async fn case_state(&self, agency: &str, number: &str, as_of: NaiveDate) -> Result<CaseState> {
+    pub async fn case_state(
+        &self,
+        agency: &str,
+        number: &str,
+        as_of: NaiveDate,
+    ) -> Result<CaseState> {
         let a = self.application(agency, number).await?;
         Ok(clock::evaluate(
             &self.calendar,
@@ -675,7 +684,11 @@ impl Store {
         if let Some(l) = filter.limit {
             q = q.bind(l);
         }
-        Ok(q.fetch_all(&self.pool).await?.into_iter().map(case_row).collect())
+        Ok(q.fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(case_row)
+            .collect())
     }
 
     /// Open cases due within `within` working days, and overdue ones, most
@@ -721,7 +734,7 @@ impl Store {
             let Some(due) = case.due_on.as_deref().map(parse_date).transpose()? else {
                 continue;
             };
-            let days_left = signed_working_days(&self.calendar, as_of, due);
+            let days_left = self.calendar.signed_working_days(as_of, due);
             if days_left <= within {
                 out.push(DueRow {
                     case,
@@ -736,7 +749,12 @@ impl Store {
     /// Re-evaluates open cases as of a day: closes those whose correction or
     /// payment period ran out (a `Lapsed` event by `actor`), and refreshes the
     /// deadlines of the others. Returns how many cases lapsed.
-    pub async fn sweep(&self, actor: &str, agency: Option<&str>, as_of: NaiveDate) -> Result<usize> {
+    pub async fn sweep(
+        &self,
+        actor: &str,
+        agency: Option<&str>,
+        as_of: NaiveDate,
+    ) -> Result<usize> {
         self.recompute(actor, agency, as_of, true).await
     }
 
@@ -804,7 +822,12 @@ impl Store {
     /// Loads years of the working-day calendar (the data file an administrator
     /// extends each December) and recomputes the deadlines of open cases.
     /// Returns the years that changed and the number of open cases recomputed.
-    pub async fn load_calendar(&mut self, actor: &str, text: &str, as_of: NaiveDate) -> Result<(Vec<i32>, usize)> {
+    pub async fn load_calendar(
+        &mut self,
+        actor: &str,
+        text: &str,
+        as_of: NaiveDate,
+    ) -> Result<(Vec<i32>, usize)> {
         let extra = Calendar::parse(text)
             .map_err(|e| StoreError::Invalid(format!("工作日历文件有误：{e}")))?;
         let mut updated = self.calendar.clone();
@@ -877,10 +900,12 @@ impl Store {
     async fn count_open(&self, agency: Option<&str>) -> Result<usize> {
         let (n,): (i64,) = match agency {
             Some(a) => {
-                sqlx::query_as("SELECT COUNT(*) FROM applications WHERE stage <> 'closed' AND agency = $1")
-                    .bind(a)
-                    .fetch_one(&self.pool)
-                    .await?
+                sqlx::query_as(
+                    "SELECT COUNT(*) FROM applications WHERE stage <> 'closed' AND agency = $1",
+                )
+                .bind(a)
+                .fetch_one(&self.pool)
+                .await?
             }
             None => {
                 sqlx::query_as("SELECT COUNT(*) FROM applications WHERE stage <> 'closed'")
@@ -913,7 +938,12 @@ impl Store {
     }
 
     /// Records or replaces a normative document.
-    pub async fn put_document(&self, actor: &str, agency: &str, doc: &NormativeDocument) -> Result<()> {
+    pub async fn put_document(
+        &self,
+        actor: &str,
+        agency: &str,
+        doc: &NormativeDocument,
+    ) -> Result<()> {
         self.ensure_agency(actor, agency).await?;
         if doc.repealed_on.is_some_and(|r| r < doc.issued_on) {
             return Err(StoreError::Invalid(format!(
@@ -948,7 +978,9 @@ impl Store {
             actor,
             "document.put",
             &format!("{agency}/{}", doc.number),
-            before.map(|b| json!({ "kind": b.0, "title": b.1, "issued_on": b.2, "repealed_on": b.3 })),
+            before.map(
+                |b| json!({ "kind": b.0, "title": b.1, "issued_on": b.2, "repealed_on": b.3 }),
+            ),
             Some(serde_json::to_value(doc).unwrap_or(Value::Null)),
         )
         .await?;
@@ -995,7 +1027,9 @@ impl Store {
             actor,
             "enforcement.put",
             &format!("{agency}/{year}"),
-            before.map(|b| json!({ "license": b.0, "penalty": b.1, "coercion": b.2, "fee_amount": b.3 })),
+            before.map(
+                |b| json!({ "license": b.0, "penalty": b.1, "coercion": b.2, "fee_amount": b.3 }),
+            ),
             Some(serde_json::to_value(e).unwrap_or(Value::Null)),
         )
         .await?;
@@ -1039,7 +1073,8 @@ impl Store {
             actor,
             "case.put",
             &format!("{agency}/{}", case.number),
-            before.map(|b| json!({ "kind": b.0, "filed_on": b.1, "decided_on": b.2, "result": b.3 })),
+            before
+                .map(|b| json!({ "kind": b.0, "filed_on": b.1, "decided_on": b.2, "result": b.3 })),
             Some(serde_json::to_value(case).unwrap_or(Value::Null)),
         )
         .await?;
@@ -1141,14 +1176,21 @@ impl Store {
 
     /// The latest audit entries, newest first.
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>> {
-        let rows: Vec<(i64, String, String, String, String, Option<String>, Option<String>)> =
-            sqlx::query_as(
-                "SELECT seq, at, actor, action, entity, before_state, after_state FROM audit_log \
+        let rows: Vec<(
+            i64,
+            String,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+        )> = sqlx::query_as(
+            "SELECT seq, at, actor, action, entity, before_state, after_state FROM audit_log \
                  ORDER BY seq DESC LIMIT $1",
-            )
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
         Ok(rows
             .into_iter()
@@ -1162,15 +1204,5 @@ impl Store {
                 after: parse(r.6),
             })
             .collect())
-    }
-}
-
-/// Working days from `as_of` to `due`: positive when due later, 0 when due
-/// today, negative when overdue.
-pub fn signed_working_days(cal: &Calendar, as_of: NaiveDate, due: NaiveDate) -> i64 {
-    if due >= as_of {
-        cal.working_days_between(as_of, due) as i64
-    } else {
-        -(cal.working_days_between(due, as_of) as i64)
     }
 }

@@ -136,11 +136,10 @@ impl Store {
             })?;
             self.calendar.extend(&extra);
         }
-        let fee: Option<(String,)> =
-            sqlx::query_as("SELECT value FROM settings WHERE name = $1")
-                .bind("fee_period_pauses_clock")
-                .fetch_optional(&self.pool)
-                .await?;
+        let fee: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE name = $1")
+            .bind("fee_period_pauses_clock")
+            .fetch_optional(&self.pool)
+            .await?;
         if let Some((v,)) = fee {
             self.settings.fee_period_pauses_clock = v == "true";
         }

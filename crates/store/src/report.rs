@@ -38,7 +38,12 @@ impl Store {
     }
 
     /// The annual reports of every agency for one year.
-    pub async fn annual_reports(&self, actor: &str, year: i32, as_of: NaiveDate) -> Result<Vec<Report>> {
+    pub async fn annual_reports(
+        &self,
+        actor: &str,
+        year: i32,
+        as_of: NaiveDate,
+    ) -> Result<Vec<Report>> {
         self.sweep(actor, None, as_of).await?;
         Ok(self
             .ledger_years(None, year)
@@ -151,9 +156,16 @@ impl Store {
         }
 
         // Table 2: documents, counted by date.
-        let one = if agency.is_some() { " WHERE agency = $1" } else { "" };
-        let sql = format!("SELECT agency, number, kind, title, issued_on, repealed_on FROM documents{one}");
-        let mut q = sqlx::query_as::<_, (String, String, String, String, String, Option<String>)>(&sql);
+        let one = if agency.is_some() {
+            " WHERE agency = $1"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT agency, number, kind, title, issued_on, repealed_on FROM documents{one}"
+        );
+        let mut q =
+            sqlx::query_as::<_, (String, String, String, String, String, Option<String>)>(&sql);
         if let Some(a) = agency {
             q = q.bind(a.to_string());
         }
@@ -193,10 +205,24 @@ impl Store {
         let sql = format!(
             "SELECT agency, number, kind, filed_on, decided_on, result FROM legal_cases \
              WHERE filed_on <= $1{}",
-            if agency.is_some() { " AND agency = $2" } else { "" }
+            if agency.is_some() {
+                " AND agency = $2"
+            } else {
+                ""
+            }
         );
-        let mut q = sqlx::query_as::<_, (String, String, String, String, Option<String>, Option<String>)>(&sql)
-            .bind(e.clone());
+        let mut q = sqlx::query_as::<
+            _,
+            (
+                String,
+                String,
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+            ),
+        >(&sql)
+        .bind(e.clone());
         if let Some(a) = agency {
             q = q.bind(a.to_string());
         }
@@ -225,7 +251,11 @@ impl Store {
         // Narratives.
         let sql = format!(
             "SELECT agency, section, body FROM narratives WHERE year = $1{}",
-            if agency.is_some() { " AND agency = $2" } else { "" }
+            if agency.is_some() {
+                " AND agency = $2"
+            } else {
+                ""
+            }
         );
         let mut q = sqlx::query_as::<_, (String, String, String)>(&sql).bind(year as i64);
         if let Some(a) = agency {

@@ -52,7 +52,12 @@ async fn deadlines_across_national_day_with_consultation_and_extension() {
         // Received Friday 2025-09-26; Sunday 09-28 is a make-up working day,
         // 10-01..10-08 are off, Saturday 10-11 is a make-up working day.
         let n = store
-            .add_application("李办理", AGENCY, &application("张某", ApplicantKind::NaturalPerson, "2025-09-26"), d("2025-09-26"))
+            .add_application(
+                "李办理",
+                AGENCY,
+                &application("张某", ApplicantKind::NaturalPerson, "2025-09-26"),
+                d("2025-09-26"),
+            )
             .await
             .unwrap();
         assert_eq!(n, "2025-0001", "{}", db.label);
@@ -62,13 +67,28 @@ async fn deadlines_across_national_day_with_consultation_and_extension() {
         // Consultation 10-09 (Thu) .. 10-13 (Mon): 10-10, 10-11, 10-13 are
         // three working days not counted.
         store
-            .add_event(AGENCY, &n, event("2025-10-09", EventKind::ConsultationStarted { party: "某公司".into() }), d("2025-10-09"))
+            .add_event(
+                AGENCY,
+                &n,
+                event(
+                    "2025-10-09",
+                    EventKind::ConsultationStarted {
+                        party: "某公司".into(),
+                    },
+                ),
+                d("2025-10-09"),
+            )
             .await
             .unwrap();
         let s = store.case_state(AGENCY, &n, d("2025-10-10")).await.unwrap();
         assert_eq!(s.stage, Stage::Consulting);
         let s = store
-            .add_event(AGENCY, &n, event("2025-10-13", EventKind::ConsultationEnded), d("2025-10-13"))
+            .add_event(
+                AGENCY,
+                &n,
+                event("2025-10-13", EventKind::ConsultationEnded),
+                d("2025-10-13"),
+            )
             .await
             .unwrap();
         assert_eq!(s.due_on, Some(d("2025-11-04")), "{}", db.label);
@@ -84,28 +104,63 @@ async fn deadlines_across_national_day_with_consultation_and_extension() {
                 },
             )
         };
-        let s = store.add_event(AGENCY, &n, ext("2025-11-03"), d("2025-11-03")).await.unwrap();
+        let s = store
+            .add_event(AGENCY, &n, ext("2025-11-03"), d("2025-11-03"))
+            .await
+            .unwrap();
         assert_eq!(s.due_on, Some(d("2025-12-02")), "{}", db.label);
-        let second = store.add_event(AGENCY, &n, ext("2025-11-04"), d("2025-11-04")).await;
-        assert!(matches!(second, Err(StoreError::Clock(_))), "{}: {second:?}", db.label);
+        let second = store
+            .add_event(AGENCY, &n, ext("2025-11-04"), d("2025-11-04"))
+            .await;
+        assert!(
+            matches!(second, Err(StoreError::Clock(_))),
+            "{}: {second:?}",
+            db.label
+        );
         let a = store.application(AGENCY, &n).await.unwrap();
         assert_eq!(a.events.len(), 3, "a refused event is not written");
 
         // Due soon and overdue.
-        let due = store.due("系统", Some(AGENCY), d("2025-11-28"), 5).await.unwrap();
+        let due = store
+            .due("系统", Some(AGENCY), d("2025-11-28"), 5)
+            .await
+            .unwrap();
         assert_eq!(due.len(), 1);
         assert_eq!(due[0].days_left, 2, "{}", db.label);
-        let due = store.due("系统", Some(AGENCY), d("2025-12-04"), 5).await.unwrap();
+        let due = store
+            .due("系统", Some(AGENCY), d("2025-12-04"), 5)
+            .await
+            .unwrap();
         assert_eq!(due[0].days_left, -2, "{}", db.label);
 
         store
-            .add_event(AGENCY, &n, event("2025-12-01", EventKind::Replied { outcome: Outcome::GRANTED }), d("2025-12-01"))
+            .add_event(
+                AGENCY,
+                &n,
+                event(
+                    "2025-12-01",
+                    EventKind::Replied {
+                        outcome: Outcome::GRANTED,
+                    },
+                ),
+                d("2025-12-01"),
+            )
             .await
             .unwrap();
-        let rows = store.list(&ListFilter { agency: Some(AGENCY.into()), ..Default::default() }).await.unwrap();
+        let rows = store
+            .list(&ListFilter {
+                agency: Some(AGENCY.into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
         assert_eq!(rows[0].stage, "closed");
         assert_eq!(rows[0].outcome.as_deref(), Some("granted"));
-        assert!(store.due("系统", None, d("2025-12-04"), 5).await.unwrap().is_empty());
+        assert!(store
+            .due("系统", None, d("2025-12-04"), 5)
+            .await
+            .unwrap()
+            .is_empty());
         store.close().await;
         db.drop_database().await;
     }
@@ -116,20 +171,50 @@ async fn correction_not_made_lapses_and_counts_in_the_report() {
     for db in common::databases("lapse").await {
         let store = db.open().await;
         let n = store
-            .add_application("李办理", AGENCY, &application("某某科技有限公司", ApplicantKind::Business, "2025-12-01"), d("2025-12-01"))
+            .add_application(
+                "李办理",
+                AGENCY,
+                &application("某某科技有限公司", ApplicantKind::Business, "2025-12-01"),
+                d("2025-12-01"),
+            )
             .await
             .unwrap();
         store
-            .add_event(AGENCY, &n, event("2025-12-03", EventKind::CorrectionRequested { until: d("2025-12-17") }), d("2025-12-03"))
+            .add_event(
+                AGENCY,
+                &n,
+                event(
+                    "2025-12-03",
+                    EventKind::CorrectionRequested {
+                        until: d("2025-12-17"),
+                    },
+                ),
+                d("2025-12-03"),
+            )
             .await
             .unwrap();
         // Still waiting on 12-17; lapsed after it.
         assert_eq!(store.sweep("系统", None, d("2025-12-17")).await.unwrap(), 0);
-        assert_eq!(store.sweep("系统", None, d("2025-12-18")).await.unwrap(), 1, "{}", db.label);
+        assert_eq!(
+            store.sweep("系统", None, d("2025-12-18")).await.unwrap(),
+            1,
+            "{}",
+            db.label
+        );
         let a = store.application(AGENCY, &n).await.unwrap();
-        assert!(matches!(a.events.last().unwrap().kind, EventKind::Lapsed { outcome } if outcome == Outcome::NO_CORRECTION));
-        let r = store.annual_report("系统", AGENCY, 2025, d("2026-01-10")).await.unwrap();
-        assert_eq!(int(&r, "t3.other.no_correction.business"), 1, "{}", db.label);
+        assert!(
+            matches!(a.events.last().unwrap().kind, EventKind::Lapsed { outcome } if outcome == Outcome::NO_CORRECTION)
+        );
+        let r = store
+            .annual_report("系统", AGENCY, 2025, d("2026-01-10"))
+            .await
+            .unwrap();
+        assert_eq!(
+            int(&r, "t3.other.no_correction.business"),
+            1,
+            "{}",
+            db.label
+        );
         assert_eq!(int(&r, "t3.carried_forward.total"), 0);
         store.close().await;
         db.drop_database().await;
@@ -142,7 +227,8 @@ async fn generated_ledger_gives_clean_reports_that_chain() {
         let store = db.open().await;
         let as_of = d("2026-01-20");
         let mut all: Vec<(String, Vec<sample::SampleCase>)> = Vec::new();
-        for (i, agency) in ["甲县人民政府办公室", "甲县自然资源局"].iter().enumerate() {
+        for (i, agency) in ["甲县人民政府办公室", "甲县自然资源局"].iter().enumerate()
+        {
             let cases = sample::applications(
                 i as u64 + 11,
                 store.calendar(),
@@ -152,7 +238,10 @@ async fn generated_ledger_gives_clean_reports_that_chain() {
                 1500,
                 as_of,
             );
-            store.insert_sample("导入", agency, &cases, as_of).await.unwrap();
+            store
+                .insert_sample("导入", agency, &cases, as_of)
+                .await
+                .unwrap();
             for doc in sample::documents(i as u64, 2021, 2025) {
                 store.put_document("导入", agency, &doc).await.unwrap();
             }
@@ -160,7 +249,10 @@ async fn generated_ledger_gives_clean_reports_that_chain() {
                 store.put_case("导入", agency, &c).await.unwrap();
             }
             for y in 2023..=2025 {
-                store.put_enforcement("导入", agency, y, &sample::enforcement(i as u64, y)).await.unwrap();
+                store
+                    .put_enforcement("导入", agency, y, &sample::enforcement(i as u64, y))
+                    .await
+                    .unwrap();
             }
             all.push((agency.to_string(), cases));
         }
@@ -168,9 +260,19 @@ async fn generated_ledger_gives_clean_reports_that_chain() {
         for (agency, _) in &all {
             let mut reports = Vec::new();
             for year in 2023..=2025 {
-                let r = store.annual_report("系统", agency, year, as_of).await.unwrap();
-                let faults: Vec<_> = check(&r).into_iter().filter(|x| x.level != Level::Info).collect();
-                assert!(faults.is_empty(), "{} {agency} {year}: {faults:#?}", db.label);
+                let r = store
+                    .annual_report("系统", agency, year, as_of)
+                    .await
+                    .unwrap();
+                let faults: Vec<_> = check(&r)
+                    .into_iter()
+                    .filter(|x| x.level != Level::Info)
+                    .collect();
+                assert!(
+                    faults.is_empty(),
+                    "{} {agency} {year}: {faults:#?}",
+                    db.label
+                );
                 reports.push(r);
             }
             let refs: Vec<&Report> = reports.iter().collect();
@@ -182,21 +284,49 @@ async fn generated_ledger_gives_clean_reports_that_chain() {
             );
         }
         // The database's counts equal a count made in memory from the stored cases.
-        let rows = store.list(&ListFilter { agency: Some(all[0].0.clone()), ..Default::default() }).await.unwrap();
+        let rows = store
+            .list(&ListFilter {
+                agency: Some(all[0].0.clone()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
         let summaries: Vec<CaseSummary> = rows
             .iter()
             .map(|r| CaseSummary {
-                kind: ApplicantKind::ALL.into_iter().find(|k| k.column_key() == r.applicant_kind).unwrap(),
+                kind: ApplicantKind::ALL
+                    .into_iter()
+                    .find(|k| k.column_key() == r.applicant_kind)
+                    .unwrap(),
                 received_on: d(&r.received_on),
-                closed: r.closed_on.as_ref().map(|c| (d(c), Outcome::all().find(|o| Some(o.key()) == r.outcome.as_deref()).unwrap())),
+                closed: r.closed_on.as_ref().map(|c| {
+                    (
+                        d(c),
+                        Outcome::all()
+                            .find(|o| Some(o.key()) == r.outcome.as_deref())
+                            .unwrap(),
+                    )
+                }),
             })
             .collect();
         let by_db = store.ledger_year(&all[0].0, 2024).await.unwrap();
-        assert_eq!(by_db.requests, Requests::tally(2024, &summaries), "{}", db.label);
+        assert_eq!(
+            by_db.requests,
+            Requests::tally(2024, &summaries),
+            "{}",
+            db.label
+        );
         // And all agencies at once give the same figures.
         let everyone = store.ledger_years(None, 2024).await.unwrap();
         assert_eq!(everyone.len(), 2);
-        assert_eq!(everyone.iter().find(|l| l.agency == all[0].0).unwrap().requests, by_db.requests);
+        assert_eq!(
+            everyone
+                .iter()
+                .find(|l| l.agency == all[0].0)
+                .unwrap()
+                .requests,
+            by_db.requests
+        );
         store.close().await;
         db.drop_database().await;
     }
@@ -207,23 +337,50 @@ async fn audit_log_records_changes_without_personal_data() {
     for db in common::databases("audit").await {
         let store = db.open().await;
         let n = store
-            .add_application("李办理", AGENCY, &application("张三丰", ApplicantKind::NaturalPerson, "2025-03-03"), d("2025-03-03"))
+            .add_application(
+                "李办理",
+                AGENCY,
+                &application("张三丰", ApplicantKind::NaturalPerson, "2025-03-03"),
+                d("2025-03-03"),
+            )
             .await
             .unwrap();
         store
-            .add_event(AGENCY, &n, event("2025-03-10", EventKind::Replied { outcome: Outcome::GRANTED }), d("2025-03-10"))
+            .add_event(
+                AGENCY,
+                &n,
+                event(
+                    "2025-03-10",
+                    EventKind::Replied {
+                        outcome: Outcome::GRANTED,
+                    },
+                ),
+                d("2025-03-10"),
+            )
             .await
             .unwrap();
         let log = store.audit_log(50).await.unwrap();
         let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(actions, ["application.event", "application.create", "agency.create"], "{}", db.label);
+        assert_eq!(
+            actions,
+            ["application.event", "application.create", "agency.create"],
+            "{}",
+            db.label
+        );
         let text = serde_json::to_string(&log).unwrap();
         for secret in ["张三丰", "110101199001011234", "13800001111"] {
-            assert!(!text.contains(secret), "{}: audit log holds {secret}", db.label);
+            assert!(
+                !text.contains(secret),
+                "{}: audit log holds {secret}",
+                db.label
+            );
         }
         assert_eq!(log[0].actor, "李办理");
         assert_eq!(log[0].before.as_ref().unwrap()["stage"], "open");
-        assert_eq!(log[0].after.as_ref().unwrap()["state"]["outcome"], "granted");
+        assert_eq!(
+            log[0].after.as_ref().unwrap()["state"]["outcome"],
+            "granted"
+        );
         store.close().await;
         db.drop_database().await;
     }
@@ -234,7 +391,12 @@ async fn a_new_calendar_moves_the_deadlines_of_open_cases() {
     for db in common::databases("calendar").await {
         let mut store = db.open().await;
         let n = store
-            .add_application("李办理", AGENCY, &application("张某", ApplicantKind::NaturalPerson, "2026-12-10"), d("2026-12-10"))
+            .add_application(
+                "李办理",
+                AGENCY,
+                &application("张某", ApplicantKind::NaturalPerson, "2026-12-10"),
+                d("2026-12-10"),
+            )
             .await
             .unwrap();
         // 2027 is not announced: weekends only, provisional.
@@ -242,10 +404,18 @@ async fn a_new_calendar_moves_the_deadlines_of_open_cases() {
         assert_eq!(s.due_on, Some(d("2027-01-07")), "{}", db.label);
         assert!(s.provisional);
         let text = "[[year]]\nyear = 2027\noff = [\"01-01..01-03\", \"01-06\"]\nwork = []\n";
-        let (changed, open) = store.load_calendar("管理员", text, d("2026-12-11")).await.unwrap();
+        let (changed, open) = store
+            .load_calendar("管理员", text, d("2026-12-11"))
+            .await
+            .unwrap();
         assert_eq!((changed, open), (vec![2027], 1));
         let rows = store.list(&ListFilter::default()).await.unwrap();
-        assert_eq!(rows[0].due_on.as_deref(), Some("2027-01-11"), "{}", db.label);
+        assert_eq!(
+            rows[0].due_on.as_deref(),
+            Some("2027-01-11"),
+            "{}",
+            db.label
+        );
         // The loaded year survives reopening.
         store.close().await;
         let store = db.open().await;
@@ -265,21 +435,33 @@ async fn an_import_with_bad_rows_is_refused_whole() {
         let store = db.open().await;
         let report = gongkai_casework::import::read_ledger("taizhang_2025_bad.xlsx", bad).unwrap();
         assert!(!report.errors.is_empty());
-        let r = store.import_applications("李办理", AGENCY, &report, d("2026-01-05")).await;
+        let r = store
+            .import_applications("李办理", AGENCY, &report, d("2026-01-05"))
+            .await;
         assert!(matches!(r, Err(StoreError::Import(_))), "{}", db.label);
         assert!(store.list(&ListFilter::default()).await.unwrap().is_empty());
 
-        let report = gongkai_casework::import::read_ledger("taizhang_2025_good.xlsx", good).unwrap();
+        let report =
+            gongkai_casework::import::read_ledger("taizhang_2025_good.xlsx", good).unwrap();
         assert!(report.is_ok(), "{:?}", report.errors);
-        let numbers = store.import_applications("李办理", AGENCY, &report, d("2026-01-05")).await.unwrap();
+        let numbers = store
+            .import_applications("李办理", AGENCY, &report, d("2026-01-05"))
+            .await
+            .unwrap();
         assert_eq!(numbers.len(), report.rows.len());
         let rows = store.list(&ListFilter::default()).await.unwrap();
         assert_eq!(rows.len(), report.rows.len(), "{}", db.label);
         let replied = report.rows.iter().filter(|r| r.reply.is_some()).count();
         assert_eq!(rows.iter().filter(|r| r.stage == "closed").count(), replied);
-        let r = store.annual_report("系统", AGENCY, 2025, d("2026-01-05")).await.unwrap();
+        let r = store
+            .annual_report("系统", AGENCY, 2025, d("2026-01-05"))
+            .await
+            .unwrap();
         assert_eq!(int(&r, "t3.new_received.total") as usize, report.rows.len());
-        let faults: Vec<_> = check(&r).into_iter().filter(|x| x.level == Level::Error).collect();
+        let faults: Vec<_> = check(&r)
+            .into_iter()
+            .filter(|x| x.level == Level::Error)
+            .collect();
         assert!(faults.is_empty(), "{faults:#?}");
         store.close().await;
         db.drop_database().await;

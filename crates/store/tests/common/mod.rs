@@ -27,7 +27,11 @@ impl TestDb {
     pub async fn drop_database(self) {
         if let Some((admin, name)) = self.cleanup {
             sqlx::any::install_default_drivers();
-            if let Ok(pool) = AnyPoolOptions::new().max_connections(1).connect(&admin).await {
+            if let Ok(pool) = AnyPoolOptions::new()
+                .max_connections(1)
+                .connect(&admin)
+                .await
+            {
                 let _ = pool
                     .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
                     .await;

@@ -1,0 +1,1457 @@
+//! `gongkai ledger …` and `gongkai report generate`: the office ledger.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use gongkai_casework::clock::{CaseState, Stage};
+use gongkai_casework::fees;
+use gongkai_casework::letter::{LetterContext, Letters};
+use gongkai_casework::model::{
+    Applicant, ApplicantKind, CaseKind, CaseResult, Channel, DocumentKind, Enforcement, Event,
+    EventKind, FeeBasis, LegalCase, NewApplication, NormativeDocument, Outcome,
+};
+use gongkai_store::{CaseRow, ListFilter, Store, StoreError};
+use unicode_width::UnicodeWidthStr;
+
+use crate::{io_error, write_output};
+
+/// Where the ledger is and who is working on it.
+#[derive(Args)]
+pub struct Db {
+    /// 数据库：文件路径（默认 gongkai.db），或 postgres://… 地址
+    #[arg(long, env = "GONGKAI_DB", default_value = "gongkai.db", global = true)]
+    db: String,
+    /// 以此日期为“今天”计算期限（默认今天），如 2025-10-09
+    #[arg(long, value_parser = parse_date_arg, global = true)]
+    as_of: Option<NaiveDate>,
+    /// 操作人，记入审计日志（默认取环境变量 GONGKAI_USER）
+    #[arg(long, env = "GONGKAI_USER", default_value = "管理员", global = true)]
+    actor: String,
+}
+
+#[derive(Args)]
+pub struct LedgerArgs {
+    #[command(flatten)]
+    db: Db,
+    #[command(subcommand)]
+    command: LedgerCommand,
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// 登记一件政府信息公开申请
+    Add {
+        #[arg(long)]
+        agency: String,
+        /// 申请人类型：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他
+        #[arg(long)]
+        kind: String,
+        /// 申请人姓名或名称
+        #[arg(long)]
+        name: String,
+        /// 证件号码
+        #[arg(long, default_value = "")]
+        id: String,
+        /// 联系方式
+        #[arg(long, default_value = "")]
+        contact: String,
+        /// 申请方式：当面、信函、传真、网络、电子邮件、其他
+        #[arg(long)]
+        channel: String,
+        /// 收到申请之日（条例第三十一条：当面为提交之日，信函为签收之日，网络、传真为双方确认之日）
+        #[arg(long, value_parser = parse_date_arg)]
+        received: NaiveDate,
+        /// 申请内容
+        #[arg(long)]
+        request: String,
+        /// 获取信息的方式（纸质、电子数据等）
+        #[arg(long, default_value = "")]
+        form: String,
+    },
+    /// 导入已有的台账（.xlsx 或 .csv）：全部导入或全部不导入
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        agency: String,
+        /// 只检查，不写入
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// 列出申请
+    List {
+        #[arg(long)]
+        agency: Option<String>,
+        /// 收到申请的年份
+        #[arg(long)]
+        year: Option<i32>,
+        /// 只列出尚未办结的
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 查看一件申请：办理过程与期限
+    Show {
+        #[arg(long)]
+        agency: String,
+        number: String,
+    },
+    /// 记录办理环节：补正告知、收到补正、征求意见、征求意见结束、延期、收费通知、缴费、答复、撤回
+    Event {
+        #[arg(long)]
+        agency: String,
+        number: String,
+        /// 环节
+        what: String,
+        /// 发生日期
+        #[arg(long, value_parser = parse_date_arg)]
+        on: NaiveDate,
+        /// 补正期限（补正告知）
+        #[arg(long, value_parser = parse_date_arg)]
+        until: Option<NaiveDate>,
+        /// 被征求意见的第三方或机关（征求意见）
+        #[arg(long)]
+        party: Option<String>,
+        /// 延长的工作日数（延期，至多20）
+        #[arg(long)]
+        days: Option<u32>,
+        /// 批准延期的负责人（延期）
+        #[arg(long)]
+        approver: Option<String>,
+        /// 告知申请人延期的日期（延期，默认同日）
+        #[arg(long, value_parser = parse_date_arg)]
+        notified: Option<NaiveDate>,
+        /// 办理结果（答复）：如 予以公开、部分公开、本机关不掌握相关政府信息，或 granted 等代码
+        #[arg(long)]
+        outcome: Option<String>,
+        /// 计费方式（收费通知）：按件 或 按量
+        #[arg(long)]
+        basis: Option<String>,
+        /// 页数（按量计收）；按件计收时自动统计同一申请人当月申请件数
+        #[arg(long)]
+        pages: Option<u32>,
+        /// 缴费金额（缴费，元）
+        #[arg(long)]
+        amount: Option<i64>,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// 即将到期和已经逾期的申请
+    Overdue {
+        #[arg(long)]
+        agency: Option<String>,
+        /// 列出剩余工作日不超过此数的申请
+        #[arg(long, default_value_t = 5)]
+        within: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 信息处理费计算器（国办函〔2020〕109号）
+    Fee {
+        /// 按件 或 按量
+        #[arg(long)]
+        basis: String,
+        /// 按件：同一申请人当月第几件；按量：页数
+        #[arg(long)]
+        quantity: u32,
+    },
+    /// 生成政府信息公开申请答复告知书
+    Letter {
+        #[arg(long)]
+        agency: String,
+        number: String,
+        /// 办理人补充的理由
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+    },
+    /// 修改本机关的答复告知书模板，或查看默认模板
+    LetterTemplate {
+        #[arg(long)]
+        agency: String,
+        /// 模板名（办理结果代码或分组，如 granted、withheld）
+        key: String,
+        /// 新模板文件；不给出时显示当前模板
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// 设置复议机关和管辖法院（写入答复告知书）
+    Remedies {
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        review_body: String,
+        #[arg(long)]
+        court: String,
+    },
+    /// 登记规章或行政规范性文件（印发、废止）
+    Document {
+        #[arg(long)]
+        agency: String,
+        /// 文号
+        #[arg(long)]
+        number: String,
+        /// 规章 或 行政规范性文件
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long, value_parser = parse_date_arg)]
+        issued: NaiveDate,
+        #[arg(long, value_parser = parse_date_arg)]
+        repealed: Option<NaiveDate>,
+    },
+    /// 录入本年度行政许可、行政处罚、行政强制决定数和行政事业性收费金额
+    Enforcement {
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        license: i64,
+        #[arg(long)]
+        penalty: i64,
+        #[arg(long)]
+        coercion: i64,
+        /// 行政事业性收费金额（万元）
+        #[arg(long)]
+        fee_amount: f64,
+    },
+    /// 登记行政复议或行政诉讼案件
+    Case {
+        #[arg(long)]
+        agency: String,
+        /// 案号
+        #[arg(long)]
+        number: String,
+        /// 行政复议、直接起诉、复议后起诉
+        #[arg(long)]
+        kind: String,
+        #[arg(long, value_parser = parse_date_arg)]
+        filed: NaiveDate,
+        #[arg(long, value_parser = parse_date_arg)]
+        decided: Option<NaiveDate>,
+        /// 维持、纠正、其他
+        #[arg(long)]
+        result: Option<String>,
+    },
+    /// 填写年度报告第一、五、六部分的文字
+    Narrative {
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        year: i32,
+        /// general（总体情况）、problems（存在的主要问题及改进情况）、other（其他需要报告的事项）
+        #[arg(long)]
+        section: String,
+        /// 文字所在的文件（UTF-8）
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// 工作日历：查看，或载入国务院办公厅公布的新一年节假日安排
+    Calendar {
+        /// 载入此文件（格式同 crates/casework/data/calendar-cn.toml）
+        #[arg(long)]
+        load: Option<PathBuf>,
+        /// 显示某年的节假日与调休上班日
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// 设置：收费通知后的缴费期间是否暂停答复期限（默认暂停）
+    Settings {
+        #[arg(long)]
+        fee_pauses_clock: bool_arg::Bool,
+    },
+    /// 审计日志
+    Audit {
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+    },
+    /// 性能测试：生成大规模台账，计时年度报告生成与持续写入
+    Bench {
+        /// 申请总件数
+        #[arg(long, default_value_t = 1_000_000)]
+        applications: usize,
+        /// 机关个数
+        #[arg(long, default_value_t = 1000)]
+        agencies: usize,
+        /// 持续写入测试的秒数
+        #[arg(long, default_value_t = 10)]
+        write_seconds: u64,
+    },
+    /// 生成一份示例台账（演示用）：若干机关、三年的申请
+    Sample {
+        #[arg(long, default_value_t = 3)]
+        agencies: usize,
+        /// 每个机关每年的申请件数
+        #[arg(long, default_value_t = 200)]
+        per_year: usize,
+        /// 最后一年（共三年）
+        #[arg(long, default_value_t = 2025)]
+        year: i32,
+    },
+}
+
+mod bool_arg {
+    /// 是 / 否 on the command line.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Bool(pub bool);
+    impl std::str::FromStr for Bool {
+        type Err = String;
+        fn from_str(s: &str) -> Result<Bool, String> {
+            match s.trim() {
+                "true" | "是" | "yes" | "1" => Ok(Bool(true)),
+                "false" | "否" | "no" | "0" => Ok(Bool(false)),
+                _ => Err(format!("应为“是”或“否”（true/false），而不是“{s}”")),
+            }
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    command: ReportCommand,
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// 由台账生成年度报告
+    Generate {
+        #[command(flatten)]
+        db: Db,
+        /// 机关名称；不给出时为台账中的每个机关各生成一份（需 --out-dir）
+        #[arg(long)]
+        agency: Option<String>,
+        #[arg(long)]
+        year: i32,
+        /// md、html、txt 或 json
+        #[arg(long, default_value = "md")]
+        to: String,
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// 为每个机关各写一个文件到此目录
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+    },
+}
+
+/// Dates as clerks write them: 2025-03-04, 2025/3/4, 2025.3.4, 2025年3月4日, 20250304.
+pub fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
+    let t = s.trim().trim_end_matches('日');
+    let parts: Vec<&str> = t
+        .split(|c: char| matches!(c, '-' | '/' | '.' | '年' | '月'))
+        .collect();
+    let ymd = if parts.len() == 3 {
+        (
+            parts[0].parse().ok(),
+            parts[1].parse().ok(),
+            parts[2].parse().ok(),
+        )
+    } else if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+        (
+            t[..4].parse().ok(),
+            t[4..6].parse().ok(),
+            t[6..].parse().ok(),
+        )
+    } else {
+        (None, None, None)
+    };
+    match ymd {
+        (Some(y), Some(m), Some(d)) => {
+            NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("日期“{s}”不存在"))
+        }
+        _ => Err(format!("日期“{s}”无法识别，应写作 2025-03-04")),
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("错误：{msg}");
+    ExitCode::from(2)
+}
+
+async fn open(db: &Db) -> Result<Store, ExitCode> {
+    Store::open(&db.db).await.map_err(fail)
+}
+
+pub fn run_ledger(args: LedgerArgs) -> ExitCode {
+    runtime().block_on(ledger(args))
+}
+
+pub fn run_report(args: ReportArgs) -> ExitCode {
+    runtime().block_on(report(args))
+}
+
+async fn report(args: ReportArgs) -> ExitCode {
+    let ReportCommand::Generate {
+        db,
+        agency,
+        year,
+        to,
+        output,
+        out_dir,
+    } = args.command;
+    let Some(format) = gongkai_write::Format::parse(&to) else {
+        return fail(format!("不支持的格式“{to}”，可选：md、html、txt、json"));
+    };
+    let store = match open(&db).await {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let as_of = db.as_of.unwrap_or_else(today);
+    let reports = match &agency {
+        Some(a) => store
+            .annual_report(&db.actor, a, year, as_of)
+            .await
+            .map(|r| vec![r]),
+        None => {
+            if out_dir.is_none() {
+                return fail("未指定 --agency 时须用 --out-dir 指定输出目录");
+            }
+            store.annual_reports(&db.actor, year, as_of).await
+        }
+    };
+    let reports = match reports {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let mut status = ExitCode::SUCCESS;
+    for r in &reports {
+        let errors: Vec<_> = gongkai_report::check(r)
+            .into_iter()
+            .filter(|d| d.level == gongkai_report::Level::Error)
+            .collect();
+        for d in &errors {
+            eprintln!(
+                "{}：{} {}",
+                r.agency.as_deref().unwrap_or(""),
+                d.rule,
+                d.message
+            );
+        }
+        if !errors.is_empty() {
+            status = ExitCode::from(1);
+        }
+    }
+    if let Some(dir) = out_dir {
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            return fail(format!(
+                "无法创建目录 {}（{}）",
+                dir.display(),
+                io_error(&e)
+            ));
+        }
+        for r in &reports {
+            let name = format!(
+                "{}_{}.{}",
+                r.agency.as_deref().unwrap_or("机关"),
+                year,
+                format.extension()
+            );
+            let path = dir.join(safe_file_name(&name));
+            if let Err(e) = std::fs::write(&path, gongkai_write::write(format, r)) {
+                return fail(format!("无法写入 {}（{}）", path.display(), io_error(&e)));
+            }
+        }
+        eprintln!("已生成{}份年度报告，写入 {}", reports.len(), dir.display());
+        return status;
+    }
+    let code = write_output(
+        output.as_deref(),
+        gongkai_write::write(format, &reports[0]).as_bytes(),
+    );
+    if code != ExitCode::SUCCESS {
+        return code;
+    }
+    status
+}
+
+fn safe_file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+async fn ledger(args: LedgerArgs) -> ExitCode {
+    let db = args.db;
+    let as_of = db.as_of.unwrap_or_else(today);
+    let actor = db.actor.clone();
+    // The fee calculator needs no database.
+    if let LedgerCommand::Fee { basis, quantity } = &args.command {
+        let Some(basis) = parse_basis(basis) else {
+            return fail(format!("计费方式应为“按件”或“按量”，而不是“{basis}”"));
+        };
+        println!("{}", fees::quote(basis, *quantity).explain());
+        return ExitCode::SUCCESS;
+    }
+    let mut store = match open(&db).await {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let result = match args.command {
+        LedgerCommand::Fee { .. } => Ok(ExitCode::SUCCESS),
+        LedgerCommand::Add {
+            agency,
+            kind,
+            name,
+            id,
+            contact,
+            channel,
+            received,
+            request,
+            form,
+        } => {
+            let Some(kind) = ApplicantKind::parse(&kind) else {
+                return fail(format!(
+                    "申请人类型“{kind}”无法识别，应为：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他"
+                ));
+            };
+            let Some(channel) = Channel::parse(&channel) else {
+                return fail(format!(
+                    "申请方式“{channel}”无法识别，应为：当面、信函、传真、网络、电子邮件、其他"
+                ));
+            };
+            let new = NewApplication {
+                number: None,
+                applicant: Applicant {
+                    kind,
+                    name,
+                    id_document: id,
+                    contact,
+                },
+                channel,
+                received_on: received,
+                request,
+                form,
+            };
+            match store.add_application(&actor, &agency, &new, as_of).await {
+                Ok(number) => {
+                    let state = store.case_state(&agency, &number, as_of).await;
+                    println!(
+                        "已登记：{agency} 第{number}号（{}）",
+                        channel.receipt_rule()
+                    );
+                    if let Ok(s) = state {
+                        print_state(&store, &s, as_of);
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        LedgerCommand::Import {
+            file,
+            agency,
+            dry_run,
+        } => import(&store, &actor, &file, &agency, dry_run, as_of).await,
+        LedgerCommand::List {
+            agency,
+            year,
+            open,
+            json,
+        } => {
+            let filter = ListFilter {
+                agency,
+                year,
+                open_only: open,
+                limit: None,
+            };
+            match store.list(&filter).await {
+                Ok(rows) => {
+                    if json {
+                        print_json(&rows);
+                    } else {
+                        print_cases(&rows, None);
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        LedgerCommand::Show { agency, number } => show(&store, &agency, &number, as_of).await,
+        LedgerCommand::Event {
+            agency,
+            number,
+            what,
+            on,
+            until,
+            party,
+            days,
+            approver,
+            notified,
+            outcome,
+            basis,
+            pages,
+            amount,
+            note,
+        } => {
+            let kind = match what.trim() {
+                "补正告知" | "补正" | "correction_requested" => match until {
+                    Some(until) => EventKind::CorrectionRequested { until },
+                    None => return fail("补正告知须用 --until 写明补正期限"),
+                },
+                "收到补正" | "correction_received" => EventKind::CorrectionReceived,
+                "征求意见" | "consultation_started" => EventKind::ConsultationStarted {
+                    party: party.unwrap_or_default(),
+                },
+                "征求意见结束" | "consultation_ended" => EventKind::ConsultationEnded,
+                "延期" | "延期答复" | "extended" => {
+                    let (Some(days), Some(approver)) = (days, approver) else {
+                        return fail("延期须用 --days 写明延长的工作日数，用 --approver 写明批准人");
+                    };
+                    EventKind::Extended {
+                        days,
+                        approver,
+                        applicant_notified_on: notified.unwrap_or(on),
+                    }
+                }
+                "收费通知" | "收费" | "fee_noticed" => {
+                    let Some(basis) = basis.as_deref().and_then(parse_basis) else {
+                        return fail("收费通知须用 --basis 写明计费方式：按件 或 按量");
+                    };
+                    let quantity = match basis {
+                        FeeBasis::ByVolume => match pages {
+                            Some(p) => p,
+                            None => return fail("按量计收须用 --pages 写明页数"),
+                        },
+                        FeeBasis::ByCount => match store.nth_in_month(&agency, &number).await {
+                            Ok(n) => n,
+                            Err(e) => return fail(e),
+                        },
+                    };
+                    let quote = fees::quote(basis, quantity);
+                    println!("{}", quote.explain());
+                    EventKind::FeeNoticed {
+                        basis,
+                        quantity,
+                        amount_yuan: quote.amount_yuan,
+                    }
+                }
+                "缴费" | "fee_paid" => EventKind::FeePaid {
+                    amount_yuan: amount.unwrap_or(0),
+                },
+                "答复" | "replied" => {
+                    let Some(text) = outcome else {
+                        return fail("答复须用 --outcome 写明办理结果");
+                    };
+                    let Some(outcome) = Outcome::parse(&text) else {
+                        return fail(format!(
+                            "办理结果“{text}”无法识别；可用 gongkai ledger event --help 查看，或写代码如 granted、unavailable.not_held"
+                        ));
+                    };
+                    EventKind::Replied { outcome }
+                }
+                "撤回" | "撤回申请" | "withdrawn" => EventKind::Withdrawn,
+                other => {
+                    return fail(format!(
+                        "办理环节“{other}”无法识别，应为：补正告知、收到补正、征求意见、征求意见结束、延期、收费通知、缴费、答复、撤回"
+                    ))
+                }
+            };
+            let event = Event {
+                on,
+                kind,
+                actor: actor.clone(),
+                note,
+            };
+            match store.add_event(&agency, &number, event, as_of).await {
+                Ok(state) => {
+                    println!("已记录：{agency} 第{number}号");
+                    print_state(&store, &state, as_of);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => Err(e),
+            }
+        }
+        LedgerCommand::Overdue {
+            agency,
+            within,
+            json,
+        } => match store.due(&actor, agency.as_deref(), as_of, within).await {
+            Ok(rows) => {
+                if json {
+                    print_json(&rows);
+                } else if rows.is_empty() {
+                    println!("没有{within}个工作日内到期或已经逾期的申请（截至{as_of}）");
+                } else {
+                    let cases: Vec<CaseRow> = rows.iter().map(|r| r.case.clone()).collect();
+                    let left: Vec<String> = rows
+                        .iter()
+                        .map(|r| {
+                            let mark = if r.provisional {
+                                "（日历未覆盖，暂按周末计）"
+                            } else {
+                                ""
+                            };
+                            match r.days_left {
+                                d if d < 0 => format!("逾期{}个工作日{mark}", -d),
+                                0 => format!("今天到期{mark}"),
+                                d => format!("剩{d}个工作日{mark}"),
+                            }
+                        })
+                        .collect();
+                    print_cases(&cases, Some(&left));
+                }
+                let overdue = rows.iter().any(|r| r.days_left < 0);
+                Ok(if overdue {
+                    ExitCode::from(1)
+                } else {
+                    ExitCode::SUCCESS
+                })
+            }
+            Err(e) => Err(e),
+        },
+        LedgerCommand::Letter {
+            agency,
+            number,
+            reason,
+            output,
+        } => letter(&store, &agency, &number, &reason, output.as_deref(), as_of).await,
+        LedgerCommand::LetterTemplate { agency, key, file } => match file {
+            Some(path) => {
+                let body = match std::fs::read_to_string(&path) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        return fail(format!("无法读取 {}（{}）", path.display(), io_error(&e)))
+                    }
+                };
+                let mut letters = Letters::default();
+                if let Err(e) = letters.with_override(&key, &body) {
+                    return fail(e);
+                }
+                store
+                    .put_letter_template(&actor, &agency, &key, &body)
+                    .await
+                    .map(|_| {
+                        println!("已保存{agency}的答复告知书模板“{key}”");
+                        ExitCode::SUCCESS
+                    })
+            }
+            None => {
+                let own = store.letter_templates(&agency).await.unwrap_or_default();
+                match own.iter().find(|(k, _)| *k == key) {
+                    Some((_, body)) => {
+                        print!("{body}");
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    None => match Letters::default().template_source(&key) {
+                        Some(src) => {
+                            print!("{src}");
+                            Ok(ExitCode::SUCCESS)
+                        }
+                        None => return fail(format!("没有名为“{key}”的模板")),
+                    },
+                }
+            }
+        },
+        LedgerCommand::Remedies {
+            agency,
+            review_body,
+            court,
+        } => store
+            .set_agency_remedies(&actor, &agency, &review_body, &court)
+            .await
+            .map(|_| {
+                println!("已保存：复议机关 {review_body}；管辖法院 {court}");
+                ExitCode::SUCCESS
+            }),
+        LedgerCommand::Document {
+            agency,
+            number,
+            kind,
+            title,
+            issued,
+            repealed,
+        } => {
+            let Some(kind) = DocumentKind::parse(&kind) else {
+                return fail(format!(
+                    "文件类型“{kind}”无法识别，应为：规章 或 行政规范性文件"
+                ));
+            };
+            let doc = NormativeDocument {
+                number,
+                kind,
+                title,
+                issued_on: issued,
+                repealed_on: repealed,
+            };
+            store.put_document(&actor, &agency, &doc).await.map(|_| {
+                println!("已登记{}：{}", kind.label(), doc.number);
+                ExitCode::SUCCESS
+            })
+        }
+        LedgerCommand::Enforcement {
+            agency,
+            year,
+            license,
+            penalty,
+            coercion,
+            fee_amount,
+        } => {
+            let e = Enforcement {
+                license,
+                penalty,
+                coercion,
+                fee_amount,
+            };
+            store
+                .put_enforcement(&actor, &agency, year, &e)
+                .await
+                .map(|_| {
+                    println!("已录入{agency}{year}年执法数据");
+                    ExitCode::SUCCESS
+                })
+        }
+        LedgerCommand::Case {
+            agency,
+            number,
+            kind,
+            filed,
+            decided,
+            result,
+        } => {
+            let Some(kind) = CaseKind::parse(&kind) else {
+                return fail(format!(
+                    "案件类型“{kind}”无法识别，应为：行政复议、直接起诉、复议后起诉"
+                ));
+            };
+            let decided = match (decided, result) {
+                (Some(d), Some(r)) => match CaseResult::parse(&r) {
+                    Some(r) => Some((d, r)),
+                    None => return fail(format!("审理结果“{r}”无法识别，应为：维持、纠正、其他")),
+                },
+                (None, None) => None,
+                _ => return fail("已审结的案件须同时写明 --decided 和 --result"),
+            };
+            let case = LegalCase {
+                number,
+                kind,
+                filed_on: filed,
+                decided,
+            };
+            store.put_case(&actor, &agency, &case).await.map(|_| {
+                println!("已登记{}案件：{}", kind.label(), case.number);
+                ExitCode::SUCCESS
+            })
+        }
+        LedgerCommand::Narrative {
+            agency,
+            year,
+            section,
+            file,
+        } => {
+            let body = match std::fs::read_to_string(&file) {
+                Ok(b) => b,
+                Err(e) => return fail(format!("无法读取 {}（{}）", file.display(), io_error(&e))),
+            };
+            store
+                .put_narrative(&actor, &agency, year, &section, &body)
+                .await
+                .map(|_| {
+                    println!("已保存{agency}{year}年度报告的文字部分（{section}）");
+                    ExitCode::SUCCESS
+                })
+        }
+        LedgerCommand::Calendar { load, year } => {
+            if let Some(path) = load {
+                let text = match std::fs::read_to_string(&path) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        return fail(format!("无法读取 {}（{}）", path.display(), io_error(&e)))
+                    }
+                };
+                match store.load_calendar(&actor, &text, as_of).await {
+                    Ok((changed, open)) => {
+                        if changed.is_empty() {
+                            println!("工作日历没有变化");
+                        } else {
+                            let years: Vec<String> =
+                                changed.iter().map(|y| y.to_string()).collect();
+                            println!(
+                                "已更新{}年的工作日历，重新计算了{open}件未办结申请的期限",
+                                years.join("、")
+                            );
+                        }
+                        Ok(ExitCode::SUCCESS)
+                    }
+                    Err(e) => Err(e),
+                }
+            } else {
+                let cal = store.calendar();
+                let years: Vec<String> = cal.years().iter().map(|y| y.to_string()).collect();
+                println!("工作日历覆盖：{}年", years.join("、"));
+                if let Some(y) = year {
+                    if !cal.years().contains(&y) {
+                        println!("{y}年的节假日安排尚未载入：期限暂按周末计算，并标注为“暂定”。");
+                    }
+                    print!("{}", cal.year_only(y).to_toml());
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+        LedgerCommand::Settings { fee_pauses_clock } => store
+            .set_fee_period_pauses_clock(&actor, fee_pauses_clock.0, as_of)
+            .await
+            .map(|_| {
+                println!(
+                    "已设置：缴费期间{}答复期限",
+                    if fee_pauses_clock.0 {
+                        "暂停计算"
+                    } else {
+                        "照常计算"
+                    }
+                );
+                ExitCode::SUCCESS
+            }),
+        LedgerCommand::Audit { limit } => match store.audit_log(limit).await {
+            Ok(entries) => {
+                for e in entries {
+                    println!(
+                        "{:>6}  {}  {}  {}  {}",
+                        e.seq, e.at, e.actor, e.action, e.entity
+                    );
+                    if let Some(b) = e.before {
+                        println!("        前：{b}");
+                    }
+                    if let Some(a) = e.after {
+                        println!("        后：{a}");
+                    }
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => Err(e),
+        },
+        LedgerCommand::Sample {
+            agencies,
+            per_year,
+            year,
+        } => sample(&store, &actor, agencies, per_year, year, as_of).await,
+        LedgerCommand::Bench {
+            applications,
+            agencies,
+            write_seconds,
+        } => bench(&store, &actor, applications, agencies, write_seconds).await,
+    };
+    store.close().await;
+    match result {
+        Ok(code) => code,
+        Err(StoreError::Import(report)) => {
+            print_import_errors(&report);
+            ExitCode::from(1)
+        }
+        Err(e) => fail(e),
+    }
+}
+
+fn parse_basis(s: &str) -> Option<FeeBasis> {
+    match s.trim() {
+        "按件" | "按件计收" | "by_count" => Some(FeeBasis::ByCount),
+        "按量" | "按量计收" | "by_volume" => Some(FeeBasis::ByVolume),
+        _ => None,
+    }
+}
+
+async fn import(
+    store: &Store,
+    actor: &str,
+    file: &Path,
+    agency: &str,
+    dry_run: bool,
+    as_of: NaiveDate,
+) -> Result<ExitCode, StoreError> {
+    let bytes = match std::fs::read(file) {
+        Ok(b) => b,
+        Err(e) => {
+            return Ok(fail(format!(
+                "无法读取 {}（{}）",
+                file.display(),
+                io_error(&e)
+            )))
+        }
+    };
+    let name = file.display().to_string();
+    let report = match gongkai_casework::import::read_ledger(&name, &bytes) {
+        Ok(r) => r,
+        Err(e) => return Ok(fail(format!("{name}：{e}"))),
+    };
+    for (heading, field, fuzzy) in &report.columns {
+        if *fuzzy {
+            eprintln!("提示：列“{heading}”按“{field}”读取（名称相近）");
+        }
+    }
+    for note in &report.notes {
+        eprintln!("提示：{note}");
+    }
+    if !report.is_ok() {
+        print_import_errors(&report);
+        return Ok(ExitCode::from(1));
+    }
+    if dry_run {
+        println!(
+            "检查通过：{name} 共{}件申请可以导入（未写入）",
+            report.rows.len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let numbers = store
+        .import_applications(actor, agency, &report, as_of)
+        .await?;
+    println!(
+        "已导入{}件申请到{agency}（编号 {} 至 {}）",
+        numbers.len(),
+        numbers.first().map(String::as_str).unwrap_or("-"),
+        numbers.last().map(String::as_str).unwrap_or("-")
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_import_errors(report: &gongkai_casework::import::ImportReport) {
+    eprintln!(
+        "错误：台账中有{}处无法读取，整个文件未导入：",
+        report.errors.len()
+    );
+    for e in &report.errors {
+        let col = e
+            .column
+            .as_deref()
+            .map(|c| format!("“{c}”列"))
+            .unwrap_or_default();
+        let value = if e.value.is_empty() {
+            String::new()
+        } else {
+            format!("“{}”", e.value)
+        };
+        eprintln!("  第{}行{col}{value}：{}", e.line, e.message);
+    }
+}
+
+async fn show(
+    store: &Store,
+    agency: &str,
+    number: &str,
+    as_of: NaiveDate,
+) -> Result<ExitCode, StoreError> {
+    let a = store.application(agency, number).await?;
+    let state = store.case_state(agency, number, as_of).await?;
+    println!("{agency} 第{number}号");
+    println!(
+        "申请人：{}（{}）  申请方式：{}  收到日期：{}",
+        a.applicant.name,
+        a.applicant.kind.label(),
+        a.channel.label(),
+        a.received_on
+    );
+    println!("申请内容：{}", a.request);
+    println!("办理过程：");
+    println!("  {}  收到申请", a.received_on);
+    for e in &a.events {
+        let detail = match &e.kind {
+            EventKind::CorrectionRequested { until } => format!("，补正期限{until}"),
+            EventKind::ConsultationStarted { party } if !party.is_empty() => format!("（{party}）"),
+            EventKind::Extended { days, approver, .. } => {
+                format!("{days}个工作日，批准人{approver}")
+            }
+            EventKind::FeeNoticed {
+                basis,
+                quantity,
+                amount_yuan,
+            } => {
+                format!("，{}，数量{quantity}，{amount_yuan}元", basis.label())
+            }
+            EventKind::FeePaid { amount_yuan } => format!("{amount_yuan}元"),
+            EventKind::Replied { outcome } | EventKind::Lapsed { outcome } => {
+                format!("：{}", outcome.label())
+            }
+            _ => String::new(),
+        };
+        let note = if e.note.is_empty() {
+            String::new()
+        } else {
+            format!("（{}）", e.note)
+        };
+        println!("  {}  {}{detail}  {}{note}", e.on, e.kind.label(), e.actor);
+    }
+    print_state(store, &state, as_of);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_state(store: &Store, s: &CaseState, as_of: NaiveDate) {
+    let mut line = format!("状态：{}", s.stage.label());
+    if let Some((on, outcome)) = s.closed {
+        line.push_str(&format!("（{on}，{}）", outcome.label()));
+    } else if let Some(due) = s.due_on {
+        let left = store.calendar().signed_working_days(as_of, due);
+        line.push_str(&format!("  答复期限：{due}"));
+        line.push_str(&match left {
+            d if d < 0 => format!("（已逾期{}个工作日）", -d),
+            0 => "（今天到期）".to_string(),
+            d => format!("（剩{d}个工作日）"),
+        });
+    }
+    if s.stage == Stage::AwaitingCorrection {
+        if let Some(d) = s.correction_due {
+            line.push_str(&format!("  补正期限：{d}"));
+        }
+    }
+    if let Some(d) = s.pay_due {
+        if s.stage == Stage::AwaitingPayment {
+            line.push_str(&format!("  缴费期限：{d}"));
+        }
+    }
+    if s.provisional {
+        line.push_str("  （期限跨入尚未载入节假日安排的年份，暂按周末计算）");
+    }
+    println!("{line}");
+    for w in &s.warnings {
+        println!("注意：{}", w.message);
+    }
+}
+
+async fn letter(
+    store: &Store,
+    agency: &str,
+    number: &str,
+    reason: &str,
+    output: Option<&Path>,
+    as_of: NaiveDate,
+) -> Result<ExitCode, StoreError> {
+    let a = store.application(agency, number).await?;
+    let state = store.case_state(agency, number, as_of).await?;
+    let Some((replied_on, outcome)) = state.closed else {
+        return Ok(fail(format!(
+            "{agency}第{number}号申请尚未答复，不能生成答复告知书"
+        )));
+    };
+    let (review_body, court) = store.agency_remedies(agency).await?;
+    let mut letters = Letters::default();
+    for (key, body) in store.letter_templates(agency).await? {
+        if let Err(e) = letters.with_override(&key, &body) {
+            return Ok(fail(format!("本机关的模板“{key}”有误：{e}")));
+        }
+    }
+    let ctx = LetterContext {
+        agency: agency.to_string(),
+        number: number.to_string(),
+        applicant_name: a.applicant.name.clone(),
+        received_on: a.received_on,
+        request: a.request.clone(),
+        outcome,
+        replied_on,
+        reason: reason.to_string(),
+        review_body,
+        court,
+    };
+    match letters.render(&ctx) {
+        Ok(text) => Ok(write_output(output, text.as_bytes())),
+        Err(e) => Ok(fail(e)),
+    }
+}
+
+async fn sample(
+    store: &Store,
+    actor: &str,
+    agencies: usize,
+    per_year: usize,
+    last_year: i32,
+    as_of: NaiveDate,
+) -> Result<ExitCode, StoreError> {
+    use gongkai_casework::sample;
+    let names = sample_agency_names(agencies);
+    let first = last_year - 2;
+    let from = NaiveDate::from_ymd_opt(first, 1, 1).unwrap_or_default();
+    let to = NaiveDate::from_ymd_opt(last_year, 12, 31).unwrap_or_default();
+    // The ledger as it stood at the end of the last year: cases still open then
+    // are carried forward, and `overdue` on that day has something to show.
+    let as_of = as_of.min(to);
+    let mut total = 0;
+    for (i, name) in names.iter().enumerate() {
+        let seed = i as u64 + 1;
+        let cases = sample::applications(
+            seed,
+            store.calendar(),
+            &store.settings(),
+            from,
+            to,
+            per_year * 3,
+            as_of,
+        );
+        total += store.insert_sample(actor, name, &cases, as_of).await?;
+        for d in sample::documents(seed, first, last_year) {
+            store.put_document(actor, name, &d).await?;
+        }
+        for y in first..=last_year {
+            store
+                .put_enforcement(actor, name, y, &sample::enforcement(seed, y))
+                .await?;
+        }
+        for c in sample::legal_cases(seed, first, last_year, as_of) {
+            store.put_case(actor, name, &c).await?;
+        }
+    }
+    println!(
+        "已生成示例台账：{}个机关，{first}—{last_year}年共{total}件申请。可以试试：",
+        names.len()
+    );
+    println!("  gongkai ledger overdue --as-of {to}");
+    println!(
+        "  gongkai report generate --agency {} --year {last_year} --to md",
+        names[0]
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn bench(
+    store: &Store,
+    actor: &str,
+    applications: usize,
+    agencies: usize,
+    write_seconds: u64,
+) -> Result<ExitCode, StoreError> {
+    use gongkai_casework::sample;
+    use std::time::{Duration, Instant};
+    let agencies = agencies.max(1);
+    let names = sample_agency_names(agencies);
+    let from = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default();
+    let to = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default();
+    let as_of = NaiveDate::from_ymd_opt(2026, 1, 20).unwrap_or_default();
+    let per_agency = applications / agencies;
+    eprintln!(
+        "生成并写入 {} 件申请（{agencies} 个机关，2023—2025年）……",
+        per_agency * agencies
+    );
+    let start = Instant::now();
+    let mut generate = Duration::ZERO;
+    for (i, name) in names.iter().enumerate() {
+        let t = Instant::now();
+        let cases = sample::applications(
+            i as u64 + 1,
+            store.calendar(),
+            &store.settings(),
+            from,
+            to,
+            per_agency,
+            as_of,
+        );
+        generate += t.elapsed();
+        store.insert_sample(actor, name, &cases, as_of).await?;
+        if (i + 1) % 100 == 0 {
+            eprintln!(
+                "  {} 个机关，{:.1} 秒",
+                i + 1,
+                start.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let load = start.elapsed() - generate;
+    println!(
+        "写入：{} 件申请 {:.1} 秒（不含生成 {:.1} 秒），每秒 {:.0} 件",
+        per_agency * agencies,
+        load.as_secs_f64(),
+        generate.as_secs_f64(),
+        (per_agency * agencies) as f64 / load.as_secs_f64()
+    );
+    let t = Instant::now();
+    let lapsed = store.sweep(actor, None, as_of).await?;
+    println!(
+        "清理期满案件：{lapsed} 件，{:.2} 秒",
+        t.elapsed().as_secs_f64()
+    );
+
+    let mut times = Vec::new();
+    for name in names.iter().take(20) {
+        let t = Instant::now();
+        let r = store.annual_report(actor, name, 2025, as_of).await?;
+        times.push(t.elapsed());
+        if gongkai_report::check(&r)
+            .iter()
+            .any(|d| d.level == gongkai_report::Level::Error)
+        {
+            return Ok(fail(format!("{name}的年度报告有错误")));
+        }
+    }
+    times.sort();
+    println!(
+        "一个机关的年度报告：中位数 {:.1} 毫秒，最慢 {:.1} 毫秒（{} 次）",
+        times[times.len() / 2].as_secs_f64() * 1000.0,
+        times[times.len() - 1].as_secs_f64() * 1000.0,
+        times.len()
+    );
+    let t = Instant::now();
+    let all = store.annual_reports(actor, 2025, as_of).await?;
+    println!(
+        "全部 {} 个机关的年度报告：{:.2} 秒",
+        all.len(),
+        t.elapsed().as_secs_f64()
+    );
+
+    // Sustained durable writes: one application per transaction, committed.
+    let t = Instant::now();
+    let mut n = 0u64;
+    let new = NewApplication {
+        number: None,
+        applicant: Applicant {
+            kind: ApplicantKind::NaturalPerson,
+            name: "测试".into(),
+            id_document: String::new(),
+            contact: String::new(),
+        },
+        channel: Channel::Online,
+        received_on: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap_or_default(),
+        request: "性能测试".into(),
+        form: String::new(),
+    };
+    while t.elapsed() < Duration::from_secs(write_seconds) {
+        store
+            .add_application(actor, &names[(n as usize) % names.len()], &new, as_of)
+            .await?;
+        n += 1;
+    }
+    println!(
+        "持续写入（每件申请一个事务，含审计日志，提交即落盘）：每秒 {:.0} 件（{} 秒内 {n} 件）",
+        n as f64 / t.elapsed().as_secs_f64(),
+        write_seconds
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Names for sample agencies.
+pub fn sample_agency_names(n: usize) -> Vec<String> {
+    const BASE: [&str; 8] = [
+        "示例县人民政府办公室",
+        "示例县发展和改革局",
+        "示例县自然资源局",
+        "示例县住房和城乡建设局",
+        "示例县市场监督管理局",
+        "示例县生态环境分局",
+        "示例县人力资源和社会保障局",
+        "示例县城关镇人民政府",
+    ];
+    (0..n)
+        .map(|i| {
+            if i < BASE.len() {
+                BASE[i].to_string()
+            } else {
+                format!("示例县第{}机关", i + 1)
+            }
+        })
+        .collect()
+}
+
+fn print_json<T: serde::Serialize>(v: &T) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn print_cases(rows: &[CaseRow], extra: Option<&[String]>) {
+    if rows.is_empty() {
+        println!("没有符合条件的申请");
+        return;
+    }
+    let stage_label = |s: &str| match s {
+        "open" => "办理中",
+        "awaiting_correction" => "等待补正",
+        "consulting" => "征求意见中",
+        "awaiting_payment" => "等待缴费",
+        "closed" => "已办结",
+        _ => "未知",
+    };
+    let mut out = std::io::stdout().lock();
+    let header = [
+        "机关",
+        "编号",
+        "收到日期",
+        "申请人类型",
+        "申请人",
+        "状态",
+        "答复期限",
+        "办结",
+        "结果",
+    ];
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let kind = ApplicantKind::ALL
+                .iter()
+                .find(|k| k.column_key() == r.applicant_kind)
+                .map(|k| k.label())
+                .unwrap_or("");
+            let outcome = r
+                .outcome
+                .as_deref()
+                .and_then(|o| Outcome::all().find(|x| x.key() == o))
+                .map(|o| o.short_label())
+                .unwrap_or_default();
+            let mut v = vec![
+                r.agency.clone(),
+                r.number.clone(),
+                r.received_on.clone(),
+                kind.to_string(),
+                r.applicant_name.clone(),
+                stage_label(&r.stage).to_string(),
+                r.due_on.clone().unwrap_or_default(),
+                r.closed_on.clone().unwrap_or_default(),
+                outcome,
+            ];
+            if let Some(extra) = extra {
+                v.push(extra.get(i).cloned().unwrap_or_default());
+            }
+            v
+        })
+        .collect();
+    let mut head: Vec<String> = header.iter().map(|s| s.to_string()).collect();
+    if extra.is_some() {
+        head.push("剩余".to_string());
+    }
+    let widths: Vec<usize> = (0..head.len())
+        .map(|c| {
+            table
+                .iter()
+                .map(|r| UnicodeWidthStr::width(r[c].as_str()))
+                .chain([UnicodeWidthStr::width(head[c].as_str())])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| pad(c, *w))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let _ = writeln!(out, "{}", line(&head));
+    for r in &table {
+        let _ = writeln!(out, "{}", line(r));
+    }
+    let _ = writeln!(out, "共{}件", rows.len());
+}

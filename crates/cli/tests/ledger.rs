@@ -1,0 +1,241 @@
+//! `gongkai ledger …` and `gongkai report generate` run as a clerk runs them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn gongkai(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .env("GONGKAI_DB", db)
+        .env("GONGKAI_USER", "李办理")
+        .args(args)
+        .output()
+        .expect("run gongkai")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn a_case_from_receipt_to_reply_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let agency = "某某县住房和城乡建设局";
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "add",
+            "--agency",
+            agency,
+            "--kind",
+            "自然人",
+            "--name",
+            "张某",
+            "--channel",
+            "网络",
+            "--received",
+            "2025-09-26",
+            "--request",
+            "某小区规划许可证及附图",
+            "--as-of",
+            "2025-09-26",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("2025-0001"), "{out}");
+    assert!(out.contains("答复期限：2025-10-30"), "{out}");
+
+    // Due soon on 10-27: three working days left; overdue on 10-31.
+    let o = gongkai(&db, &["ledger", "overdue", "--as-of", "2025-10-27"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("剩3个工作日"), "{}", stdout(&o));
+    let o = gongkai(&db, &["ledger", "overdue", "--as-of", "2025-10-31"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("逾期1个工作日"), "{}", stdout(&o));
+
+    // A reply with an outcome in the clerk's words, then the letter.
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            agency,
+            "2025-0001",
+            "答复",
+            "--on",
+            "2025-10-29",
+            "--outcome",
+            "本机关不掌握相关政府信息",
+            "--as-of",
+            "2025-10-29",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = gongkai(&db, &["ledger", "letter", "--agency", agency, "2025-0001"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let letter = stdout(&o);
+    assert!(letter.contains("政府信息公开申请答复告知书"), "{letter}");
+    assert!(letter.contains("张某"));
+    assert!(letter.contains("第三十六条第（四）项"), "{letter}");
+
+    // An event after the reply is refused, and nothing is written.
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            agency,
+            "2025-0001",
+            "撤回",
+            "--on",
+            "2025-10-30",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    let o = gongkai(&db, &["ledger", "show", "--agency", agency, "2025-0001"]);
+    assert!(!stdout(&o).contains("撤回"), "{}", stdout(&o));
+
+    // The audit log names the clerk and not the applicant.
+    let o = gongkai(&db, &["ledger", "audit"]);
+    let log = stdout(&o);
+    assert!(
+        log.contains("李办理") && log.contains("application.event"),
+        "{log}"
+    );
+    assert!(!log.contains("张某"), "{log}");
+}
+
+#[test]
+fn a_sample_ledger_gives_a_report_that_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "sample",
+            "--agencies",
+            "2",
+            "--per-year",
+            "150",
+            "--as-of",
+            "2026-01-20",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out_dir = dir.path().join("reports");
+    for year in ["2023", "2024", "2025"] {
+        let o = gongkai(
+            &db,
+            &[
+                "report",
+                "generate",
+                "--year",
+                year,
+                "--to",
+                "md",
+                "--out-dir",
+                out_dir.to_str().unwrap(),
+                "--as-of",
+                "2026-01-20",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    // The three years of both agencies, checked together: no errors, the
+    // carry-over chains (GK020) and documents in force chain (GK021).
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["check", out_dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let names: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
+    assert_eq!(names.len(), 6);
+    let o = gongkai(
+        &db,
+        &[
+            "report",
+            "generate",
+            "--agency",
+            "示例县人民政府办公室",
+            "--year",
+            "2025",
+            "--to",
+            "json",
+            "--as-of",
+            "2026-01-20",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["year"], 2025);
+    assert!(json["cells"]["t3.new_received.total"].as_i64().unwrap() > 100);
+}
+
+#[test]
+fn a_workbook_with_bad_rows_is_refused_whole_and_each_row_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let bad = root().join("fixtures/ledger/taizhang_2025_bad.xlsx");
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "import",
+            bad.to_str().unwrap(),
+            "--agency",
+            "某某镇人民政府",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("整个文件未导入"), "{err}");
+    assert!(err.matches("  第").count() >= 4, "{err}");
+    let o = gongkai(&db, &["ledger", "list"]);
+    assert!(stdout(&o).contains("没有符合条件的申请"), "{}", stdout(&o));
+
+    let good = root().join("fixtures/ledger/taizhang_2025_good.xlsx");
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "import",
+            good.to_str().unwrap(),
+            "--agency",
+            "某某镇人民政府",
+            "--as-of",
+            "2026-01-10",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已导入"), "{}", stdout(&o));
+}
+
+#[test]
+fn fee_calculator() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("unused.db");
+    let o = gongkai(
+        &db,
+        &["ledger", "fee", "--basis", "按量", "--quantity", "150"],
+    );
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("1700"), "{}", stdout(&o));
+    assert!(!db.exists(), "the calculator needs no database");
+    let o = gongkai(
+        &db,
+        &["ledger", "fee", "--basis", "按件", "--quantity", "31"],
+    );
+    assert!(stdout(&o).contains("200"), "{}", stdout(&o));
+}
