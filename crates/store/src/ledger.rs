@@ -218,6 +218,72 @@ async fn write_derived(tx: &mut Tx<'_>, agency: &str, number: &str, s: &CaseStat
     Ok(())
 }
 
+/// A value bound into a multi-row insert.
+enum Val {
+    Text(String),
+    MaybeText(Option<String>),
+    Int(i64),
+}
+
+/// `INSERT INTO <head> VALUES (…), (…)` with `$n` placeholders, in chunks that
+/// keep under both databases' limits on bound parameters.
+async fn insert_rows(tx: &mut Tx<'_>, head: &str, rows: Vec<Vec<Val>>) -> Result<()> {
+    let Some(width) = rows.first().map(Vec::len) else {
+        return Ok(());
+    };
+    let per_statement = (30_000 / width.max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Vec<Val>> = rows.by_ref().take(per_statement).collect();
+        let mut sql = format!("INSERT INTO {head} VALUES ");
+        for i in 0..chunk.len() {
+            sql.push_str(if i > 0 { ",(" } else { "(" });
+            for c in 0..width {
+                if c > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!("${}", i * width + c + 1));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for row in chunk {
+            for v in row {
+                q = match v {
+                    Val::Text(t) => q.bind(t),
+                    Val::MaybeText(t) => q.bind(t),
+                    Val::Int(n) => q.bind(n),
+                };
+            }
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// The columns of an event row.
+fn event_row(agency: &str, number: &str, seq: i64, e: &Event, stamp: &str) -> Result<Vec<Val>> {
+    let data = serde_json::to_string(e).map_err(|x| StoreError::Invalid(x.to_string()))?;
+    let kind = serde_json::to_value(&e.kind)
+        .ok()
+        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
+        .unwrap_or_default();
+    Ok(vec![
+        Val::Text(agency.to_string()),
+        Val::Text(number.to_string()),
+        Val::Int(seq),
+        Val::Text(date_str(e.on)),
+        Val::Text(kind),
+        Val::Text(data),
+        Val::Text(e.actor.clone()),
+        Val::Text(e.note.clone()),
+        Val::Text(stamp.to_string()),
+    ])
+}
+
+const EVENT_COLUMNS: &str =
+    "events (agency, number, seq, on_date, kind, data, actor, note, recorded_at)";
+
 async fn insert_event(
     tx: &mut Tx<'_>,
     agency: &str,
@@ -225,27 +291,8 @@ async fn insert_event(
     seq: i64,
     e: &Event,
 ) -> Result<()> {
-    let data = serde_json::to_string(e).map_err(|x| StoreError::Invalid(x.to_string()))?;
-    let kind = serde_json::to_value(&e.kind)
-        .ok()
-        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
-        .unwrap_or_default();
-    sqlx::query(
-        "INSERT INTO events (agency, number, seq, on_date, kind, data, actor, note, recorded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(agency)
-    .bind(number)
-    .bind(seq)
-    .bind(date_str(e.on))
-    .bind(kind)
-    .bind(data)
-    .bind(&e.actor)
-    .bind(&e.note)
-    .bind(now())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    let row = event_row(agency, number, seq, e, &now())?;
+    insert_rows(tx, EVENT_COLUMNS, vec![row]).await
 }
 
 async fn load_events(tx: &mut Tx<'_>, agency: &str, number: &str) -> Result<Vec<Event>> {
@@ -415,7 +462,7 @@ impl Store {
             .collect();
         let mut tx = self.pool.begin().await?;
         let mut numbers = Vec::with_capacity(rows.len());
-        for chunk in rows.chunks(200) {
+        for chunk in rows.chunks(1000) {
             let refs: Vec<(&NewApplication, &[Event])> =
                 chunk.iter().map(|(a, e)| (*a, e.as_slice())).collect();
             numbers.extend(
@@ -436,7 +483,7 @@ impl Store {
         Ok(numbers)
     }
 
-    /// Inserts applications (with an optional first event each) in batches.
+    /// Inserts applications with their events, in multi-row statements.
     pub(crate) async fn insert_applications(
         &self,
         tx: &mut Tx<'_>,
@@ -472,69 +519,68 @@ impl Store {
             states.push((number.clone(), y, *seq - 1, state));
             numbers.push(number);
         }
-        // Multi-row insert of the applications.
-        const COLS: usize = 21;
-        let mut sql = String::from(
-            "INSERT INTO applications (agency, number, year, seq, source_number, applicant_kind, \
-             applicant_name, applicant_id_document, applicant_contact, channel, received_on, request, \
-             form, stage, due_on, closed_on, outcome, provisional, warnings, created_at, updated_at) VALUES ",
-        );
-        for i in 0..rows.len() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            for c in 0..COLS {
-                if c > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!("${}", i * COLS + c + 1));
-            }
-            sql.push(')');
-        }
-        let mut q = sqlx::query(&sql);
-        for ((a, _), (number, y, seq, state)) in rows.iter().zip(&states) {
+        // The applications, their events and their audit entries, each in
+        // multi-row inserts.
+        let mut app_rows = Vec::with_capacity(rows.len());
+        let mut event_rows = Vec::new();
+        let mut audit_rows = Vec::with_capacity(rows.len());
+        let last_audit = bump_counter(tx, "audit", rows.len() as i64).await?;
+        let first_audit = last_audit - rows.len() as i64 + 1;
+        for (i, ((a, events), (number, y, seq, state))) in rows.iter().zip(&states).enumerate() {
             let d = derived(state);
-            q = q
-                .bind(agency)
-                .bind(number.clone())
-                .bind(*y as i64)
-                .bind(*seq)
-                .bind(a.number.clone().unwrap_or_default())
-                .bind(a.applicant.kind.column_key())
-                .bind(a.applicant.name.clone())
-                .bind(a.applicant.id_document.clone())
-                .bind(a.applicant.contact.clone())
-                .bind(a.channel.key())
-                .bind(date_str(a.received_on))
-                .bind(a.request.clone())
-                .bind(a.form.clone())
-                .bind(d.stage)
-                .bind(d.due_on)
-                .bind(d.closed_on)
-                .bind(d.outcome)
-                .bind(d.provisional)
-                .bind(d.warnings)
-                .bind(stamp.clone())
-                .bind(stamp.clone());
-        }
-        q.execute(&mut **tx).await?;
-        for ((a, events), (number, _, _, state)) in rows.iter().zip(&states) {
-            for (i, e) in events.iter().enumerate() {
-                insert_event(tx, agency, number, i as i64 + 1, e).await?;
+            app_rows.push(vec![
+                Val::Text(agency.to_string()),
+                Val::Text(number.clone()),
+                Val::Int(*y as i64),
+                Val::Int(*seq),
+                Val::Text(a.number.clone().unwrap_or_default()),
+                Val::Text(a.applicant.kind.column_key().to_string()),
+                Val::Text(a.applicant.name.clone()),
+                Val::Text(a.applicant.id_document.clone()),
+                Val::Text(a.applicant.contact.clone()),
+                Val::Text(a.channel.key().to_string()),
+                Val::Text(date_str(a.received_on)),
+                Val::Text(a.request.clone()),
+                Val::Text(a.form.clone()),
+                Val::Text(d.stage.to_string()),
+                Val::MaybeText(d.due_on),
+                Val::MaybeText(d.closed_on),
+                Val::MaybeText(d.outcome.map(str::to_string)),
+                Val::Int(d.provisional),
+                Val::Text(d.warnings),
+                Val::Text(stamp.clone()),
+                Val::Text(stamp.clone()),
+            ]);
+            for (k, e) in events.iter().enumerate() {
+                event_rows.push(event_row(agency, number, k as i64 + 1, e, &stamp)?);
             }
             let mut after = redacted(agency, number, a);
             after["state"] = state_json(state);
-            audit(
-                tx,
-                actor,
-                "application.create",
-                &format!("{agency}/{number}"),
-                None,
-                Some(after),
-            )
-            .await?;
+            audit_rows.push(vec![
+                Val::Int(first_audit + i as i64),
+                Val::Text(stamp.clone()),
+                Val::Text(actor.to_string()),
+                Val::Text("application.create".to_string()),
+                Val::Text(format!("{agency}/{number}")),
+                Val::MaybeText(None),
+                Val::MaybeText(Some(after.to_string())),
+            ]);
         }
+        insert_rows(
+            tx,
+            "applications (agency, number, year, seq, source_number, applicant_kind, \
+             applicant_name, applicant_id_document, applicant_contact, channel, received_on, request, \
+             form, stage, due_on, closed_on, outcome, provisional, warnings, created_at, updated_at)",
+            app_rows,
+        )
+        .await?;
+        insert_rows(tx, EVENT_COLUMNS, event_rows).await?;
+        insert_rows(
+            tx,
+            "audit_log (seq, at, actor, action, entity, before_state, after_state)",
+            audit_rows,
+        )
+        .await?;
         Ok(numbers)
     }
 
@@ -549,7 +595,7 @@ impl Store {
     ) -> Result<usize> {
         self.ensure_agency(actor, agency).await?;
         let mut tx = self.pool.begin().await?;
-        for chunk in cases.chunks(200) {
+        for chunk in cases.chunks(1000) {
             let refs: Vec<(&NewApplication, &[Event])> = chunk
                 .iter()
                 .map(|c| (&c.application, c.events.as_slice()))
