@@ -815,19 +815,21 @@ impl Store {
         record_lapses: bool,
     ) -> Result<usize> {
         let mut sql = String::from(
-            "SELECT agency, number, received_on FROM applications WHERE stage <> 'closed'",
+            "SELECT agency, number, received_on, stage, due_on, provisional, warnings \
+             FROM applications WHERE stage <> 'closed'",
         );
         if agency.is_some() {
             sql.push_str(" AND agency = $1");
         }
-        let mut q = sqlx::query_as::<_, (String, String, String)>(&sql);
+        type Open = (String, String, String, String, Option<String>, i64, String);
+        let mut q = sqlx::query_as::<_, Open>(&sql);
         if let Some(a) = agency {
             q = q.bind(a);
         }
         let open = q.fetch_all(&self.pool).await?;
         let mut lapsed = 0;
         let mut tx = self.pool.begin().await?;
-        for (agency, number, received) in open {
+        for (agency, number, received, stage, due_on, provisional, warnings) in open {
             let received = parse_date(&received)?;
             let events = load_events(&mut tx, &agency, &number).await?;
             let state = clock::evaluate(&self.calendar, &self.settings, received, &events, as_of)?;
@@ -861,7 +863,16 @@ impl Store {
                     .await?;
                     lapsed += 1;
                 }
-                _ => write_derived(&mut tx, &agency, &number, &state).await?,
+                _ => {
+                    let d = derived(&state);
+                    let unchanged = d.stage == stage
+                        && d.due_on == due_on
+                        && d.provisional == provisional
+                        && d.warnings == warnings;
+                    if !unchanged {
+                        write_derived(&mut tx, &agency, &number, &state).await?;
+                    }
+                }
             }
         }
         tx.commit().await?;
