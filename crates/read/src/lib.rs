@@ -1,6 +1,6 @@
 //! From bytes to a `Report`, in two stages.
 //!
-//! 1. **Format readers** ([`text`], [`markdown`], [`html`]) turn bytes into one
+//! 1. **Format readers** ([`text`], [`markdown`], [`html`], [`docx`]) turn bytes into one
 //!    [`Document`](doc::Document): headings, paragraphs and tables, each with its
 //!    position in the source. A reader knows formats, not the template.
 //! 2. **The template aligner** ([`align`]) maps a document onto the national
@@ -12,6 +12,7 @@
 pub mod align;
 pub mod decode;
 pub mod doc;
+pub mod docx;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -27,11 +28,22 @@ pub enum Format {
     Markdown,
     Html,
     Json,
+    /// Word (.docx). Old binary Word files (.doc) and other Office files
+    /// (.xlsx, .pptx …) are not read: [`read_document`] refuses them, in
+    /// whatever format they were detected as, saying what they are and what
+    /// to do.
+    Docx,
 }
 
 impl Format {
-    /// Decides the format from the file name, then from the first bytes.
+    /// Decides the format from the file name, then from the first bytes. A
+    /// ZIP archive with a `word/document` part is a Word document whatever
+    /// its name; so is a file named `.docx` (`.docm`, `.dotx`, `.dotm`)
+    /// unless its bytes are plainly HTML.
     pub fn detect(source: &str, bytes: &[u8]) -> Format {
+        if docx::looks_like_docx(bytes) {
+            return Format::Docx;
+        }
         let lower = source.to_ascii_lowercase();
         let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
         match ext {
@@ -40,6 +52,15 @@ impl Format {
             "json" => return Format::Json,
             _ => {}
         }
+        let sniffed = Format::sniff(bytes);
+        if matches!(ext, "docx" | "docm" | "dotx" | "dotm") && sniffed != Format::Html {
+            return Format::Docx;
+        }
+        sniffed
+    }
+
+    /// The format the first bytes of a file say.
+    fn sniff(bytes: &[u8]) -> Format {
         let head = &bytes[..bytes.len().min(2048)];
         let head = String::from_utf8_lossy(head);
         let h = head
@@ -63,9 +84,17 @@ impl Format {
     }
 }
 
-/// Reads bytes of a known format into the document model.
+/// Reads bytes of a known format into the document model. An Office file
+/// that is not a Word document (.doc, .xlsx …) is refused, whatever the
+/// format, with a message saying what it is.
 pub fn read_document(format: Format, bytes: &[u8]) -> Result<Document, ReadError> {
+    if format != Format::Docx {
+        if let Some(err) = docx::refuse_other_office(bytes) {
+            return Err(err);
+        }
+    }
     match format {
+        Format::Docx => docx::read(bytes),
         Format::Text => text::read(bytes),
         Format::Markdown => markdown::read(bytes),
         Format::Html => html::read(bytes),

@@ -430,6 +430,9 @@ mod tests {
             Origin::Source(Pos::new(1, 1)),
         );
         let html = write(&r);
+        // Only the total column has figures: the applicant-kind columns are left out.
+        assert!(html.contains("<td data-cell=\"t3.granted.total\">4</td>"));
+        assert!(!html.contains("data-cell=\"t3.granted.natural_person\""));
         r.set(
             "t3.granted.natural_person",
             Num::Int(4),

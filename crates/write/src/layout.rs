@@ -109,6 +109,26 @@ impl Drawn {
         }
         grid
     }
+
+    /// For every position of the grid, where the slot covering it starts:
+    /// `(row, column)`, the position itself for a slot's first position, or
+    /// None for a position nothing covers. Writers that draw merged cells as
+    /// a first cell and continuations (DOCX) need it.
+    pub fn origins(&self) -> Vec<Vec<Option<(usize, usize)>>> {
+        let grid = self.expand();
+        let mut origins = vec![vec![None; self.width]; grid.len()];
+        for (r, line) in grid.iter().enumerate() {
+            for (c, slot) in line.iter().enumerate() {
+                let Some(slot) = slot else { continue };
+                for o in origins.iter_mut().skip(r).take(slot.rows) {
+                    for x in o.iter_mut().skip(c).take(slot.cols) {
+                        x.get_or_insert((r, c));
+                    }
+                }
+            }
+        }
+        origins
+    }
 }
 
 /// One section as it is written.
@@ -550,6 +570,25 @@ mod tests {
                 }
             }
             assert!(seen.iter().all(|&n| n == 1), "{e}");
+        }
+    }
+
+    /// Every covered position points at the start of a slot that covers it.
+    #[test]
+    fn origins_point_at_covering_slots() {
+        for e in Edition::ALL {
+            let t = Template::get(e);
+            for key in TableKey::ALL {
+                let d = draw(t, key);
+                let grid = d.expand();
+                for (r, line) in d.origins().iter().enumerate() {
+                    for (c, o) in line.iter().enumerate() {
+                        let (r0, c0) = o.expect("every position is covered");
+                        let s = grid[r0][c0].expect("origin starts a slot");
+                        assert!(r0 <= r && r < r0 + s.rows && c0 <= c && c < c0 + s.cols);
+                    }
+                }
+            }
         }
     }
 

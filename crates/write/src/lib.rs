@@ -1,6 +1,7 @@
 //! Writers from a [`Report`] to the standard layout of the national template:
-//! Markdown ([`markdown`]), HTML ([`html`]), plain text ([`text`]) and JSON
-//! ([`json`]).
+//! Markdown ([`markdown`]), HTML ([`html`]), plain text ([`text`]), JSON
+//! ([`json`]) and Word ([`docx`], in the layout of official documents,
+//! GB/T 9704-2012).
 //!
 //! The Markdown, HTML and text writers lay a report out as the template does:
 //! the title line, the six sections under the template's headings with their
@@ -14,11 +15,14 @@
 //! The JSON writer produces the object documented in [`json`], the contract of
 //! `gongkai parse FILE --format json`.
 //!
-//! Writers return strings; this crate does no IO.
+//! The text writers return strings ([`write`], by [`Format`]); the Word
+//! writer returns bytes ([`docx::write_docx`]). [`write_bytes`] covers both,
+//! by [`FileFormat`]. This crate does no IO.
 
 use gongkai_report::Report;
 use std::fmt;
 
+pub mod docx;
 pub mod html;
 pub mod json;
 mod layout;
@@ -79,7 +83,75 @@ impl fmt::Display for Format {
     }
 }
 
-/// Choices for the layout writers (Markdown, HTML, text). JSON ignores them.
+/// A file format the writers produce: a text format (written as UTF-8), or
+/// Word. [`Format`] names the text formats only, so that [`write`] can
+/// return a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileFormat {
+    Text(Format),
+    /// Word (.docx), in the layout of official documents (GB/T 9704-2012).
+    Docx,
+}
+
+impl FileFormat {
+    pub const ALL: [FileFormat; 5] = [
+        FileFormat::Text(Format::Markdown),
+        FileFormat::Text(Format::Html),
+        FileFormat::Text(Format::Text),
+        FileFormat::Text(Format::Json),
+        FileFormat::Docx,
+    ];
+
+    /// The format named by `docx` or `word`, or by a name
+    /// [`Format::parse`] accepts (case and surrounding spaces ignored; a
+    /// leading dot allowed).
+    pub fn parse(name: &str) -> Option<FileFormat> {
+        let trimmed = name.trim();
+        let bare = trimmed
+            .strip_prefix('.')
+            .unwrap_or(trimmed)
+            .to_ascii_lowercase();
+        match bare.as_str() {
+            "docx" | "word" => Some(FileFormat::Docx),
+            _ => Format::parse(name).map(FileFormat::Text),
+        }
+    }
+
+    /// The usual file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileFormat::Text(f) => f.extension(),
+            FileFormat::Docx => "docx",
+        }
+    }
+
+    /// The name accepted by [`FileFormat::parse`] and shown in help texts.
+    pub fn name(self) -> &'static str {
+        match self {
+            FileFormat::Text(f) => f.name(),
+            FileFormat::Docx => "docx",
+        }
+    }
+
+    /// Whether the output is text (UTF-8) rather than binary.
+    pub fn is_text(self) -> bool {
+        matches!(self, FileFormat::Text(_))
+    }
+}
+
+impl From<Format> for FileFormat {
+    fn from(format: Format) -> FileFormat {
+        FileFormat::Text(format)
+    }
+}
+
+impl fmt::Display for FileFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Choices for the layout writers (Markdown, HTML, text, Word). JSON ignores them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Options {
     /// Write every section heading and every table even when the report has
@@ -108,6 +180,20 @@ pub fn write_with(format: Format, report: &Report, options: &Options) -> String 
             s.push('\n');
             s
         }
+    }
+}
+
+/// Writes a report in any format, as the bytes of the file, with default
+/// options.
+pub fn write_bytes(format: FileFormat, report: &Report) -> Vec<u8> {
+    write_bytes_with(format, report, &Options::default())
+}
+
+/// Writes a report in any format, as the bytes of the file.
+pub fn write_bytes_with(format: FileFormat, report: &Report, options: &Options) -> Vec<u8> {
+    match format {
+        FileFormat::Text(f) => write_with(f, report, options).into_bytes(),
+        FileFormat::Docx => docx::write_docx_with(report, options),
     }
 }
 
