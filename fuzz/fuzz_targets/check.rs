@@ -13,7 +13,11 @@ pub fn check(doc: &Document) {
             Block::Table(t) => {
                 for cell in t.rows.iter().flatten() {
                     assert!(cell.row_span >= 1 && cell.col_span >= 1, "zero span");
-                    assert!(cell.text.trim() == cell.text, "cell text not trimmed: {:?}", cell.text);
+                    assert!(
+                        cell.text.trim() == cell.text,
+                        "cell text not trimmed: {:?}",
+                        cell.text
+                    );
                 }
                 let grid = t.grid();
                 assert_eq!(grid.slots.len(), t.rows.len());

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 /// Extensions read when walking a directory.
 const EXTENSIONS: &[&str] = &[
-    "txt", "text", "md", "markdown", "html", "htm", "shtml", "xhtml", "json",
+    "txt", "text", "md", "markdown", "html", "htm", "shtml", "xhtml", "json", "docx", "xlsx",
+    "xlsm", "pdf",
 ];
 
 /// Expands the paths: files as given, directories walked recursively (files

@@ -329,7 +329,7 @@ enum ReportCommand {
         agency: Option<String>,
         #[arg(long)]
         year: i32,
-        /// md、html、txt 或 json
+        /// md、html、txt、json、docx、xlsx 或 pdf
         #[arg(long, default_value = "md")]
         to: String,
         #[arg(short = 'o', long)]
@@ -337,6 +337,8 @@ enum ReportCommand {
         /// 为每个机关各写一个文件到此目录
         #[arg(long)]
         out_dir: Option<PathBuf>,
+        #[command(flatten)]
+        fonts: crate::output::FontArgs,
     },
 }
 
@@ -406,9 +408,15 @@ async fn report(args: ReportArgs) -> ExitCode {
         to,
         output,
         out_dir,
+        fonts,
     } = args.command;
-    let Some(format) = gongkai_write::Format::parse(&to) else {
-        return fail(format!("不支持的格式“{to}”，可选：md、html、txt、json"));
+    let format = match crate::output_format(&to, output.as_deref().or(out_dir.as_deref())) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let fonts = match crate::output::pdf_fonts(fonts.font_dir.as_deref()) {
+        Ok(f) => f,
+        Err(msg) => return fail(msg),
     };
     let store = match open(&db).await {
         Ok(s) => s,
@@ -465,7 +473,7 @@ async fn report(args: ReportArgs) -> ExitCode {
                 format.extension()
             );
             let path = dir.join(safe_file_name(&name));
-            if let Err(e) = std::fs::write(&path, gongkai_write::write(format, r)) {
+            if let Err(e) = std::fs::write(&path, crate::output::report_bytes(format, r, &fonts)) {
                 return fail(format!("无法写入 {}（{}）", path.display(), io_error(&e)));
             }
         }
@@ -474,7 +482,7 @@ async fn report(args: ReportArgs) -> ExitCode {
     }
     let code = write_output(
         output.as_deref(),
-        gongkai_write::write(format, &reports[0]).as_bytes(),
+        &crate::output::report_bytes(format, &reports[0], &fonts),
     );
     if code != ExitCode::SUCCESS {
         return code;

@@ -4,6 +4,7 @@
 mod bench;
 mod files;
 mod ledger;
+mod output;
 mod show;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -49,7 +50,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ParseFormat::Json)]
         format: ParseFormat,
     },
-    /// 按标准格式输出报告（md、html、txt、json）
+    /// 按标准格式输出报告（md、html、txt、json、docx、xlsx、pdf）
     Render {
         file: PathBuf,
         /// 目标格式
@@ -58,11 +59,14 @@ enum Command {
         /// 输出文件（默认输出到标准输出）
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        fonts: output::FontArgs,
     },
-    /// 导出为 CSV：每份报告一行，每个单元格地址一列
+    /// 导出汇总表（CSV 或 Excel）：每份报告一行，每个单元格一列
     Export {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+        /// csv 或 xlsx
         #[arg(long, default_value = "csv")]
         to: String,
         #[arg(short = 'o', long)]
@@ -111,7 +115,12 @@ fn main() -> ExitCode {
             file,
             format: ParseFormat::Json,
         } => parse(&file),
-        Command::Render { file, to, output } => render(&file, &to, output.as_deref()),
+        Command::Render {
+            file,
+            to,
+            output,
+            fonts,
+        } => render(&file, &to, output.as_deref(), fonts.font_dir.as_deref()),
         Command::Export { paths, to, output } => export(&paths, &to, output.as_deref()),
         Command::Ledger(args) => ledger::run_ledger(args),
         Command::Report(args) => ledger::run_report(args),
@@ -148,6 +157,30 @@ pub(crate) fn load(path: &std::path::Path) -> Result<(Report, Vec<u8>), String> 
     }
 }
 
+/// What [`load_all`] gives: the reports of a file and its bytes, or a message.
+type Loaded = Result<(Vec<Report>, Vec<u8>), String>;
+
+/// Reads one file into every report it holds: one, or one per row of a
+/// collection sheet. The bytes come back for showing source lines; for an
+/// Excel workbook, whose rows are not lines of text, they are left out.
+pub(crate) fn load_all(path: &std::path::Path) -> Loaded {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("{}：无法读取文件（{}）", path.display(), io_error(&e)))?;
+    let source = path.display().to_string();
+    match gongkai_read::read_reports(&source, &bytes) {
+        Ok(reports) => {
+            let shown =
+                if gongkai_read::Format::detect(&source, &bytes) == gongkai_read::Format::Xlsx {
+                    Vec::new()
+                } else {
+                    bytes
+                };
+            Ok((reports, shown))
+        }
+        Err(e) => Err(format!("{source}：{e}")),
+    }
+}
+
 pub(crate) fn io_error(e: &io::Error) -> String {
     match e.kind() {
         io::ErrorKind::NotFound => "文件不存在".into(),
@@ -180,6 +213,8 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut totals = (0usize, 0usize, 0usize);
     let mut unreadable = missing.len();
+    // Reports read: one per file, or one per row of a collection sheet.
+    let mut reports_read = 0usize;
     let mut figures: Vec<Option<Figures>> = Vec::new();
     let mut sources: Vec<String> = Vec::new();
     let mut first_json = true;
@@ -189,10 +224,10 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
     // Files are read in parallel, a chunk at a time, and printed in order; only
     // the few figures the cross-year rules need are kept.
     for chunk in files.chunks(CHUNK) {
-        let results: Vec<Result<(Report, Vec<u8>), String>> = chunk
+        let results: Vec<Loaded> = chunk
             .par_iter()
             .map(|p| {
-                let r = load(p);
+                let r = load_all(p);
                 if let Some(pb) = &progress {
                     pb.inc(1);
                 }
@@ -201,28 +236,33 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
             .collect();
         for result in results {
             match result {
-                Ok((report, bytes)) => {
-                    let (e, w, i) = gongkai_report::count_levels(&report.diagnostics);
-                    totals = (totals.0 + e, totals.1 + w, totals.2 + i);
-                    match format {
-                        OutputFormat::Human => {
-                            if let Some(pb) = &progress {
-                                pb.suspend(|| show::report(&mut out, &report, &bytes, show_info));
-                            } else {
-                                show::report(&mut out, &report, &bytes, show_info);
+                Ok((reports, bytes)) => {
+                    for report in reports {
+                        reports_read += 1;
+                        let (e, w, i) = gongkai_report::count_levels(&report.diagnostics);
+                        totals = (totals.0 + e, totals.1 + w, totals.2 + i);
+                        match format {
+                            OutputFormat::Human => {
+                                if let Some(pb) = &progress {
+                                    pb.suspend(|| {
+                                        show::report(&mut out, &report, &bytes, show_info)
+                                    });
+                                } else {
+                                    show::report(&mut out, &report, &bytes, show_info);
+                                }
+                            }
+                            OutputFormat::Json => {
+                                if !first_json {
+                                    let _ = write!(out, ",");
+                                }
+                                first_json = false;
+                                let _ = write!(out, "{}", gongkai_write::json::to_string(&report));
                             }
                         }
-                        OutputFormat::Json => {
-                            if !first_json {
-                                let _ = write!(out, ",");
-                            }
-                            first_json = false;
-                            let _ = write!(out, "{}", gongkai_write::json::to_string(&report));
+                        if series {
+                            figures.push(Figures::of(&report));
+                            sources.push(report.source.clone());
                         }
-                    }
-                    if series {
-                        figures.push(Figures::of(&report));
-                        sources.push(report.source.clone());
                     }
                 }
                 Err(msg) => {
@@ -257,7 +297,7 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
             for (i, d) in &series_diags {
                 show::diagnostic(&mut out, &sources[*i], None, d);
             }
-            let read = files.len() + missing.len() - unreadable;
+            let read = reports_read;
             let _ = writeln!(
                 out,
                 "\n检查了 {read} 份报告{}：{} 个错误，{} 个警告，{} 个提示{}",
@@ -286,7 +326,7 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
                 "],\"series\":{},\"summary\":{}}}",
                 serde_json::Value::Array(series_json),
                 serde_json::json!({
-                    "reports": files.len() - (unreadable - missing.len()),
+                    "reports": reports_read,
                     "unreadable": unreadable,
                     "errors": totals.0, "warnings": totals.1, "infos": totals.2
                 })
@@ -305,9 +345,18 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
 }
 
 fn parse(file: &std::path::Path) -> ExitCode {
-    match load(file) {
-        Ok((report, _)) => {
-            println!("{}", gongkai_write::json::to_string_pretty(&report));
+    match load_all(file) {
+        Ok((reports, _)) if reports.len() == 1 => {
+            println!("{}", gongkai_write::json::to_string_pretty(&reports[0]));
+            ExitCode::SUCCESS
+        }
+        // A collection sheet: an array, one report per row.
+        Ok((reports, _)) => {
+            let all: Vec<String> = reports
+                .iter()
+                .map(gongkai_write::json::to_string_pretty)
+                .collect();
+            println!("[{}]", all.join(",\n"));
             ExitCode::SUCCESS
         }
         Err(msg) => {
@@ -317,10 +366,48 @@ fn parse(file: &std::path::Path) -> ExitCode {
     }
 }
 
-fn render(file: &std::path::Path, to: &str, output: Option<&std::path::Path>) -> ExitCode {
-    let Some(format) = gongkai_write::Format::parse(to) else {
-        eprintln!("错误：不支持的格式“{to}”，可选：md、html、txt、json");
-        return ExitCode::from(2);
+/// The output format named by `--to`, or a message and exit code 2: an unknown
+/// name, or a binary format with no output file while stdout is a terminal
+/// (it would only garble it).
+pub(crate) fn output_format(
+    to: &str,
+    output: Option<&std::path::Path>,
+) -> Result<gongkai_write::FileFormat, ExitCode> {
+    let Some(format) = gongkai_write::FileFormat::parse(to) else {
+        let names: Vec<&str> = gongkai_write::FileFormat::ALL
+            .iter()
+            .map(|f| f.extension())
+            .collect();
+        eprintln!("错误：不支持的格式“{to}”，可选：{}", names.join("、"));
+        return Err(ExitCode::from(2));
+    };
+    if !format.is_text() && output.is_none() && io::stdout().is_terminal() {
+        eprintln!(
+            "错误：{} 文件不能输出到终端，请用 -o 指定输出文件，如 -o 报告.{}",
+            format.name(),
+            format.extension()
+        );
+        return Err(ExitCode::from(2));
+    }
+    Ok(format)
+}
+
+fn render(
+    file: &std::path::Path,
+    to: &str,
+    output: Option<&std::path::Path>,
+    font_dir: Option<&std::path::Path>,
+) -> ExitCode {
+    let format = match output_format(to, output) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let fonts = match output::pdf_fonts(font_dir) {
+        Ok(f) => f,
+        Err(msg) => {
+            eprintln!("错误：{msg}");
+            return ExitCode::from(2);
+        }
     };
     let report = match load(file) {
         Ok((r, _)) => r,
@@ -329,8 +416,8 @@ fn render(file: &std::path::Path, to: &str, output: Option<&std::path::Path>) ->
             return ExitCode::from(2);
         }
     };
-    let text = gongkai_write::write(format, &report);
-    write_output(output, text.as_bytes())
+    let bytes = output::report_bytes(format, &report, &fonts);
+    write_output(output, &bytes)
 }
 
 pub(crate) fn write_output(output: Option<&std::path::Path>, bytes: &[u8]) -> ExitCode {
@@ -353,8 +440,12 @@ pub(crate) fn write_output(output: Option<&std::path::Path>, bytes: &[u8]) -> Ex
 }
 
 fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>) -> ExitCode {
-    if !to.eq_ignore_ascii_case("csv") {
-        eprintln!("错误：export 目前支持 --to csv");
+    let to = to.trim().trim_start_matches('.').to_ascii_lowercase();
+    if matches!(to.as_str(), "xlsx" | "excel") {
+        return export_xlsx(paths, output);
+    }
+    if to != "csv" {
+        eprintln!("错误：export 支持 --to csv 或 --to xlsx");
         return ExitCode::from(2);
     }
     let (files, missing) = files::collect(paths);
@@ -383,24 +474,26 @@ fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>) -> Exit
         return ExitCode::from(2);
     }
     for chunk in files.chunks(CHUNK) {
-        let results: Vec<_> = chunk.par_iter().map(|p| load(p)).collect();
+        let results: Vec<_> = chunk.par_iter().map(|p| load_all(p)).collect();
         for r in results {
             match r {
-                Ok((report, _)) => {
-                    let (e, wn, _) = gongkai_report::count_levels(&report.diagnostics);
-                    let mut rec = vec![
-                        report.source.clone(),
-                        report.agency.clone().unwrap_or_default(),
-                        report.year.map(|y| y.to_string()).unwrap_or_default(),
-                        report.edition.as_str().to_string(),
-                        e.to_string(),
-                        wn.to_string(),
-                    ];
-                    for a in &addresses {
-                        rec.push(report.value(a).map(|v| v.to_string()).unwrap_or_default());
-                    }
-                    if w.write_record(&rec).is_err() {
-                        return ExitCode::from(2);
+                Ok((reports, _)) => {
+                    for report in reports {
+                        let (e, wn, _) = gongkai_report::count_levels(&report.diagnostics);
+                        let mut rec = vec![
+                            report.source.clone(),
+                            report.agency.clone().unwrap_or_default(),
+                            report.year.map(|y| y.to_string()).unwrap_or_default(),
+                            report.edition.as_str().to_string(),
+                            e.to_string(),
+                            wn.to_string(),
+                        ];
+                        for a in &addresses {
+                            rec.push(report.value(a).map(|v| v.to_string()).unwrap_or_default());
+                        }
+                        if w.write_record(&rec).is_err() {
+                            return ExitCode::from(2);
+                        }
                     }
                 }
                 Err(msg) => {
@@ -414,6 +507,53 @@ fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>) -> Exit
         return ExitCode::from(2);
     }
     if failed > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `export --to xlsx`: the collection sheet of every report read (one row
+/// each), which `check` and `parse` read back row by row.
+fn export_xlsx(paths: &[PathBuf], output: Option<&std::path::Path>) -> ExitCode {
+    if output.is_none() && io::stdout().is_terminal() {
+        eprintln!("错误：xlsx 文件不能输出到终端，请用 -o 指定输出文件，如 -o 汇总.xlsx");
+        return ExitCode::from(2);
+    }
+    let (files, missing) = files::collect(paths);
+    for m in &missing {
+        eprintln!("错误：{m}");
+    }
+    let mut failed = missing.len();
+    let mut reports = Vec::new();
+    for chunk in files.chunks(CHUNK) {
+        let results: Vec<_> = chunk.par_iter().map(|p| load_all(p)).collect();
+        for r in results {
+            match r {
+                Ok((mut rs, _)) => {
+                    // Only what the sheet shows is kept.
+                    for report in &mut rs {
+                        report.sections = Default::default();
+                        report.title = None;
+                    }
+                    reports.append(&mut rs);
+                }
+                Err(msg) => {
+                    failed += 1;
+                    eprintln!("错误：{msg}");
+                }
+            }
+        }
+    }
+    let bytes = match gongkai_write::xlsx::write_collection(&reports) {
+        Ok(b) => b,
+        Err(msg) => {
+            eprintln!("错误：{msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let code = write_output(output, &bytes);
+    if code != ExitCode::SUCCESS || failed > 0 {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS

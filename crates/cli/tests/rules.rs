@@ -1098,7 +1098,7 @@ fn render_writes_a_file() {
     let r = gongkai_read::read_report("rendered-2025.txt", &o.stdout).unwrap();
     assert!(cell_diff(&read("clean.txt"), &r).is_empty());
     assert_eq!(
-        gongkai(&["render", "fixtures/rules/clean.txt", "--to", "docx"])
+        gongkai(&["render", "fixtures/rules/clean.txt", "--to", "odt"])
             .status
             .code(),
         Some(2)

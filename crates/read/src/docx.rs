@@ -82,7 +82,7 @@ pub fn looks_like_docx(bytes: &[u8]) -> bool {
 
 /// Searches the first 64 KiB and the last 1 MiB of a ZIP file (local headers
 /// of the first entries, and the central directory) for a name.
-fn zip_names_contain(bytes: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn zip_names_contain(bytes: &[u8], needle: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let tail = &bytes[bytes.len().saturating_sub(1024 * 1024)..];
     find(head, needle).is_some() || find(tail, needle).is_some()
@@ -112,15 +112,19 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     None
 }
 
-/// For a file that is an Office file but not a Word document (.doc, .xls,
-/// .xlsx, .pptx, an encrypted document …), the error saying so; None for
+/// For a file that is an Office file but neither a Word document nor an
+/// Excel workbook (.doc, .xls, .pptx, an encrypted document …), the error
+/// saying so; None for
 /// anything else. Readers of text formats call this first, so that such a
 /// file is named for what it is.
 pub fn refuse_other_office(bytes: &[u8]) -> Option<ReadError> {
     if bytes.starts_with(OLE_MAGIC) {
         return Some(refuse_ole(bytes));
     }
-    if bytes.starts_with(ZIP_MAGIC) && !looks_like_docx(bytes) {
+    if bytes.starts_with(ZIP_MAGIC)
+        && !looks_like_docx(bytes)
+        && !crate::xlsx::looks_like_xlsx(bytes)
+    {
         return Some(refuse_zip(bytes));
     }
     None
@@ -146,7 +150,7 @@ fn refuse_ole(bytes: &[u8]) -> ReadError {
     } else if has("WordDocument") {
         error("这是旧版 Word 文件（.doc，二进制格式），无法直接读取；请用 Word 或 WPS 打开，另存为 .docx（Word 文档）后再读取")
     } else if has("Workbook") || has("Book") {
-        error("这是旧版 Excel 工作簿（.xls），暂不支持读取；请把报告另存为 .docx、HTML 或纯文本后再读取")
+        error("这是旧版 Excel 工作簿（.xls），暂不支持读取；请用 Excel 或 WPS 打开，另存为 .xlsx（Excel 工作簿）后再读取")
     } else if has("PowerPoint Document") {
         error("这是旧版 PowerPoint 演示文稿（.ppt），不支持读取；请把报告另存为 .docx、HTML 或纯文本后再读取")
     } else {
@@ -157,9 +161,7 @@ fn refuse_ole(bytes: &[u8]) -> ReadError {
 /// A ZIP archive that is not a Word document.
 fn refuse_zip(bytes: &[u8]) -> ReadError {
     if zip_names_contain(bytes, b"xl/workbook") {
-        error(
-            "这是 Excel 工作簿（.xlsx），暂不支持读取；请把报告另存为 .docx、HTML 或纯文本后再读取",
-        )
+        error("这是 Excel 工作簿（.xlsx），不是 Word 文档；请以 .xlsx 为扩展名读取")
     } else if zip_names_contain(bytes, b"ppt/presentation") {
         error("这是 PowerPoint 演示文稿（.pptx），不支持读取；请把报告另存为 .docx、HTML 或纯文本后再读取")
     } else if zip_names_contain(bytes, b"content.xml") && zip_names_contain(bytes, b"mimetype") {

@@ -82,9 +82,9 @@ const _: () =
     assert!(LINE_PITCH * LINES_PER_PAGE <= TEXT_H && LINE_PITCH * (LINES_PER_PAGE + 1) > TEXT_H);
 
 /// A group of table rows up to this many is kept on one page.
-const KEPT_GROUP_ROWS: usize = 10;
+pub(crate) const KEPT_GROUP_ROWS: usize = 10;
 /// Space left and right inside a table cell (1 mm).
-const CELL_MARGIN: u32 = 57;
+pub(crate) const CELL_MARGIN: u32 = 57;
 
 /// How much closer than their size the characters are set, in twips
 /// (negative), so that 28 characters of the body size fill a line: the
@@ -552,7 +552,7 @@ fn body_paragraph(s: &mut String, text: &str) {
 
 /// The length in bytes of a second-level number "（一）" … "（十二）" opening
 /// the text, if it opens with one.
-fn second_level_number(text: &str) -> Option<usize> {
+pub(crate) fn second_level_number(text: &str) -> Option<usize> {
     let rest = text.strip_prefix('（')?;
     let close = rest.find('）')?;
     let numeral = &rest[..close];
@@ -569,7 +569,7 @@ fn second_level_number(text: &str) -> Option<usize> {
 /// Table 3 keeps the template's proportions for its label columns (note,
 /// group, item) with its value columns a little wider, so that five-digit
 /// numbers fit; tables 2 and 4 have equal columns, as in the template.
-fn column_widths(table: &Drawn) -> Vec<u32> {
+pub(crate) fn column_widths(table: &Drawn) -> Vec<u32> {
     let weights: Vec<u32> = match table.key {
         TableKey::T3 => {
             let labels = table
@@ -599,7 +599,7 @@ fn column_widths(table: &Drawn) -> Vec<u32> {
     widths
 }
 
-fn table_size(key: TableKey) -> u32 {
+pub(crate) fn table_size(key: TableKey) -> u32 {
     match key {
         TableKey::T2 => TABLE_SIZE_LARGE,
         TableKey::T3 | TableKey::T4 => TABLE_SIZE_SMALL,
@@ -1005,7 +1005,7 @@ mod tests {
             FileFormat::parse("md"),
             Some(FileFormat::Text(Format::Markdown))
         );
-        assert_eq!(FileFormat::parse("pdf"), None);
+        assert_eq!(FileFormat::parse(" .PDF"), Some(FileFormat::Pdf));
         let report = full_report(Edition::V2021);
         for format in FileFormat::ALL {
             assert_eq!(FileFormat::parse(format.name()), Some(format));
@@ -1015,6 +1015,14 @@ mod tests {
                 FileFormat::Docx => {
                     assert!(bytes.starts_with(b"PK\x03\x04"));
                     assert_eq!(format.extension(), "docx");
+                }
+                FileFormat::Xlsx => {
+                    assert!(bytes.starts_with(b"PK\x03\x04"));
+                    assert_eq!(format.extension(), "xlsx");
+                }
+                FileFormat::Pdf => {
+                    assert!(bytes.starts_with(b"%PDF-"));
+                    assert_eq!(format.extension(), "pdf");
                 }
             }
         }

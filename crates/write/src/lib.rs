@@ -16,8 +16,12 @@
 //! `gongkai parse FILE --format json`.
 //!
 //! The text writers return strings ([`write`], by [`Format`]); the Word
-//! writer returns bytes ([`docx::write_docx`]). [`write_bytes`] covers both,
-//! by [`FileFormat`]. This crate does no IO.
+//! writer returns bytes ([`docx::write_docx`]), as does the Excel writer
+//! ([`xlsx::write_xlsx`]; [`xlsx::write_collection`] writes many reports as
+//! one collection sheet), and the PDF writer ([`pdf::write_pdf`]; with other
+//! fonts and the warnings, [`pdf::write_pdf_with`]).
+//! [`write_bytes`] covers them all, by [`FileFormat`].
+//! This crate does no IO.
 
 use gongkai_report::Report;
 use std::fmt;
@@ -27,7 +31,9 @@ pub mod html;
 pub mod json;
 mod layout;
 pub mod markdown;
+pub mod pdf;
 pub mod text;
+pub mod xlsx;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -91,18 +97,26 @@ pub enum FileFormat {
     Text(Format),
     /// Word (.docx), in the layout of official documents (GB/T 9704-2012).
     Docx,
+    /// Excel (.xlsx): the title, the sections and the three tables with the
+    /// template's merged cells.
+    Xlsx,
+    /// PDF, in the layout of official documents (GB/T 9704-2012), with the
+    /// built-in fonts ([`pdf::write_pdf_with`] takes others).
+    Pdf,
 }
 
 impl FileFormat {
-    pub const ALL: [FileFormat; 5] = [
+    pub const ALL: [FileFormat; 7] = [
         FileFormat::Text(Format::Markdown),
         FileFormat::Text(Format::Html),
         FileFormat::Text(Format::Text),
         FileFormat::Text(Format::Json),
         FileFormat::Docx,
+        FileFormat::Xlsx,
+        FileFormat::Pdf,
     ];
 
-    /// The format named by `docx` or `word`, or by a name
+    /// The format named by `docx` or `word`, `xlsx` or `excel`, `pdf`, or by a name
     /// [`Format::parse`] accepts (case and surrounding spaces ignored; a
     /// leading dot allowed).
     pub fn parse(name: &str) -> Option<FileFormat> {
@@ -113,6 +127,8 @@ impl FileFormat {
             .to_ascii_lowercase();
         match bare.as_str() {
             "docx" | "word" => Some(FileFormat::Docx),
+            "xlsx" | "excel" => Some(FileFormat::Xlsx),
+            "pdf" => Some(FileFormat::Pdf),
             _ => Format::parse(name).map(FileFormat::Text),
         }
     }
@@ -122,6 +138,8 @@ impl FileFormat {
         match self {
             FileFormat::Text(f) => f.extension(),
             FileFormat::Docx => "docx",
+            FileFormat::Xlsx => "xlsx",
+            FileFormat::Pdf => "pdf",
         }
     }
 
@@ -130,6 +148,8 @@ impl FileFormat {
         match self {
             FileFormat::Text(f) => f.name(),
             FileFormat::Docx => "docx",
+            FileFormat::Xlsx => "xlsx",
+            FileFormat::Pdf => "pdf",
         }
     }
 
@@ -194,6 +214,8 @@ pub fn write_bytes_with(format: FileFormat, report: &Report, options: &Options) 
     match format {
         FileFormat::Text(f) => write_with(f, report, options).into_bytes(),
         FileFormat::Docx => docx::write_docx_with(report, options),
+        FileFormat::Xlsx => xlsx::write_xlsx_with(report, options),
+        FileFormat::Pdf => pdf::write_pdf_with(report, options, &pdf::PdfFonts::embedded()).bytes,
     }
 }
 

@@ -1,0 +1,148 @@
+//! `gongkai render` to every format, and `check`/`parse` of what it wrote.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn gongkai(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .output()
+        .expect("run gongkai")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The cells of `gongkai parse FILE` as JSON.
+fn cells(path: &Path) -> serde_json::Value {
+    let o = gongkai(&["parse", path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["cells"].clone()
+}
+
+#[test]
+fn a_filled_template_rendered_to_every_format_parses_to_the_same_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = root().join("fixtures/docx/national-template-filled.docx");
+    let want = cells(&seed);
+    let want_map = want.as_object().unwrap();
+    assert_eq!(want_map.len(), 200);
+    assert!(
+        want_map
+            .values()
+            .filter(|v| v.as_f64() != Some(0.0))
+            .count()
+            > 90
+    );
+    for to in gongkai_write::FileFormat::ALL {
+        let out = dir.path().join(format!("报告.{}", to.extension()));
+        let o = gongkai(&[
+            "render",
+            seed.to_str().unwrap(),
+            "--to",
+            to.name(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{to}: {}", text(&o.stderr));
+        let got = cells(&out);
+        let got_map = got.as_object().unwrap();
+        let differ: Vec<String> = want_map
+            .keys()
+            .chain(got_map.keys())
+            .filter(|k| want_map.get(*k) != got_map.get(*k))
+            .map(|k| format!("{k}: {:?} → {:?}", want_map.get(k), got_map.get(k)))
+            .collect();
+        assert!(differ.is_empty(), "{to}: {}", differ.join("\n"));
+    }
+    // The directory of everything written checks clean (exit 0).
+    let o = gongkai(&["check", dir.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains(&format!(
+            "检查了 {} 份报告",
+            gongkai_write::FileFormat::ALL.len()
+        )),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
+#[test]
+fn an_unknown_format_is_refused_with_the_choices() {
+    let seed = root().join("fixtures/seeds/000_de18c90c9c2a264c.txt");
+    let o = gongkai(&["render", seed.to_str().unwrap(), "--to", "odt"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("不支持的格式“odt”") && err.contains("docx"),
+        "{err}"
+    );
+}
+
+#[test]
+fn pdf_fonts_come_from_the_font_folder_and_bad_ones_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let fonts = dir.path().join("fonts");
+    std::fs::create_dir(&fonts).unwrap();
+    // Real fonts under the file names of 仿宋 and 宋体 (the body and the page
+    // numbers), and a broken 黑体.
+    for name in ["simfang.ttf", "simsun.ttf"] {
+        std::fs::copy(
+            root().join("crates/write/fonts/NotoSansCJKsc-Regular.otf"),
+            fonts.join(name),
+        )
+        .unwrap();
+    }
+    std::fs::write(fonts.join("simhei.ttf"), b"not a font").unwrap();
+    let seed = root().join("fixtures/docx/national-template-filled.docx");
+    let out = dir.path().join("报告.pdf");
+    let o = gongkai(&[
+        "render",
+        seed.to_str().unwrap(),
+        "--to",
+        "pdf",
+        "-o",
+        out.to_str().unwrap(),
+        "--font-dir",
+        fonts.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let err = text(&o.stderr);
+    assert!(err.contains("警告：字体文件“simhei.ttf”无法读取"), "{err}");
+    assert!(err.contains("没有黑体字体，改用内置的开源字体"), "{err}");
+    assert!(!err.contains("没有仿宋_GB2312字体"), "{err}");
+    let pdf = std::fs::read(&out).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    // The body and page numbers are set in the folder's font: the built-in
+    // serif font (their default) is not embedded at all.
+    let has = |name: &[u8]| pdf.windows(name.len()).any(|w| w == name);
+    assert!(has(b"NotoSansCJKsc-Regular"));
+    assert!(
+        !has(b"NotoSerifCJKsc-Regular"),
+        "the built-in body font is still used"
+    );
+
+    // A folder that does not exist is an error, and nothing is written.
+    let missing = dir.path().join("没有的目录");
+    let out2 = dir.path().join("另一份.pdf");
+    let o = gongkai(&[
+        "render",
+        seed.to_str().unwrap(),
+        "--to",
+        "pdf",
+        "-o",
+        out2.to_str().unwrap(),
+        "--font-dir",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("无法读取字体目录"));
+    assert!(!out2.exists());
+}
