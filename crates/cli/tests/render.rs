@@ -146,3 +146,27 @@ fn pdf_fonts_come_from_the_font_folder_and_bad_ones_are_named() {
     assert!(text(&o.stderr).contains("无法读取字体目录"));
     assert!(!out2.exists());
 }
+
+/// Table 3 of this report breaks after two rows of “三、本年度办理结果”,
+/// whose label goes on on the next page, and the sub-item column is drawn
+/// on the second page only: the PDF still reads back to the same cells,
+/// with no row taken for repeated.
+#[test]
+fn a_pdf_whose_table_breaks_inside_a_group_reads_back_to_the_same_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = root().join("fixtures/rules/GK001.txt");
+    let out = dir.path().join("报告.pdf");
+    let o = gongkai(&[
+        "render",
+        source.to_str().unwrap(),
+        "--to",
+        "pdf",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(cells(&out), cells(&source));
+    let o = gongkai(&["parse", out.to_str().unwrap()]);
+    let parsed = text(&o.stdout);
+    assert!(!parsed.contains("重复出现"), "{parsed}");
+}

@@ -263,10 +263,12 @@ fn huaian_2024_layout() {
     assert_eq!(tables.len(), 3);
     assert_eq!(tables[0].rows.len(), 14);
     assert_eq!(tables[1].rows.len(), 28);
-    // The group label written one character per line is one cell, spanning rows.
+    // The group label written one character per line is one cell, spanning
+    // its rows on both pages (the empty part of it on the next page joined).
     let group = &tables[1].rows[5][0];
     assert_eq!(group.text, "三、本年度办理结果");
-    assert_eq!(group.row_span, 11);
+    assert_eq!(group.row_span, 22);
+    assert_eq!(tables[1].rows.len(), 5 + 22 + 1);
     // Merged header cells keep their spans.
     assert_eq!(tables[1].rows[0][1].text, "申请人情况");
     assert_eq!(tables[1].rows[0][1].col_span, 7);

@@ -1213,6 +1213,9 @@ impl TableLayout {
     }
 
     fn draw(&self, flow: &mut Flow) {
+        // Lines of a slot's text already drawn on earlier pages, for slots
+        // broken across pages.
+        let mut done: HashMap<(usize, usize), usize> = HashMap::new();
         for (page, rows, top) in self.paginate(flow) {
             let mut items = Vec::new();
             let mut y = top;
@@ -1256,13 +1259,29 @@ impl TableLayout {
                     let w = self.xs[c + cols] - self.xs[c];
                     let y0 = tops[&r];
                     items.push(Item::Rect { x, y: y0, w, h });
-                    // Text where the slot starts; a slot continued from the
-                    // page before is drawn empty.
-                    if r0 == r {
-                        if let Some(cell) = self.texts.get(&(r0, c0)) {
-                            items.extend(cell_text(cell, x, y0, w, h));
-                        }
+                    let Some(cell) = self.texts.get(&(r0, c0)) else {
+                        continue;
+                    };
+                    if r0 == r && k == r0 + slot.rows {
+                        // The whole slot on this page (header rows each time).
+                        items.extend(cell_text(cell, 0..cell.lines.len(), x, y0, w, h));
+                        continue;
                     }
+                    // A slot broken across pages: its text flows through its
+                    // parts, as word processors do. The lines that fit go on
+                    // this page, from the top; when the rest fits, centred.
+                    let from = done.get(&(r0, c0)).copied().unwrap_or(0);
+                    let rest = cell.lines.len() - from.min(cell.lines.len());
+                    let line_h = cell.shaped.size * TABLE_LEADING;
+                    let fits = ((h - 2.0 * CELL_PAD_Y + EPS) / line_h).floor().max(0.0) as usize;
+                    let last_part = k == r0 + slot.rows;
+                    let n = if last_part { rest } else { rest.min(fits) };
+                    if n == 0 {
+                        continue;
+                    }
+                    let part = cell_text(cell, from..from + n, x, y0, w, h);
+                    items.extend(part);
+                    done.insert((r0, c0), from + n);
                 }
             }
             flow.pages[page].extend(items);
@@ -1270,16 +1289,20 @@ impl TableLayout {
     }
 }
 
-/// The lines of a cell's text, centred vertically in the cell.
-fn cell_text(cell: &CellText, x: f32, y: f32, w: f32, h: f32) -> Vec<Item> {
+/// Lines `which` of a cell's text, centred vertically in the cell (from its
+/// top when they fill it).
+fn cell_text(cell: &CellText, which: Range<usize>, x: f32, y: f32, w: f32, h: f32) -> Vec<Item> {
     let size = cell.shaped.size;
     let line_h = size * TABLE_LEADING;
-    let total = cell.lines.len() as f32 * line_h;
+    let total = which.len() as f32 * line_h;
     let mut top = y + ((h - total) / 2.0).max(CELL_PAD_Y.min(h / 2.0));
     let inner = w - 2.0 * CELL_PAD_X;
     let mut items = Vec::new();
     let last = cell.lines.len().saturating_sub(1);
     for (i, range) in cell.lines.iter().enumerate() {
+        if !which.contains(&i) {
+            continue;
+        }
         let baseline = top + line_h / 2.0 + CJK_CENTRE * size;
         items.extend(cell.shaped.place_line(
             range.clone(),
@@ -1367,6 +1390,66 @@ mod tests {
         let shaped = Shaped::new(&mut set, &[(FontRole::Body, &text)], BODY_SIZE);
         let lines = shaped.break_lines(TEXT_W, TEXT_W);
         assert_eq!(lines, vec![0..28, 28..56]);
+    }
+
+    /// Wherever the page breaks table 3, every line of text is drawn inside
+    /// a cell on its page, and every character of every cell is drawn.
+    #[test]
+    fn text_of_cells_broken_across_pages_stays_in_its_cells() {
+        let mut set = FontSet::new(&PdfFonts::embedded());
+        let report = full_report(Edition::V2021);
+        let table = layout::draw_present(&report, TableKey::T3);
+        let t = TableLayout::new(&report, &table, &mut set);
+        let chars: usize = t
+            .texts
+            .values()
+            .map(|c| c.lines.iter().map(ExactSizeIterator::len).sum::<usize>())
+            .sum();
+        let head_chars: usize = (0..t.head)
+            .flat_map(|r| (0..t.xs.len() - 1).map(move |c| (r, c)))
+            .filter_map(|k| t.texts.get(&k))
+            .map(|c| c.lines.iter().map(ExactSizeIterator::len).sum::<usize>())
+            .sum();
+        let mut start = MARGIN_TOP;
+        while start < TEXT_BOTTOM - LINE_PITCH {
+            let mut flow = Flow::new();
+            flow.y = start;
+            t.draw(&mut flow);
+            let mut drawn = 0;
+            for page in &flow.pages {
+                let rects: Vec<(f32, f32, f32, f32)> = page
+                    .iter()
+                    .filter_map(|it| match it {
+                        Item::Rect { x, y, w, h } => Some((*x, *y, *w, *h)),
+                        Item::Run(_) => None,
+                    })
+                    .collect();
+                for it in page {
+                    let Item::Run(run) = it else { continue };
+                    drawn += run.glyphs.len();
+                    let w: f32 = run.glyphs.iter().map(|g| g.1).sum();
+                    let (top, bottom) = (
+                        run.baseline - CJK_ASCENT * run.size,
+                        run.baseline + (1.0 - CJK_ASCENT) * run.size,
+                    );
+                    let inside = rects.iter().any(|&(x, y, rw, rh)| {
+                        run.x >= x - EPS
+                            && run.x + w <= x + rw + 0.5
+                            && top >= y - EPS
+                            && bottom <= y + rh + EPS
+                    });
+                    assert!(inside, "from {start}: “{}” outside its cell", run.text);
+                }
+            }
+            let used = flow
+                .pages
+                .iter()
+                .filter(|p| p.iter().any(|it| matches!(it, Item::Run(_))))
+                .count();
+            let repeated = (used - 1) * head_chars;
+            assert_eq!(drawn, chars + repeated, "from {start}");
+            start += LINE_PITCH;
+        }
     }
 
     #[test]

@@ -69,16 +69,21 @@ pub struct CellBox {
     pub col: usize,
     pub row_span: u32,
     pub col_span: u32,
+    /// The text runs down to the cell's bottom edge (within a line): text
+    /// that may go on in the part of the cell on the next page.
+    pub fills_bottom: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct TableBox {
     pub rows: Vec<Vec<CellBox>>,
+    /// Column boundaries, left to right (for a table aligned by text, the
+    /// left and right edges only).
+    pub xs: Vec<f64>,
     pub x0: f64,
     pub x1: f64,
     pub top: f64,
     /// Drawn with lines (false: aligned by text).
-    #[allow(dead_code)]
     pub ruled: bool,
 }
 
@@ -148,6 +153,19 @@ pub fn layout(glyphs: Vec<Glyph>, segments: &[Segment]) -> Vec<Item> {
         if cells.iter().all(Vec::is_empty) {
             continue;
         }
+        let fills: Vec<bool> = cells
+            .iter()
+            .zip(&grid.cells)
+            .map(|(gs, c)| {
+                // The lowest glyph's bottom against the cell's bottom edge.
+                let bottom = grid.ys[c.r1 + 1];
+                gs.iter()
+                    .filter(|g| g.text.trim() != "")
+                    .map(|g| (g.y - 0.12 * g.size - bottom, g.size))
+                    .min_by(|a, b| a.0.total_cmp(&b.0))
+                    .is_some_and(|(gap, size)| gap < 1.6 * size + TOL)
+            })
+            .collect();
         let texts: Vec<String> = cells.into_iter().map(cell_text).collect();
         let mut rows: Vec<Vec<CellBox>> = vec![Vec::new(); grid.ys.len() - 1];
         for (i, c) in grid.cells.iter().enumerate() {
@@ -156,6 +174,7 @@ pub fn layout(glyphs: Vec<Glyph>, segments: &[Segment]) -> Vec<Item> {
                 col: c.c0,
                 row_span: (c.r1 - c.r0 + 1) as u32,
                 col_span: (c.c1 - c.c0 + 1) as u32,
+                fills_bottom: fills[i],
             });
         }
         for row in &mut rows {
@@ -163,6 +182,7 @@ pub fn layout(glyphs: Vec<Glyph>, segments: &[Segment]) -> Vec<Item> {
         }
         items.push(Item::Table(TableBox {
             rows,
+            xs: grid.xs.clone(),
             x0: grid.xs[0],
             x1: *grid.xs.last().unwrap_or(&0.0),
             top: grid.ys[0],
@@ -188,12 +208,14 @@ pub fn layout(glyphs: Vec<Glyph>, segments: &[Segment]) -> Vec<Item> {
                             col: i,
                             row_span: 1,
                             col_span: 1,
+                            fills_bottom: false,
                         })
                         .collect()
                 })
                 .collect();
             items.push(Item::Table(TableBox {
                 rows,
+                xs: vec![x0, x1],
                 x0,
                 x1,
                 top,

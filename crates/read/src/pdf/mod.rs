@@ -20,8 +20,12 @@
 //!   than the body text, is a heading of unknown level (0).
 //! * **Tables** keep their merged cells (row and column spans, from the
 //!   lines drawn). A table that continues on the next page (the next page
-//!   starts with a table of the same left and right edges) is one table;
-//!   header rows repeated at the top of the continued part are left out.
+//!   starts with a table of the same left and right edges) is one table:
+//!   both parts are put on the column boundaries of both (a column drawn
+//!   on one page only), header rows repeated at the top of the continued
+//!   part are left out, and a merged cell broken by the page break (empty
+//!   at the top of the continued part, or with the rest of its text) is
+//!   one cell again.
 //! * **Page numbers** ("- 4 -", "第 4 页", "4/6") alone on a line are page
 //!   furniture and are left out, like running heads in other formats.
 //!
@@ -429,6 +433,69 @@ fn right_margin(lines: &[&Line], body: f64) -> f64 {
     best.1
 }
 
+/// A merged cell broken by the page break goes on at the top of the
+/// continued part, in the same columns: empty there (its text fitted on
+/// the page before), or with the rest of its text when the part before was
+/// filled to its bottom. Such a cell of the continued part (spanning rows
+/// itself, or continuing a cell that did) is joined to the cell it
+/// continues. A cell that starts with its own enumeration mark ("（五）")
+/// is a new cell.
+fn continue_merged_cells(
+    prev: &mut Table,
+    prev_fills: &mut [Vec<bool>],
+    rows: &mut [Vec<TableCell>],
+    fills: &mut [Vec<bool>],
+) {
+    let (Some(first), Some(first_fills)) = (rows.first_mut(), fills.first_mut()) else {
+        return;
+    };
+    let grid = prev.grid();
+    let Some(last) = grid.slots.last() else {
+        return;
+    };
+    let mut bottom: Vec<(usize, usize)> = Vec::new();
+    for &(r, i) in last.iter().flatten() {
+        if !bottom.contains(&(r, i)) {
+            bottom.push((r, i));
+        }
+    }
+    for (r, i) in bottom {
+        let (col, span, rows_above, text_fills) = {
+            let p = &prev.rows[r][i];
+            let f = prev_fills
+                .get(r)
+                .and_then(|f| f.get(i))
+                .copied()
+                .unwrap_or(false);
+            (p.pos.column, p.col_span, p.row_span, f)
+        };
+        let Some(k) = first
+            .iter()
+            .position(|c| c.pos.column == col && c.col_span == span)
+        else {
+            continue;
+        };
+        let c = &first[k];
+        let merged = rows_above >= 2 || c.row_span >= 2;
+        let goes_on = c.text.is_empty() || text_fills && numbering_len(&c.text) == 0;
+        if !(merged && goes_on) {
+            continue;
+        }
+        let c = first.remove(k);
+        let f = if k < first_fills.len() {
+            first_fills.remove(k)
+        } else {
+            false
+        };
+        let p = &mut prev.rows[r][i];
+        p.row_span = p.row_span.saturating_add(c.row_span.max(1));
+        join(&mut p.text, &c.text);
+        if let Some(slot) = prev_fills.get_mut(r).and_then(|f| f.get_mut(i)) {
+            *slot = f;
+        }
+    }
+}
+
 /// A paragraph being gathered.
 struct Para {
     text: String,
@@ -453,8 +520,55 @@ struct Assembler {
     /// Left and right margins of the text.
     left: f64,
     right: f64,
-    /// The last block is a table that ended its page: (page, left, right).
-    open_table: Option<(usize, f64, f64)>,
+    /// The last block is a table that ended its page.
+    open_table: Option<OpenTable>,
+}
+
+/// The table last read, which the next page may continue.
+struct OpenTable {
+    page: usize,
+    x0: f64,
+    x1: f64,
+    /// Column boundaries of the table so far (ruled tables).
+    xs: Vec<f64>,
+    ruled: bool,
+    /// For every cell of the table so far: its text runs down to its
+    /// bottom edge.
+    fills: Vec<Vec<bool>>,
+}
+
+/// The column boundaries of two parts of a table together: the distinct
+/// positions (within 2 points) of both.
+fn union_columns(a: &[f64], b: &[f64]) -> Vec<f64> {
+    let mut all: Vec<f64> = a.iter().chain(b).copied().collect();
+    all.sort_by(f64::total_cmp);
+    let mut out: Vec<f64> = Vec::new();
+    for x in all {
+        if out.last().is_none_or(|&l| x - l > 2.0) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+/// Moves the cells of rows laid out on the column boundaries `from` onto
+/// the boundaries `to` (a superset): their grid columns and column spans.
+fn remap_columns(rows: &mut [Vec<TableCell>], from: &[f64], to: &[f64]) {
+    let index = |x: f64| {
+        to.iter()
+            .position(|&t| (t - x).abs() <= 2.0)
+            .unwrap_or_else(|| to.partition_point(|&t| t < x))
+    };
+    for cell in rows.iter_mut().flatten() {
+        let c0 = (cell.pos.column as usize).saturating_sub(1);
+        let c1 = c0 + cell.col_span.max(1) as usize;
+        let (Some(&a), Some(&b)) = (from.get(c0), from.get(c1)) else {
+            continue;
+        };
+        let (n0, n1) = (index(a), index(b));
+        cell.pos.column = (n0 as u32).saturating_add(1);
+        cell.col_span = (n1.saturating_sub(n0)).max(1) as u32;
+    }
 }
 
 impl Assembler {
@@ -516,7 +630,6 @@ impl Assembler {
                     self.table(page, first, t);
                 }
                 Item::Line(l) => {
-                    self.open_table = None;
                     self.text_line(page, l, left, right, mid);
                 }
             }
@@ -525,12 +638,20 @@ impl Assembler {
     }
 
     fn table(&mut self, page: usize, first_on_page: bool, t: TableBox) {
-        let continues = first_on_page
-            && self.open_table.is_some_and(|(p, x0, x1)| {
-                p + 1 == page && (x0 - t.x0).abs() <= 3.0 && (x1 - t.x1).abs() <= 3.0
-            })
-            && matches!(self.blocks.last(), Some(Block::Table(_)));
+        let open = self.open_table.take().filter(|o| {
+            first_on_page
+                && o.page + 1 == page
+                && (o.x0 - t.x0).abs() <= 3.0
+                && (o.x1 - t.x1).abs() <= 3.0
+                && o.ruled == t.ruled
+        });
+        let continues = open.is_some() && matches!(self.blocks.last(), Some(Block::Table(_)));
         let mut rows = Vec::with_capacity(t.rows.len());
+        let mut fills: Vec<Vec<bool>> = t
+            .rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.fills_bottom).collect())
+            .collect();
         let start = self.line + 1;
         for row in t.rows {
             self.line = self.line.saturating_add(1);
@@ -546,8 +667,17 @@ impl Assembler {
                     .collect::<Vec<_>>(),
             );
         }
-        if continues {
-            if let Some(Block::Table(prev)) = self.blocks.last_mut() {
+        let mut xs = t.xs;
+        match (open, self.blocks.last_mut()) {
+            (Some(mut open), Some(Block::Table(prev))) if continues => {
+                // A column drawn in one part only (a column of sub-items on
+                // the rows of one page): both parts on the columns of both.
+                if t.ruled && open.xs != xs {
+                    let all = union_columns(&open.xs, &xs);
+                    remap_columns(&mut prev.rows, &open.xs, &all);
+                    remap_columns(&mut rows, &xs, &all);
+                    xs = all;
+                }
                 // Header rows repeated at the top of the continued part.
                 let texts = |row: &[TableCell]| -> Vec<String> {
                     row.iter().map(|c| c.text.clone()).collect()
@@ -559,18 +689,34 @@ impl Assembler {
                         texts(a) == texts(b) && a.iter().any(|c| !c.text.is_empty())
                     })
                     .count();
-                prev.rows.extend(rows.into_iter().skip(repeated));
+                rows.drain(..repeated);
+                fills.drain(..repeated);
+                if t.ruled {
+                    continue_merged_cells(prev, &mut open.fills, &mut rows, &mut fills);
+                }
+                prev.rows.extend(rows);
+                open.fills.extend(fills);
+                fills = open.fills;
             }
-        } else {
-            self.blocks.push(Block::Table(Table {
-                rows,
-                pos: Pos::new(start, 1),
-            }));
+            _ => {
+                self.blocks.push(Block::Table(Table {
+                    rows,
+                    pos: Pos::new(start, 1),
+                }));
+            }
         }
-        self.open_table = Some((page, t.x0, t.x1));
+        self.open_table = Some(OpenTable {
+            page,
+            x0: t.x0,
+            x1: t.x1,
+            xs,
+            ruled: t.ruled,
+            fills,
+        });
     }
 
     fn text_line(&mut self, page: usize, l: Line, left: f64, right: f64, mid: f64) {
+        self.open_table = None;
         self.line = self.line.saturating_add(1);
         let text = l.text();
         let x0 = l.x0();
@@ -592,8 +738,9 @@ impl Assembler {
             if !near {
                 return false;
             }
-            // A title set over several centred lines.
-            if p.centred && centred && p.page == page && size >= self.body * 1.15 {
+            // A title set over several centred lines (the first may fill
+            // the measure).
+            if (p.centred || p.full) && centred && p.page == page && size >= self.body * 1.15 {
                 return true;
             }
             // A numbered line after a finished sentence starts a new item.
