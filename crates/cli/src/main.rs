@@ -88,6 +88,9 @@ enum Command {
         /// 同时把生成的语料写入此目录（用于测试 check 命令的整体速度）
         #[arg(long)]
         write_corpus: Option<PathBuf>,
+        /// Word、PDF、Excel 各生成的报告份数（单核计时写出与读回）
+        #[arg(long, default_value_t = 100)]
+        files: usize,
     },
 }
 
@@ -142,7 +145,8 @@ fn main() -> ExitCode {
         Command::Bench {
             reports,
             write_corpus,
-        } => bench::run(reports, write_corpus.as_deref()),
+            files,
+        } => bench::run(reports, write_corpus.as_deref(), files),
     }
 }
 
