@@ -510,7 +510,7 @@ mod tests {
         let kinds = ApplicantKind::ALL;
         let mut cases = Vec::new();
         for i in 0..3000 {
-            let received = d(2023, 1, 1) + chrono::Days::new(rng.below(3 * 365) as u64);
+            let received = d(2023, 1, 1) + chrono::Days::new(rng.below(3 * 365));
             let kind = if i % 3 == 0 {
                 NaturalPerson
             } else {
@@ -520,7 +520,7 @@ mod tests {
                 None
             } else {
                 let o = Outcome::all().nth(rng.below(21) as usize).unwrap();
-                Some((received + chrono::Days::new(rng.below(60) as u64), o))
+                Some((received + chrono::Days::new(rng.below(60)), o))
             };
             cases.push(CaseSummary {
                 kind,

@@ -345,9 +345,7 @@ enum ReportCommand {
 /// Dates as clerks write them: 2025-03-04, 2025/3/4, 2025.3.4, 2025年3月4日, 20250304.
 pub fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
     let t = s.trim().trim_end_matches('日');
-    let parts: Vec<&str> = t
-        .split(|c: char| matches!(c, '-' | '/' | '.' | '年' | '月'))
-        .collect();
+    let parts: Vec<&str> = t.split(['-', '/', '.', '年', '月']).collect();
     let ymd = if parts.len() == 3 {
         (
             parts[0].parse().ok(),

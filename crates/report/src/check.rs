@@ -234,7 +234,7 @@ fn stated_in_line(text: &str, positive: &Regex, none: &Regex) -> Option<(i64, us
         }
     }
     if let Some(m) = none.find(text) {
-        if best.map_or(true, |(_, at)| m.start() < at) {
+        if best.is_none_or(|(_, at)| m.start() < at) {
             best = Some((0, m.start()));
         }
     }
@@ -296,7 +296,7 @@ pub fn year_in_file_name(source: &str) -> Option<i32> {
         }
         let before = i.checked_sub(1).map(|j| chars[j]);
         let after = chars.get(i + 4).copied();
-        let bounded = |c: Option<char>| c.map_or(true, |c| !c.is_ascii_alphanumeric());
+        let bounded = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
         if bounded(before) && bounded(after) {
             let y: i32 = w.iter().collect::<String>().parse().ok()?;
             if (2000..=2100).contains(&y) {

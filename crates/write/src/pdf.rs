@@ -1329,7 +1329,7 @@ mod tests {
         assert!((TEXT_H - 225.0 * MM).abs() < 0.01);
         assert!((LINE_PITCH - 28.99).abs() < 0.01, "{LINE_PITCH}");
         assert!((28.0 * CHAR_PITCH - TEXT_W).abs() < 0.01);
-        assert!(CHAR_SPACING < 0.0 && CHAR_SPACING > -0.3);
+        const { assert!(CHAR_SPACING < 0.0 && CHAR_SPACING > -0.3) };
     }
 
     #[test]

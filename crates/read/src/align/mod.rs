@@ -274,7 +274,7 @@ fn section_of(text: &str) -> Option<SectionKey> {
             None
         };
         if let Some(s) = score {
-            if best.map_or(true, |(b, _)| s < b) {
+            if best.is_none_or(|(b, _)| s < b) {
                 best = Some((s, *key));
             }
         }
