@@ -178,12 +178,17 @@ fn fixtures_round_trip() {
         let report =
             gongkai_read::read_report(&path.display().to_string(), &std::fs::read(&path).unwrap())
                 .unwrap();
-        let had: BTreeSet<&str> = report
+        let mut had: BTreeSet<&str> = report
             .diagnostics
             .iter()
             .filter(|d| d.level != Level::Info)
             .map(|d| d.rule)
             .collect();
+        // Text where a number belongs (GK005) leaves the cell unknown; it is
+        // written empty, and a row left with no figure reads back as missing (GK003).
+        if had.contains("GK005") {
+            had.insert("GK003");
+        }
         for format in FileFormat::ALL {
             let mut back = round_trip(&report, format);
             let now: BTreeSet<&str> = back

@@ -119,6 +119,39 @@ impl TableState {
                 );
             }
         }
+        // A row whose label is there but which has no figure at all (not even
+        // a blank cell read as one) is unknown, and said so.
+        for (ri, row) in table.rows.iter().enumerate() {
+            let Some(&pos) = self.rows_seen.get(&ri) else {
+                continue;
+            };
+            let cells: Vec<CellIndex> = row
+                .columns
+                .iter()
+                .filter(|c| !self.columns_absent.contains(c))
+                .filter_map(|&c| t.cell_at(key, ri, c))
+                .collect();
+            // A row whose figures were there but unreadable has its diagnostic already.
+            let named = cells.iter().any(|i| {
+                ctx.diags
+                    .iter()
+                    .any(|d| d.cells.iter().any(|c| c.address == t.cells[*i].address))
+            });
+            if !cells.is_empty() && !named && cells.iter().all(|i| !self.cells.contains_key(i)) {
+                let mut d = Diagnostic::new(
+                    GK003,
+                    format!(
+                        "{name}“{}”一行没有数字，该行单元格按缺失处理，依赖它的核对不执行",
+                        row.full_label()
+                    ),
+                )
+                .at(pos);
+                for i in &cells {
+                    d = d.cell_address(&t.cells[*i].address, None);
+                }
+                ctx.push(d);
+            }
+        }
         // A whole row left blank is unknown, not zero.
         for (ri, row) in table.rows.iter().enumerate() {
             let cells: Vec<CellIndex> = row

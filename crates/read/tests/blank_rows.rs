@@ -1,0 +1,50 @@
+//! A row whose label is there but which has no figure at all is unknown, and
+//! the reader says so (GK003), instead of leaving its cells silently absent.
+
+use gongkai_read::read_report;
+use std::path::PathBuf;
+
+fn clean() -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rules/clean.txt");
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn a_labelled_row_without_figures_is_reported_missing() {
+    let text = clean();
+    let line = text
+        .lines()
+        .position(|l| l.contains("1.属于国家秘密"))
+        .expect("the clean fixture has the row");
+    let blanked: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == line {
+                // Keep the labels, drop every figure (the tabs stay).
+                l.split('\t')
+                    .map(|f| {
+                        if f.trim().parse::<f64>().is_ok() {
+                            ""
+                        } else {
+                            f
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let before = read_report("clean-2025.txt", text.as_bytes()).unwrap();
+    assert!(before.diagnostics.iter().all(|d| d.rule != "GK003"));
+    let r = read_report("blank-row-2025.txt", blanked.as_bytes()).unwrap();
+    assert_eq!(r.value("t3.withheld.state_secret.total"), None);
+    let d: Vec<_> = r.diagnostics.iter().filter(|d| d.rule == "GK003").collect();
+    assert_eq!(d.len(), 1, "{:#?}", r.diagnostics);
+    assert!(d[0].message.contains("1.属于国家秘密") && d[0].message.contains("没有数字"));
+    assert_eq!(d[0].cells.len(), 7);
+    assert_eq!(d[0].line, Some(line as u32 + 1));
+}
