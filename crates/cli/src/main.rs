@@ -165,20 +165,20 @@ pub(crate) fn load(path: &std::path::Path) -> Result<(Report, Vec<u8>), String> 
 type Loaded = Result<(Vec<Report>, Vec<u8>), String>;
 
 /// Reads one file into every report it holds: one, or one per row of a
-/// collection sheet. The bytes come back for showing source lines; for an
-/// Excel workbook, whose rows are not lines of text, they are left out.
+/// collection sheet. The bytes come back for showing source lines; for Word,
+/// PDF and Excel files, whose positions are not lines of their bytes, they
+/// are left out.
 pub(crate) fn load_all(path: &std::path::Path) -> Loaded {
     let bytes = std::fs::read(path)
         .map_err(|e| format!("{}：无法读取文件（{}）", path.display(), io_error(&e)))?;
     let source = path.display().to_string();
     match gongkai_read::read_reports(&source, &bytes) {
         Ok(reports) => {
-            let shown =
-                if gongkai_read::Format::detect(&source, &bytes) == gongkai_read::Format::Xlsx {
-                    Vec::new()
-                } else {
-                    bytes
-                };
+            use gongkai_read::Format;
+            let shown = match Format::detect(&source, &bytes) {
+                Format::Docx | Format::Pdf | Format::Xlsx => Vec::new(),
+                Format::Text | Format::Markdown | Format::Html | Format::Json => bytes,
+            };
             Ok((reports, shown))
         }
         Err(e) => Err(format!("{source}：{e}")),

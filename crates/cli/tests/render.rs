@@ -170,3 +170,35 @@ fn a_pdf_whose_table_breaks_inside_a_group_reads_back_to_the_same_cells() {
     let parsed = text(&o.stdout);
     assert!(!parsed.contains("重复出现"), "{parsed}");
 }
+
+#[test]
+fn faults_in_word_pdf_and_excel_files_are_shown_without_their_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let faulty = root().join("fixtures/rules/GK010.txt");
+    for to in ["docx", "pdf", "xlsx"] {
+        let out = dir.path().join(format!("报告.{to}"));
+        let o = gongkai(&[
+            "render",
+            faulty.to_str().unwrap(),
+            "--to",
+            to,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{to}: {}", text(&o.stderr));
+        let o = gongkai(&["check", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{to}");
+        let shown = String::from_utf8(o.stdout).expect("the output is text");
+        assert!(shown.contains("错误[GK010]"), "{to}: {shown}");
+        // Positions are given; no excerpt of the file's bytes is drawn.
+        assert!(shown.contains(&format!("报告.{to}:")), "{to}: {shown}");
+        assert!(
+            !shown
+                .lines()
+                .any(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit())
+                    && l.contains(" | ")),
+            "{to}: {shown}"
+        );
+        assert!(!shown.contains('\u{FFFD}'), "{to}: {shown}");
+    }
+}
