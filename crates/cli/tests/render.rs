@@ -1,4 +1,5 @@
-//! `gongkai render` to every format, and `check`/`parse` of what it wrote.
+//! `gongkai render` to every format, `export --to xlsx`, and `check`/`parse`
+//! of what they wrote and of a collection sheet made by hand.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -18,12 +19,16 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The cells of `gongkai parse FILE` as JSON.
-fn cells(path: &Path) -> serde_json::Value {
+/// What `gongkai parse FILE` prints, as JSON.
+fn parse(path: &Path) -> serde_json::Value {
     let o = gongkai(&["parse", path.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    v["cells"].clone()
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The cells of `gongkai parse FILE` as JSON.
+fn cells(path: &Path) -> serde_json::Value {
+    parse(path)["cells"].clone()
 }
 
 #[test]
@@ -200,5 +205,170 @@ fn faults_in_word_pdf_and_excel_files_are_shown_without_their_bytes() {
             "{to}: {shown}"
         );
         assert!(!shown.contains('\u{FFFD}'), "{to}: {shown}");
+    }
+}
+
+// Excel: one report's workbook and the collection sheet of many.
+
+#[test]
+fn render_to_xlsx_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = root().join("fixtures/seeds/000_de18c90c9c2a264c.txt");
+    let out = dir.path().join("报告.xlsx");
+    let o = gongkai(&[
+        "render",
+        seed.to_str().unwrap(),
+        "--to",
+        "excel",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(std::fs::read(&out).unwrap().starts_with(b"PK\x03\x04"));
+    assert_eq!(parse(&out)["cells"], parse(&seed)["cells"]);
+    let o = gongkai(&["check", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stdout));
+}
+
+#[test]
+fn export_to_xlsx_then_check_row_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let seeds = root().join("fixtures/seeds");
+    let out = dir.path().join("汇总.xlsx");
+    let o = gongkai(&[
+        "export",
+        seeds.to_str().unwrap(),
+        "--to",
+        "xlsx",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+
+    // Each row is a report of its own, with the cells of its seed.
+    let rows = parse(&out);
+    let rows = rows.as_array().expect("an array of reports");
+    assert_eq!(rows.len(), 5);
+    let mut seeds_sorted: Vec<PathBuf> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    seeds_sorted.sort();
+    for (k, (row, seed)) in rows.iter().zip(&seeds_sorted).enumerate() {
+        let want = parse(seed);
+        assert_eq!(row["cells"], want["cells"], "{}", seed.display());
+        assert_eq!(row["agency"], want["agency"]);
+        let source = row["source"].as_str().unwrap();
+        assert!(
+            source.ends_with(&format!(
+                "汇总.xlsx#第{}行（{}）",
+                k + 6,
+                want["agency"].as_str().unwrap()
+            )),
+            "{source}"
+        );
+    }
+
+    // check names each row; the seeds lacking a column say so again.
+    let o = gongkai(&["check", out.to_str().unwrap()]);
+    let stdout = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("汇总.xlsx#第7行（"), "{stdout}");
+    assert!(stdout.contains("检查了 5 份报告"), "{stdout}");
+
+    // The CSV export is still there, and reads the collection row by row.
+    let o = gongkai(&["export", out.to_str().unwrap(), "--to", "csv"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout).lines().count(), 6);
+}
+
+#[test]
+fn a_hand_made_collection_sheet_is_checked_row_by_row() {
+    let sheet = root().join("fixtures/xlsx/collection_labels.xlsx");
+    let o = gongkai(&["check", "--format", "json", sheet.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["reports"], 3);
+    let bad = &v["reports"][1];
+    assert!(bad["source"]
+        .as_str()
+        .unwrap()
+        .ends_with("collection_labels.xlsx#第6行（某某市生态环境局）"));
+    let messages: Vec<&str> = bad["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "GK005")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].contains("第6行E列"), "{}", messages[0]);
+}
+
+#[test]
+fn directories_include_workbooks() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("fixtures/xlsx/report_office.xlsx"),
+        dir.path().join("a.xlsx"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("fixtures/xlsx/collection_labels.xlsx"),
+        dir.path().join("b.xlsx"),
+    )
+    .unwrap();
+    let o = gongkai(&["check", dir.path().to_str().unwrap()]);
+    assert!(
+        text(&o.stdout).contains("检查了 4 份报告"),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
+#[test]
+fn render_refuses_a_collection_of_many() {
+    let sheet = root().join("fixtures/xlsx/collection_labels.xlsx");
+    let o = gongkai(&["render", sheet.to_str().unwrap(), "--to", "md"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("汇总表"), "{}", text(&o.stderr));
+}
+
+/// Every rule fixture (reports with missing rows and columns, typos, wrong
+/// sums …) keeps its cells through a report workbook, and all of them
+/// together through one collection sheet.
+#[test]
+fn rule_fixtures_keep_their_cells_through_excel() {
+    let dir = root().join("fixtures/rules");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    let cells = |r: &gongkai_report::Report| {
+        r.present_cells()
+            .map(|(a, c)| (a.to_string(), c.value))
+            .collect::<Vec<_>>()
+    };
+    let mut reports = Vec::new();
+    for path in &files {
+        let source = path.display().to_string();
+        let report = gongkai_read::read_report(&source, &std::fs::read(path).unwrap()).unwrap();
+        let bytes = gongkai_write::xlsx::write_xlsx(&report);
+        let back = gongkai_read::read_report("back.xlsx", &bytes).unwrap();
+        assert_eq!(cells(&report), cells(&back), "{source}");
+        assert_eq!(report.edition, back.edition, "{source}");
+        reports.push(report);
+    }
+    let bytes = gongkai_write::xlsx::write_collection(&reports).unwrap();
+    let back = gongkai_read::read_reports("汇总.xlsx", &bytes).unwrap();
+    assert_eq!(back.len(), reports.len());
+    for (a, b) in reports.iter().zip(&back) {
+        assert_eq!(cells(a), cells(b), "{}", a.source);
+        assert_eq!(
+            (&a.agency, a.year, a.edition),
+            (&b.agency, b.year, b.edition)
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! PDF: a real report reads to exactly its cells; every Chinese font
+//! PDF (the real 淮安市 report's cells are checked in `seeds.rs`): every Chinese font
 //! encoding we support decodes to the right text; scans, undecodable fonts
 //! and encrypted files are refused with a clear message; broken and hostile
 //! files never panic.
@@ -27,66 +27,6 @@ fn texts(doc: &Document) -> Vec<String> {
 
 fn read_texts(name: &str) -> Vec<String> {
     texts(&pdf::read(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}")))
-}
-
-#[test]
-fn huaian_2024_reads_to_exactly_its_cells() {
-    let name = "huaian_city_2024";
-    let bytes = fixture(&format!("{name}.pdf"));
-    let report = read_report(&format!("{name}.pdf"), &bytes).unwrap();
-    let expected: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join(format!("fixtures/expected/{name}.json"))).unwrap(),
-    )
-    .unwrap();
-    assert_eq!(report.agency.as_deref(), expected["agency"].as_str());
-    assert_eq!(report.year.map(i64::from), expected["year"].as_i64());
-    assert_eq!(
-        report.edition.as_str(),
-        expected["template"].as_str().unwrap()
-    );
-    let got: BTreeMap<String, f64> = report
-        .present_cells()
-        .map(|(a, c)| (a.to_string(), c.value.as_f64()))
-        .collect();
-    let want: BTreeMap<String, f64> = expected["cells"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(a, v)| (a.clone(), v.as_f64().unwrap()))
-        .collect();
-    for (a, v) in &want {
-        assert_eq!(got.get(a), Some(v), "cell {a}");
-    }
-    for a in got.keys() {
-        assert!(want.contains_key(a), "cell {a} should be absent");
-    }
-    assert_eq!(got.len(), 200);
-    let mut got_diags: Vec<(String, String)> = report
-        .diagnostics
-        .iter()
-        .map(|d| (d.rule.to_string(), d.level.as_str().to_string()))
-        .collect();
-    got_diags.sort();
-    let mut want_diags: Vec<(String, String)> = expected["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d[0].as_str().unwrap().to_string(),
-                d[1].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    want_diags.sort();
-    assert_eq!(
-        got_diags, want_diags,
-        "diagnostics {:#?}",
-        report.diagnostics
-    );
-    for (a, c) in report.present_cells() {
-        assert!(c.origin.pos().is_some(), "{a} has no position");
-    }
 }
 
 /// Laid out as our own PDF writer lays a report out: Identity-H codes with a
@@ -174,11 +114,20 @@ fn unruled_pdf(text: &str, lines_per_page: usize) -> Vec<u8> {
     }
     objs.push(format!("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [{} 0 R] >>", font + 1));
     objs.push("<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> /DW 1000 /W [1 95 500] >>".into());
+    let objs: Vec<Vec<u8>> = objs.into_iter().map(String::into_bytes).collect();
+    pdf_of(&objs)
+}
+
+/// A PDF of these objects (numbered from 1, the first the catalog), with its
+/// cross-reference table.
+fn pdf_of(objs: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.7\n".to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objs.iter().enumerate() {
         offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
     out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
@@ -424,27 +373,7 @@ fn page_with_content(content: &[u8], cmap: &[u8]) -> Vec<u8> {
     tu.extend_from_slice(cmap);
     tu.extend_from_slice(b"\nendstream");
     objs.push(tu);
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
-        out.extend_from_slice(o);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objs.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
+    pdf_of(&objs)
 }
 
 const CONTENT: &[u8] = b"q 1 0 0 1 0 0 cm 0.5 w 72 700 m 500 700 l S 72 600 428 100 re S\n\

@@ -1,5 +1,7 @@
-//! The five real reports read to exactly the right cells and diagnostics.
-//! The expected JSON in fixtures/expected was written by reading each file.
+//! The real reports read to exactly the right cells and diagnostics: the five
+//! seeds (and their HTML and Markdown versions) and 淮安市 2024 as published,
+//! in PDF. The expected JSON in fixtures/expected was written by reading each
+//! file.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -12,8 +14,17 @@ fn check_seed(name: &str) {
     check_file(&format!("fixtures/seeds/{name}.txt"), name);
 }
 
-/// Reads `rel` and compares it with the expected result of seed `name`.
-fn check_file(rel: &str, name: &str) {
+#[test]
+fn huaian_2024_pdf_reads_to_exactly_its_cells() {
+    let report = check_file("fixtures/pdf/huaian_city_2024.pdf", "huaian_city_2024");
+    assert_eq!(report.present_cells().count(), 200);
+    // Not even an info-level note: nothing in it needed recovering from.
+    assert!(report.diagnostics.is_empty(), "{:#?}", report.diagnostics);
+}
+
+/// Reads `rel` and compares it with the expected result `name`; returns the
+/// report read.
+fn check_file(rel: &str, name: &str) -> gongkai_report::Report {
     let path = root().join(rel);
     let bytes = std::fs::read(&path).unwrap();
     let report = gongkai_read::read_report(&path.display().to_string(), &bytes).unwrap();
@@ -85,6 +96,7 @@ fn check_file(rel: &str, name: &str) {
     for (a, c) in report.present_cells() {
         assert!(c.origin.pos().is_some(), "{name}: {a} has no position");
     }
+    report
 }
 
 #[test]
