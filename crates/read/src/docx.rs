@@ -50,10 +50,11 @@
 //! message saying what to do.
 
 use crate::doc::{Block, Document, Pos, ReadError, ReadNote, Table, TableCell};
+use crate::zipped::Budget;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 /// Most bytes the parts read may unpack to, together.
 pub const MAX_UNZIPPED: u64 = 200 * 1024 * 1024;
@@ -205,10 +206,7 @@ fn read_limited(bytes: &[u8], max_unzipped: u64) -> Result<Document, ReadError> 
             archive.len()
         )));
     }
-    let mut budget = Budget {
-        left: max_unzipped,
-        limit: max_unzipped,
-    };
+    let mut budget = Budget::new(max_unzipped, "Word 文档", ".docx");
     let mut notes = Vec::new();
 
     let main = main_part_name(&mut archive, &mut budget);
@@ -342,12 +340,6 @@ fn office_document_target(rels: &[u8]) -> Option<String> {
     }
 }
 
-/// How many bytes may still be unpacked, of how many in all.
-struct Budget {
-    left: u64,
-    limit: u64,
-}
-
 /// Unpacks one entry within the remaining budget.
 fn read_entry(
     archive: &mut Archive<'_>,
@@ -357,28 +349,9 @@ fn read_entry(
     let mut file = archive
         .by_name(name)
         .map_err(|e| zip_error(&e, Some(name)))?;
-    let limit = budget.limit;
     let declared = file.size();
-    if declared > budget.left {
-        return Err(error(format!(
-            "ZIP 中的 {name} 声明解压后有 {declared} 字节，超过解压上限（各部件合计最多 {limit} 字节，可能是压缩炸弹）；期望正常大小的 Word 文档"
-        )));
-    }
     let mut out = Vec::with_capacity(declared.min(16 * 1024 * 1024) as usize);
-    let read = (&mut file)
-        .take(budget.left + 1)
-        .read_to_end(&mut out)
-        .map_err(|_| {
-            error(format!(
-                "ZIP 中的 {name} 无法解压：数据已损坏或被截断；期望完整的 Word 文档（.docx）"
-            ))
-        })?;
-    if read as u64 > budget.left {
-        return Err(error(format!(
-            "ZIP 中的 {name} 解压后超过解压上限（各部件合计最多 {limit} 字节，可能是压缩炸弹）；期望正常大小的 Word 文档"
-        )));
-    }
-    budget.left -= read as u64;
+    budget.unpack(&mut file, name, declared, &mut out)?;
     Ok(out)
 }
 

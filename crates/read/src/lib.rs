@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod pdf;
 pub mod text;
 pub mod xlsx;
+mod zipped;
 
 use doc::{Document, ReadError};
 use gongkai_report::Report;

@@ -34,9 +34,10 @@
 //! [`ReadError`], never a panic.
 
 use crate::doc::{Block, Document, Pos, ReadError, ReadNote, Table, TableCell};
+use crate::zipped::Budget;
 use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx, XlsxError};
 use std::collections::{BTreeMap, HashMap};
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 /// Most bytes the archive's entries may unpack to, together.
 pub const MAX_UNZIPPED: u64 = 200 * 1024 * 1024;
@@ -315,28 +316,12 @@ fn check_archive(bytes: &[u8], max_unzipped: u64) -> Result<(), ReadError> {
             archive.len()
         )));
     }
-    let mut left = max_unzipped;
+    let mut budget = Budget::new(max_unzipped, "Excel 工作簿", ".xlsx");
     for i in 0..archive.len() {
         let mut file = archive.by_index(i).map_err(|_| damaged())?;
         let name = file.name().to_string();
-        if file.size() > left {
-            return Err(error(format!(
-                "ZIP 中的 {name} 声明解压后有 {} 字节，超过解压上限（合计最多 {max_unzipped} 字节，可能是压缩炸弹）；期望正常大小的 Excel 工作簿",
-                file.size()
-            )));
-        }
-        let n =
-            std::io::copy(&mut (&mut file).take(left + 1), &mut std::io::sink()).map_err(|_| {
-                error(format!(
-                "ZIP 中的 {name} 无法解压：数据已损坏或被截断；期望完整的 Excel 工作簿（.xlsx）"
-            ))
-            })?;
-        if n > left {
-            return Err(error(format!(
-                "ZIP 中的 {name} 解压后超过解压上限（合计最多 {max_unzipped} 字节，可能是压缩炸弹）；期望正常大小的 Excel 工作簿"
-            )));
-        }
-        left -= n;
+        let declared = file.size();
+        budget.unpack(&mut file, &name, declared, &mut std::io::sink())?;
     }
     check_shared_strings(&mut archive)
 }
