@@ -6,7 +6,9 @@
 //! labels, missing columns, blank cells, wrapped labels, page numbers inside a
 //! table — it reports as diagnostics; nothing is silently repaired.
 
+pub mod glued;
 mod labels;
+mod unglue;
 mod tables;
 pub mod tokens;
 
@@ -27,7 +29,80 @@ pub use labels::{Match, Matcher};
 pub(crate) struct Item<'a> {
     text: Option<&'a str>,
     cells: Option<&'a [TableCell]>,
+    /// For a table row: the grid column each of its cells starts in.
+    cols: Option<Vec<u16>>,
     pos: Pos,
+    /// Cut out of a longer line whose cells were glued together.
+    glued: bool,
+}
+
+impl<'a> Item<'a> {
+    fn piece(&self, text: &'a str, start: usize, glued: bool) -> Item<'a> {
+        let line = self.text.unwrap_or_default();
+        let offset = line[..start].chars().count() as u32;
+        Item {
+            text: Some(text),
+            cells: None,
+            cols: None,
+            pos: Pos::new(self.pos.line, self.pos.column + offset),
+            glued,
+        }
+    }
+}
+
+/// Lines whose breaks were lost: cut at the section titles inside them.
+fn split_long_lines(items: Vec<Item<'_>>) -> (Vec<Item<'_>>, bool) {
+    let mut out = Vec::with_capacity(items.len());
+    let mut cut = false;
+    for item in items {
+        match item.text {
+            Some(line) if item.cells.is_none() && line.len() >= 120 => {
+                let pieces = unglue::split_sections(line);
+                if pieces.len() == 1 {
+                    out.push(item);
+                    continue;
+                }
+                cut = true;
+                for p in pieces {
+                    let text = line[p.start..p.end].trim();
+                    let start = p.start + (line[p.start..p.end].len() - line[p.start..p.end].trim_start().len());
+                    out.push(item.piece(text, start, false));
+                }
+            }
+            _ => out.push(item),
+        }
+    }
+    (out, cut)
+}
+
+/// Lines of the tables' sections whose cells were glued: cut into rows.
+fn split_glued_rows<'a>(items: Vec<Item<'a>>, sections: &Sections) -> (Vec<Item<'a>>, bool) {
+    let mut in_table = vec![false; items.len()];
+    for key in [SectionKey::Proactive, SectionKey::Requests, SectionKey::Appeals] {
+        let (from, to) = sections.range_for(key, items.len());
+        for flag in in_table.iter_mut().take(to).skip(from) {
+            *flag = true;
+        }
+    }
+    let mut out = Vec::with_capacity(items.len());
+    let mut cut = false;
+    for (i, item) in items.into_iter().enumerate() {
+        match item.text {
+            Some(line) if in_table[i] && item.cells.is_none() => match unglue::split_rows(line) {
+                Some(pieces) if pieces.len() > 1 => {
+                    cut = true;
+                    for p in pieces {
+                        let raw = &line[p.start..p.end];
+                        let start = p.start + (raw.len() - raw.trim_start().len());
+                        out.push(item.piece(raw.trim(), start, p.glued));
+                    }
+                }
+                _ => out.push(item),
+            },
+            _ => out.push(item),
+        }
+    }
+    (out, cut)
 }
 
 fn items(doc: &Document) -> Vec<Item<'_>> {
@@ -48,12 +123,28 @@ fn items(doc: &Document) -> Vec<Item<'_>> {
                     out.push(Item {
                         text: Some(line),
                         cells: None,
+                        cols: None,
                         pos: p,
+                        glued: false,
                     });
                 }
             }
             Block::Table(t) => {
-                for row in &t.rows {
+                let grid = t.grid();
+                for (r, row) in t.rows.iter().enumerate() {
+                    // The grid column where each cell of this row starts.
+                    let mut cols = vec![u16::MAX; row.len()];
+                    if let Some(slots) = grid.slots.get(r) {
+                        for (c, slot) in slots.iter().enumerate() {
+                            if let Some((sr, si)) = *slot {
+                                if sr == r && cols[si] == u16::MAX {
+                                    cols[si] = u16::try_from(c).unwrap_or(u16::MAX);
+                                }
+                            }
+                        }
+                    }
+                    // Cells the grid could not place (hostile spans) have no column.
+                    let cols = cols.iter().all(|&c| c != u16::MAX).then_some(cols);
                     if row.iter().all(|c| c.text.trim().is_empty()) {
                         continue;
                     }
@@ -68,7 +159,9 @@ fn items(doc: &Document) -> Vec<Item<'_>> {
                     out.push(Item {
                         text,
                         cells: Some(row),
+                        cols,
                         pos,
+                        glued: false,
                     });
                 }
             }
@@ -96,8 +189,12 @@ impl Ctx<'_> {
 
 /// Aligns a document to the template, then runs the single-report rules.
 pub fn align(doc: &Document, source: &str) -> Report {
-    let items = items(doc);
-    let sections = find_sections(&items);
+    let (items, _) = split_long_lines(items(doc));
+    let mut sections = find_sections(&items);
+    let (items, glued) = split_glued_rows(items, &sections);
+    if glued {
+        sections = find_sections(&items);
+    }
     let edition = detect_edition(&items, &sections);
     let mut report = Report::new(source, edition);
     let mut ctx = Ctx {
@@ -158,19 +255,55 @@ pub fn align(doc: &Document, source: &str) -> Report {
     report
 }
 
+/// Tokens of a label with its figures glued on: the trailing run of digits
+/// is cut off the label first.
+fn tokenize_glued(text: &str, pos: Pos, item: usize) -> RowToks {
+    let mut cut = text.len();
+    for (i, c) in text.char_indices().rev() {
+        let f = gongkai_template::text::fold_char(c);
+        if f.is_ascii_digit() || f == ' ' || f == '.' || f == ',' || f == '-' {
+            cut = i;
+        } else {
+            break;
+        }
+    }
+    // A leading '.' or ',' belongs to the label ("1." of a numbering).
+    while cut < text.len() && !text[cut..].starts_with(|c: char| {
+        let f = gongkai_template::text::fold_char(c);
+        f.is_ascii_digit() || f == '-'
+    }) {
+        cut += text[cut..].chars().next().map_or(1, char::len_utf8);
+    }
+    if cut == 0 || cut >= text.len() {
+        return tokenize_line(text, pos, item);
+    }
+    let mut toks = Vec::new();
+    tokens::tokenize_cell(&text[..cut], pos, None, &mut toks);
+    let offset = text[..cut].chars().count() as u32;
+    tokens::tokenize_cell(&text[cut..], Pos::new(pos.line, pos.column + offset), None, &mut toks);
+    let mut row = tokens::finish(toks, pos, item);
+    row.glued = true;
+    row
+}
+
 /// Rows of a region, as tokens.
 fn rows_in(items: &[Item<'_>], from: usize, to: usize) -> Vec<RowToks> {
     let mut rows = Vec::new();
     for (i, item) in items.iter().enumerate().take(to).skip(from) {
         match (item.cells, item.text) {
-            (Some(cells), _) => rows.push(tokenize_cells(cells, i)),
+            (Some(cells), _) => rows.push(tokenize_cells(cells, item.cols.as_deref(), i)),
             (None, Some(text)) => {
                 // Sentences are not table rows; short lines may be (labels,
                 // numbers on a line of their own, wrapped labels).
                 if text.ends_with('。') || text.chars().count() > 120 {
                     continue;
                 }
-                let row = tokenize_line(text, item.pos, i);
+                let mut row = if item.glued {
+                    tokenize_glued(text, item.pos, i)
+                } else {
+                    tokenize_line(text, item.pos, i)
+                };
+                row.glued = item.glued;
                 if !row.prose {
                     rows.push(row);
                 }

@@ -1,9 +1,10 @@
 //! Reading the three tables from the rows of their sections.
 
+use super::glued::{row_total, solve, Equation, Outcome, Run, Var};
 use super::labels::{Match, Matcher};
 use super::tokens::{is_page_number, trim_layout, trim_layout_start, Kind, RowToks, Tok, Unit};
 use super::Ctx;
-use gongkai_report::rules::{GK002, GK003, GK004, GK005, GK006, GK007, GK008};
+use gongkai_report::rules::{GK002, GK003, GK004, GK005, GK006, GK007, GK008, GK009};
 use gongkai_report::{Cell, Diagnostic, Num, Origin, Pos};
 use gongkai_template::text::normalize;
 use gongkai_template::{table_name, CellIndex, Table, TableKey};
@@ -484,6 +485,8 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let mut pending_row: Option<usize> = None;
     let mut fragments: Vec<&RowToks> = Vec::new();
     let mut last_label: Option<usize> = None;
+    // Rows whose figures are glued together, split once the whole table is read.
+    let mut glued_rows: Vec<GluedRow> = Vec::new();
     // A label matched by its beginning only: (row, token, text so far). The
     // GK004 is dropped if the rest of the label follows on the next lines.
     let mut deferred: Option<(usize, Tok, String)> = None;
@@ -546,7 +549,9 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                     continue;
                 }
                 pending_row = None;
-                assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+                if !defer_glued(&mut glued_rows, r, ri, &values, columns.len()) {
+                    assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+                }
             }
             None => {
                 // The tail of a wrapped label, possibly with the numbers.
@@ -564,7 +569,9 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                                 pending_row = None;
                                 let li = r.toks.iter().rposition(Tok::is_label).unwrap_or(0);
                                 let values = values_after(r, li + 1);
-                                assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+                                if !defer_glued(&mut glued_rows, r, ri, &values, columns.len()) {
+                    assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+                }
                             }
                             continue;
                         }
@@ -575,7 +582,9 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                     if let Some(ri) = pending_row.take() {
                         ctx.consumed.insert(r.item);
                         let values = values_after(r, 0);
-                        assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+                        if !defer_glued(&mut glued_rows, r, ri, &values, columns.len()) {
+                    assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+                }
                         continue;
                     }
                     ctx.push(
@@ -613,6 +622,198 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     }
     if let Some((ri, tok, _)) = deferred.take() {
         typo(ctx, &tok, table.rows[ri].label);
+    }
+    if !glued_rows.is_empty() {
+        split_glued_t3(ctx, st, &glued_rows, &columns, total_last);
+    }
+}
+
+/// A table row whose figures were glued together: its template row, the run
+/// of digits (with the spaces the source had) and where it is.
+struct GluedRow {
+    row: usize,
+    run: Run,
+    pos: Pos,
+    text: String,
+}
+
+/// Keeps a row of a glued line for splitting when its figures do not already
+/// stand one per column. Returns whether it was kept.
+fn defer_glued(out: &mut Vec<GluedRow>, r: &RowToks, ri: usize, values: &[Tok], width: usize) -> bool {
+    if !r.glued {
+        return false;
+    }
+    let vals = trim_layout(values);
+    if vals.len() == width || vals.is_empty() {
+        return false;
+    }
+    let text: Vec<&str> = vals.iter().map(|t| t.text.as_str()).collect();
+    let text = text.join(" ");
+    let Some(run) = Run::parse(&text, width) else {
+        return false;
+    };
+    out.push(GluedRow {
+        row: ri,
+        run,
+        pos: vals[0].pos,
+        text,
+    });
+    true
+}
+
+/// Splits the glued rows of table 3 by the table's arithmetic: each row's parts
+/// add up to its total (GK010), each column's outcomes to （七）总计 (GK011),
+/// and 一 + 二 = 三 + 四 (GK012). What one split settles is read (GK008); what
+/// several leave open is named (GK009) and left absent.
+fn split_glued_t3(
+    ctx: &mut Ctx<'_>,
+    st: &mut TableState,
+    glued: &[GluedRow],
+    columns: &[usize],
+    total_last: bool,
+) {
+    let t = ctx.template();
+    let table = t.table(TableKey::T3);
+    let width = columns.len();
+    let runs: Vec<Run> = glued.iter().map(|g| g.run.clone()).collect();
+    let run_of = |row: usize| glued.iter().position(|g| g.row == row);
+    let row_index = |key: &str| table.row(key).map(|(i, _)| i);
+    // A term of an equation: a glued cell, or a known figure.
+    let term = |st: &TableState, row: usize, k: usize| -> Option<Result<Var, i64>> {
+        if let Some(run) = run_of(row) {
+            return Some(Ok(Var { run, slot: k }));
+        }
+        let index = t.cell_at(TableKey::T3, row, columns[k])?;
+        match st.cells.get(&index).map(|c| c.value) {
+            Some(Num::Int(v)) => Some(Err(v)),
+            _ => None,
+        }
+    };
+    let equation = |st: &TableState, plus: &[usize], minus: &[usize], k: usize| -> Option<Equation> {
+        let mut e = Equation::default();
+        for (rows, sign) in [(plus, 1i64), (minus, -1i64)] {
+            for &row in rows {
+                match term(st, row, k)? {
+                    Ok(v) => e.terms.push((v, sign)),
+                    Err(c) => e.constant += sign * c,
+                }
+            }
+        }
+        (!e.terms.is_empty()).then_some(e)
+    };
+    let mut rows_eq = Vec::new();
+    if total_last && width == table.columns.len() {
+        for r in 0..runs.len() {
+            rows_eq.push(row_total(r, width));
+        }
+    }
+    let outcomes: Vec<usize> = table
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            !matches!(
+                r.key,
+                "new_received" | "carried_over" | "total_processed" | "carried_forward"
+            )
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let mut col_sum = Vec::new();
+    let mut balance = Vec::new();
+    if let (Some(new), Some(carried), Some(processed), Some(forward)) = (
+        row_index("new_received"),
+        row_index("carried_over"),
+        row_index("total_processed"),
+        row_index("carried_forward"),
+    ) {
+        for k in 0..width {
+            if let Some(e) = equation(st, &outcomes, &[processed], k) {
+                col_sum.push(e);
+            }
+            if let Some(e) = equation(st, &[new, carried], &[processed, forward], k) {
+                balance.push(e);
+            }
+        }
+    }
+    // All the equations first; if the table itself does not add up, fewer.
+    let attempts: [(&str, Vec<Equation>); 4] = [
+        ("", [rows_eq.clone(), col_sum.clone(), balance.clone()].concat()),
+        ("（不计各列办理结果之和）", [rows_eq.clone(), balance.clone()].concat()),
+        ("（不计第一项加第二项等于第三项加第四项）", [rows_eq.clone(), col_sum].concat()),
+        ("（仅按各行之和）", rows_eq),
+    ];
+    let mut outcome = Outcome::NoSolution;
+    let mut relaxed = "";
+    for (note, eqs) in attempts {
+        outcome = solve(&runs, &eqs);
+        if outcome != Outcome::NoSolution {
+            relaxed = note;
+            break;
+        }
+    }
+    let values = match outcome {
+        Outcome::Solved { values, .. } => values,
+        Outcome::NoSolution => runs.iter().map(|r| vec![None; r.width]).collect(),
+    };
+    let mut split_rows = Vec::new();
+    let mut open: Vec<CellIndex> = Vec::new();
+    let mut open_rows = Vec::new();
+    for (g, vals) in glued.iter().zip(&values) {
+        let label = table.rows[g.row].label;
+        if vals.iter().all(Option::is_some) {
+            split_rows.push(format!(
+                "“{}”{}",
+                label,
+                vals.iter().map(|v| v.unwrap_or(0).to_string()).collect::<Vec<_>>().join(" | ")
+            ));
+        } else {
+            open_rows.push(format!("“{label}”（{}）", g.text));
+        }
+        for (k, v) in vals.iter().enumerate() {
+            let Some(index) = t.cell_at(TableKey::T3, g.row, columns[k]) else {
+                continue;
+            };
+            match v {
+                Some(v) => {
+                    st.cells.entry(index).or_insert(Cell {
+                        value: Num::Int(*v),
+                        origin: Origin::Source(g.pos),
+                        blank: false,
+                    });
+                }
+                None => open.push(index),
+            }
+        }
+    }
+    if !split_rows.is_empty() {
+        ctx.push(
+            Diagnostic::new(
+                GK008,
+                format!(
+                    "表三有 {} 行数字粘连，按表内勾稽关系{relaxed}唯一拆分：{}",
+                    split_rows.len(),
+                    split_rows.join("；")
+                ),
+            )
+            .at(glued[0].pos),
+        );
+    }
+    if !open.is_empty() {
+        let mut d = Diagnostic::new(
+            GK009,
+            format!(
+                "表三有 {} 行数字粘连，无法按表内勾稽关系唯一拆分，{} 个单元格按缺失处理：{}",
+                open_rows.len(),
+                open.len(),
+                open_rows.join("；")
+            ),
+        )
+        .at(glued.iter().find(|g| open.iter().any(|&i| t.cells[i].row == g.row)).map_or(glued[0].pos, |g| g.pos));
+        for i in open {
+            d = d.cell_address(&t.cells[i].address, None);
+        }
+        ctx.push(d);
     }
 }
 

@@ -28,6 +28,9 @@ pub struct Tok {
     pub text: CompactString,
     pub pos: Pos,
     pub kind: Kind,
+    /// The grid column the token's cell starts in, when the source has cells
+    /// and the cell holds this one token (a cell of several figures has none).
+    pub col: Option<u16>,
 }
 
 impl Tok {
@@ -71,6 +74,11 @@ pub struct RowToks {
     pub item: usize,
     /// A label follows a number: a sentence, not a table row.
     pub prose: bool,
+    /// The row is a row of table cells laid out on a grid (columns are known).
+    pub grid: bool,
+    /// The row was cut out of a line whose cells were glued together: its
+    /// figures may be glued too.
+    pub glued: bool,
 }
 
 impl RowToks {
@@ -216,13 +224,14 @@ fn is_only_numbering(part: &str) -> bool {
 }
 
 /// Appends the tokens of one cell.
-pub fn tokenize_cell(text: &str, pos: Pos, out: &mut Vec<Tok>) {
+pub fn tokenize_cell(text: &str, pos: Pos, col: Option<u16>, out: &mut Vec<Tok>) {
     let t = text.trim_matches(|c: char| c.is_whitespace());
     if t.is_empty() {
         out.push(Tok {
             text: CompactString::default(),
             pos,
             kind: Kind::Blank,
+            col,
         });
         return;
     }
@@ -232,6 +241,7 @@ pub fn tokenize_cell(text: &str, pos: Pos, out: &mut Vec<Tok>) {
             text: CompactString::from(t),
             pos: Pos::new(pos.line, pos.column + lead),
             kind,
+            col,
         });
         return;
     }
@@ -269,6 +279,7 @@ pub fn tokenize_cell(text: &str, pos: Pos, out: &mut Vec<Tok>) {
                     text: CompactString::from(part),
                     pos: p,
                     kind,
+                    col: None,
                 });
             }
             None => match &mut label {
@@ -284,6 +295,7 @@ pub fn tokenize_cell(text: &str, pos: Pos, out: &mut Vec<Tok>) {
                         text: CompactString::from(part),
                         pos: p,
                         kind: Kind::Label,
+                        col: None,
                     });
                 }
             },
@@ -294,23 +306,39 @@ pub fn tokenize_cell(text: &str, pos: Pos, out: &mut Vec<Tok>) {
     }
 }
 
-/// Tokens of a table row.
-pub fn tokenize_cells(cells: &[TableCell], item: usize) -> RowToks {
+/// Tokens of a table row; `cols` are the grid columns its cells start in.
+pub fn tokenize_cells(cells: &[TableCell], cols: Option<&[u16]>, item: usize) -> RowToks {
     let mut toks = Vec::with_capacity(cells.len());
-    for c in cells {
-        tokenize_cell(&c.text, c.pos, &mut toks);
+    for (i, c) in cells.iter().enumerate() {
+        let col = cols.and_then(|cs| cs.get(i).copied());
+        let before = toks.len();
+        tokenize_cell(&c.text, c.pos, col, &mut toks);
+        // A cell read as several tokens: its column belongs to its first
+        // label only; figures inside it have no column of their own.
+        if toks.len() > before + 1 {
+            for t in &mut toks[before..] {
+                if !t.is_label() {
+                    t.col = None;
+                }
+            }
+            if let Some(first) = toks[before..].iter_mut().find(|t| t.is_label()) {
+                first.col = col;
+            }
+        }
     }
-    finish(toks, cells.first().map_or(Pos::UNKNOWN, |c| c.pos), item)
+    let mut row = finish(toks, cells.first().map_or(Pos::UNKNOWN, |c| c.pos), item);
+    row.grid = cols.is_some();
+    row
 }
 
 /// Tokens of a line of text (no cells: split on spaces).
 pub fn tokenize_line(text: &str, pos: Pos, item: usize) -> RowToks {
     let mut toks = Vec::new();
-    tokenize_cell(text, pos, &mut toks);
+    tokenize_cell(text, pos, None, &mut toks);
     finish(toks, pos, item)
 }
 
-fn finish(toks: Vec<Tok>, pos: Pos, item: usize) -> RowToks {
+pub(crate) fn finish(toks: Vec<Tok>, pos: Pos, item: usize) -> RowToks {
     let mut seen_value = false;
     let mut prose = false;
     for t in &toks {
@@ -325,6 +353,8 @@ fn finish(toks: Vec<Tok>, pos: Pos, item: usize) -> RowToks {
         pos,
         item,
         prose,
+        grid: false,
+        glued: false,
     }
 }
 
@@ -391,6 +421,7 @@ mod tests {
         tokenize_cell(
             "（三）不予公开 1. 属于国家秘密 0 0 — 3",
             Pos::new(1, 1),
+            None,
             &mut out,
         );
         let texts: Vec<&str> = out.iter().map(|t| t.text.as_str()).collect();
@@ -400,7 +431,7 @@ mod tests {
         );
         assert_eq!(out[5].pos, Pos::new(1, 25));
         let mut out = Vec::new();
-        tokenize_cell("结果 维持", Pos::new(1, 1), &mut out);
+        tokenize_cell("结果 维持", Pos::new(1, 1), None, &mut out);
         assert_eq!(out.len(), 1);
     }
 
