@@ -251,7 +251,25 @@ fn every_fixture_fires_its_rule_and_no_other() {
 }
 
 // ---------------------------------------------------------------------------
-// Structure: GK001–GK008.
+// Structure: GK001–GK009.
+
+#[test]
+fn gk009_glued_figures_that_split_more_than_one_way() {
+    let name = "GK009.txt";
+    let r = read(name);
+    let d = only(&r, "GK009");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].level, Level::Warning);
+    assert!(d[0].message.contains("0127"), "{}", d[0].message);
+    let named: Vec<&str> = d[0].cells.iter().map(|c| c.address.as_str()).collect();
+    assert_eq!(named, ["t2.normative.repealed", "t2.normative.in_force"]);
+    assert_eq!(d[0].line, Some(line_of(name, "行政规范性文件0127")));
+    // Both splits (0|1|27, 0|12|7) agree on the first cell: it is read.
+    let diff = cell_diff(&read("clean.txt"), &r);
+    let changed: Vec<&str> = diff.keys().map(String::as_str).collect();
+    assert_eq!(changed, ["t2.normative.in_force", "t2.normative.repealed"]);
+    assert!(diff.values().all(|(_, now)| now.is_none()));
+}
 
 #[test]
 fn gk001_missing_section() {
@@ -1028,7 +1046,7 @@ fn explain_and_rules() {
         .collect();
     let all: Vec<&str> = RULES.iter().map(|r| r.id).collect();
     assert_eq!(listed, all);
-    assert_eq!(all.len(), 17);
+    assert_eq!(all.len(), 18);
 }
 
 #[test]

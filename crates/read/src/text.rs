@@ -31,13 +31,32 @@ fn pos_of(text: &str, at: usize) -> Pos {
     Pos::new(line, col)
 }
 
+/// The lines of a text, whatever ends them: "\r\n", "\n", or a lone "\r"
+/// (old Mac files and some crawler exports).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.find(['\n', '\r']) {
+            Some(i) => {
+                let end = if r[i..].starts_with("\r\n") { i + 2 } else { i + 1 };
+                rest = Some(&r[end..]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
 /// Reads text already decoded.
 pub fn read_str(text: &str) -> Document {
     let mut doc = Document::default();
     let mut table: Option<Table> = None;
-    for (i, raw) in text.split('\n').enumerate() {
+    for (i, line) in lines(text).enumerate() {
         let line_no = i as u32 + 1;
-        let line = raw.strip_suffix('\r').unwrap_or(raw);
         let line = line.strip_prefix('\u{FEFF}').unwrap_or(line);
         if let Some(cells) = split_row(line, line_no) {
             let t = table.get_or_insert_with(|| Table {

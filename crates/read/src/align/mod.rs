@@ -89,7 +89,7 @@ fn split_glued_rows<'a>(items: Vec<Item<'a>>, sections: &Sections) -> (Vec<Item<
     for (i, item) in items.into_iter().enumerate() {
         match item.text {
             Some(line) if in_table[i] && item.cells.is_none() => match unglue::split_rows(line) {
-                Some(pieces) if pieces.len() > 1 => {
+                Some(pieces) if pieces.len() > 1 || pieces.iter().any(|p| p.glued) => {
                     cut = true;
                     for p in pieces {
                         let raw = &line[p.start..p.end];
@@ -500,6 +500,15 @@ fn find_title(items: &[Item<'_>], sections: &Sections, report: &mut Report) {
         let text = text
             .trim_start_matches(|c: char| c == '#' || c.is_whitespace())
             .trim();
+        // A CMS page's field ("标题：…") names the title; it is not part of it.
+        let text = ["标题", "文章标题", "题目", "名称", "信息名称"]
+            .iter()
+            .find_map(|f| {
+                text.strip_prefix(f)
+                    .map(|r| r.trim_start())
+                    .and_then(|r| r.strip_prefix([':', '：']))
+            })
+            .map_or(text, str::trim);
         if !(text.contains("年度报告") || text.contains("年报") || text.contains("工作报告"))
         {
             continue;

@@ -153,50 +153,8 @@ impl TableState {
                 ctx.push(d);
             }
         }
-        // A whole row left blank is unknown, not zero.
-        for (ri, row) in table.rows.iter().enumerate() {
-            let cells: Vec<CellIndex> = row
-                .columns
-                .iter()
-                .filter_map(|&c| t.cell_at(key, ri, c))
-                .collect();
-            let present: Vec<&Cell> = cells.iter().filter_map(|i| self.cells.get(i)).collect();
-            if present.len() > 1 && present.iter().all(|c| c.blank) {
-                let pos = present[0].origin.pos();
-                for i in &cells {
-                    self.cells.remove(i);
-                }
-                ctx.push(
-                    Diagnostic::new(
-                        GK003,
-                        format!("{name}“{}”一行全部为空，按缺失处理", row.full_label()),
-                    )
-                    .at(pos.unwrap_or(at)),
-                );
-            }
-        }
-        // A whole column left blank, likewise (tables with several rows per column).
-        if key != TableKey::T2 {
-            for (ci, col) in table.columns.iter().enumerate() {
-                let cells: Vec<CellIndex> = (0..table.rows.len())
-                    .filter_map(|ri| t.cell_at(key, ri, ci))
-                    .collect();
-                let present: Vec<&Cell> = cells.iter().filter_map(|i| self.cells.get(i)).collect();
-                if present.len() > 1 && present.iter().all(|c| c.blank) {
-                    let pos = present[0].origin.pos();
-                    for i in &cells {
-                        self.cells.remove(i);
-                    }
-                    ctx.push(
-                        Diagnostic::new(
-                            GK003,
-                            format!("{name}“{}”一列全部为空，按缺失处理", col.label),
-                        )
-                        .at(pos.unwrap_or(at)),
-                    );
-                }
-            }
-        }
+        // A row or column whose cells are all blank is present and zero
+        // (GK006 below): its label or header is there.
         let blanks: Vec<CellIndex> = self
             .cells
             .iter()
@@ -487,6 +445,8 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let mut last_label: Option<usize> = None;
     // Rows whose figures are glued together, split once the whole table is read.
     let mut glued_rows: Vec<GluedRow> = Vec::new();
+    // Figures of the pending row, one line each.
+    let mut pending_vals: Vec<Tok> = Vec::new();
     // A label matched by its beginning only: (row, token, text so far). The
     // GK004 is dropped if the rest of the label follows on the next lines.
     let mut deferred: Option<(usize, Tok, String)> = None;
@@ -514,6 +474,14 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                     break;
                 }
             }
+        }
+        if found.is_some() && !pending_vals.is_empty() {
+            if let Some(pri) = pending_row.take() {
+                let vals = std::mem::take(&mut pending_vals);
+                let pos = vals[0].pos;
+                assign_t3(ctx, st, pri, &vals, &columns, total_last, pos);
+            }
+            pending_vals.clear();
         }
         match found {
             Some((ri, ti, m)) => {
@@ -545,6 +513,16 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 last_label = Some(ri);
                 let values = values_after(r, ti + 1);
                 if values.iter().all(Tok::is_layout_blank) && !r.has_values() {
+                    if r.grid && !values.is_empty() {
+                        // The row's cells are there and empty: present, and zero.
+                        pending_row = None;
+                        for &c in &columns {
+                            if let Some(index) = t.cell_at(TableKey::T3, ri, c) {
+                                st.set_blank(index, r.pos);
+                            }
+                        }
+                        continue;
+                    }
                     pending_row = Some(ri);
                     continue;
                 }
@@ -579,9 +557,24 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                     }
                 }
                 if !r.has_labels() && r.has_values() {
-                    if let Some(ri) = pending_row.take() {
-                        ctx.consumed.insert(r.item);
+                    if let Some(ri) = pending_row {
                         let values = values_after(r, 0);
+                        // One figure per line (a copy that put every cell on a
+                        // line of its own): gather the row's figures.
+                        let vals = trim_layout(&values);
+                        if !r.grid && !r.glued && (vals.len() < columns.len() || !pending_vals.is_empty()) {
+                            ctx.consumed.insert(r.item);
+                            pending_vals.extend(vals.iter().cloned());
+                            if pending_vals.len() >= columns.len() {
+                                pending_row = None;
+                                let vals = std::mem::take(&mut pending_vals);
+                                let pos = vals[0].pos;
+                                assign_t3(ctx, st, ri, &vals, &columns, total_last, pos);
+                            }
+                            continue;
+                        }
+                        pending_row = None;
+                        ctx.consumed.insert(r.item);
                         if !defer_glued(&mut glued_rows, r, ri, &values, columns.len()) {
                     assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
                 }
@@ -622,6 +615,11 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     }
     if let Some((ri, tok, _)) = deferred.take() {
         typo(ctx, &tok, table.rows[ri].label);
+    }
+    if let (Some(pri), false) = (pending_row, pending_vals.is_empty()) {
+        let vals = std::mem::take(&mut pending_vals);
+        let pos = vals[0].pos;
+        assign_t3(ctx, st, pri, &vals, &columns, total_last, pos);
     }
     if !glued_rows.is_empty() {
         split_glued_t3(ctx, st, &glued_rows, &columns, total_last);
@@ -920,6 +918,7 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     );
     let mut header: Vec<(usize, Pos)> = Vec::new();
     let mut pending_row: Option<usize> = None;
+    let mut pending_vals: Vec<Tok> = Vec::new();
     for r in rows {
         if skip_row(ctx, st.found, r) {
             continue;
@@ -966,6 +965,13 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 continue;
             }
         }
+        if !pending_vals.is_empty() && r.has_labels() {
+            if let Some(pri) = pending_row.take() {
+                let vals = std::mem::take(&mut pending_vals);
+                assign_t2(ctx, st, pri, &vals, &header, vals[0].pos, false);
+            }
+            pending_vals.clear();
+        }
         let found = match_row(r, row_m, clause_m, &[]);
         let (ri, ti) = match found {
             Some((ri, ti, m)) => {
@@ -976,9 +982,23 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
             }
             None => {
                 if !r.has_labels() && r.has_values() {
-                    if let Some(ri) = pending_row.take() {
+                    if let Some(ri) = pending_row {
                         ctx.consumed.insert(r.item);
-                        assign_t2(ctx, st, ri, &values_after(r, 0), &header, r.pos);
+                        let values = values_after(r, 0);
+                        let vals = trim_layout(&values);
+                        let want = t2_width(table, ri, &header);
+                        if !r.grid && !r.glued && (vals.len() < want || !pending_vals.is_empty()) {
+                            // One figure per line: gather the row's figures.
+                            pending_vals.extend(vals.iter().cloned());
+                            if pending_vals.len() >= want {
+                                pending_row = None;
+                                let vals = std::mem::take(&mut pending_vals);
+                                assign_t2(ctx, st, ri, &vals, &header, vals[0].pos, false);
+                            }
+                        } else {
+                            pending_row = None;
+                            assign_t2(ctx, st, ri, &values, &header, r.pos, r.glued);
+                        }
                     }
                 }
                 continue;
@@ -994,12 +1014,27 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         }
         st.rows_seen.insert(ri, r.toks[ti].pos);
         let values = values_after(r, ti + 1);
-        if values.iter().all(Tok::is_layout_blank) {
+        if values.iter().all(Tok::is_layout_blank) && !(r.grid && !values.is_empty()) {
             pending_row = Some(ri);
             continue;
         }
         pending_row = None;
-        assign_t2(ctx, st, ri, &values, &header, r.pos);
+        assign_t2(ctx, st, ri, &values, &header, r.pos, r.glued);
+    }
+    if let (Some(pri), false) = (pending_row, pending_vals.is_empty()) {
+        let vals = std::mem::take(&mut pending_vals);
+        assign_t2(ctx, st, pri, &vals, &header, vals[0].pos, false);
+    }
+}
+
+/// How many figures a table-2 row has under its sub-table's header.
+fn t2_width(table: &Table, ri: usize, header: &[(usize, Pos)]) -> usize {
+    let row = &table.rows[ri];
+    let n = header.iter().filter(|(c, _)| row.columns.contains(c)).count();
+    if n == 0 {
+        row.columns.len()
+    } else {
+        n
     }
 }
 
@@ -1010,6 +1045,7 @@ fn assign_t2(
     values: &[Tok],
     header: &[(usize, Pos)],
     row_pos: Pos,
+    glued: bool,
 ) {
     let t = ctx.template();
     let table = t.table(TableKey::T2);
@@ -1026,9 +1062,17 @@ fn assign_t2(
         from_header
     };
     let m = columns.len();
+    if glued && m > 1 && glued_t2(ctx, st, ri, values, &columns) {
+        return;
+    }
     // Cells beyond the header's columns must be empty; cells up to them are
     // real (a blank one is a blank cell).
-    let raw = trim_layout_start(values);
+    // A row of empty cells (a grid row) is blank in every column.
+    let raw = if values.len() >= m && values.iter().all(Tok::is_layout_blank) {
+        values
+    } else {
+        trim_layout_start(values)
+    };
     let beyond_blank = raw.iter().skip(m).all(Tok::is_layout_blank);
     let take: Vec<&Tok> = if raw.len() >= m && beyond_blank {
         raw[..m].iter().collect()
@@ -1085,10 +1129,87 @@ fn assign_t2(
     }
 }
 
+/// A row of table 2 whose figures are glued together. Table 2 has no
+/// arithmetic of its own, so a run splits only when its digits leave one
+/// reading (as many digits as cells); otherwise the cells are named (GK009)
+/// and left absent. Returns whether the row was handled here.
+fn glued_t2(ctx: &mut Ctx<'_>, st: &mut TableState, ri: usize, values: &[Tok], columns: &[usize]) -> bool {
+    let vals = trim_layout(values);
+    if vals.len() == columns.len() || vals.is_empty() {
+        return false;
+    }
+    let text: Vec<&str> = vals.iter().map(|t| t.text.as_str()).collect();
+    let text = text.join(" ");
+    let t = ctx.template();
+    let table = t.table(TableKey::T2);
+    let pos = vals[0].pos;
+    // A minus sign starts a figure ("35-15" is 35 and −15).
+    let parts: Vec<String> = {
+        let mut v: Vec<String> = Vec::new();
+        for (k, p) in text.split('-').enumerate() {
+            let p = p.trim();
+            if p.is_empty() {
+                continue;
+            }
+            v.push(if k == 0 { p.to_string() } else { format!("-{p}") });
+        }
+        v
+    };
+    let values: Vec<Option<i64>> = if text.contains('-')
+        && parts.len() == columns.len()
+        && parts.iter().all(|p| p.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()))
+    {
+        parts.iter().map(|p| p.parse().ok()).collect()
+    } else {
+        match Run::parse(&text, columns.len()).map(|run| solve(std::slice::from_ref(&run), &[])) {
+            Some(Outcome::Solved { values, .. }) => values.into_iter().next().unwrap_or_default(),
+            _ => vec![None; columns.len()],
+        }
+    };
+    let mut open = Vec::new();
+    for (k, &c) in columns.iter().enumerate() {
+        let Some(index) = t.cell_at(TableKey::T2, ri, c) else {
+            continue;
+        };
+        match values.get(k).copied().flatten() {
+            Some(v) => {
+                st.cells.entry(index).or_insert(Cell {
+                    value: Num::Int(v),
+                    origin: Origin::Source(pos),
+                    blank: false,
+                });
+            }
+            None => open.push(index),
+        }
+    }
+    let label = table.rows[ri].label;
+    if open.is_empty() {
+        ctx.push(
+            Diagnostic::new(GK008, format!("表二“{label}”一行数字粘连（{text}），只有一种拆分，已按此读取"))
+                .at(pos),
+        );
+    } else {
+        let mut d = Diagnostic::new(
+            GK009,
+            format!(
+                "表二“{label}”一行数字粘连（{text}），表二没有可用于拆分的勾稽关系，{} 个单元格按缺失处理",
+                open.len()
+            ),
+        )
+        .at(pos);
+        for i in open {
+            d = d.cell_address(&t.cells[i].address, None);
+        }
+        ctx.push(d);
+    }
+    true
+}
+
 // ---------------------------------------------------------------------------
 // Table 4.
 
 fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
+    if std::env::var("GK_DEBUG").is_ok() { for r in rows { eprintln!("T4ROW glued={} {:?}", r.glued, r.toks.iter().map(|t| t.text.as_str()).collect::<Vec<_>>()); } }
     let t = ctx.template();
     let table = t.table(TableKey::T4);
     let cached = labels(ctx.report.edition, TableKey::T4);
@@ -1097,6 +1218,8 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let mut header_groups: Vec<usize> = Vec::new();
     let mut stream: Vec<Tok> = Vec::new();
     let mut by_group: BTreeMap<usize, (Vec<Tok>, Pos)> = BTreeMap::new();
+    let width = table.columns.len();
+    let mut glued_stream = false;
     for r in rows {
         if skip_row(ctx, st.found, r) {
             continue;
@@ -1148,6 +1271,19 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 continue;
             }
             if !st.found {
+                // The header and the figures on one line (a line whose cells
+                // were glued): the labels name the table's groups or columns.
+                let header_words = r.toks[..=li].iter().filter(|t| t.is_label()).any(|t| {
+                    let n = normalize(&t.text);
+                    n == suit || group_m.find_norm(&n).is_some() || cached.column_norms.iter().any(|c| n.contains(c.as_str()))
+                });
+                if header_words && r.toks[li + 1..].iter().all(|t| !t.is_label()) {
+                    ctx.consumed.insert(r.item);
+                    st.found = true;
+                    st.pos.get_or_insert(r.pos);
+                    stream.extend(r.toks[li + 1..].iter().cloned());
+                    glued_stream |= r.glued || r.toks[li + 1..].len() < width;
+                }
                 continue;
             }
             // Text where numbers belong: keep it in the stream (GK005 below).
@@ -1160,9 +1296,9 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
             st.pos.get_or_insert(r.pos);
         }
         ctx.consumed.insert(r.item);
+        glued_stream |= r.glued;
         stream.extend(r.toks.iter().cloned());
     }
-    let width = table.columns.len();
     for (g, (values, pos)) in &by_group {
         st.rows_seen.insert(*g, *pos);
         assign_group(ctx, st, *g, values, *pos);
@@ -1172,6 +1308,12 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     }
     let values = trim_layout(&stream);
     let pos = values.first().map_or(Pos::UNKNOWN, |t| t.pos);
+    let all = width * table.rows.len();
+    if glued_stream && values.len() != all && by_group.is_empty() {
+        if glued_t4(ctx, st, values, all) {
+            return;
+        }
+    }
     let groups_in_order: Vec<usize> = if values.len() == width * table.rows.len() {
         (0..table.rows.len()).collect()
     } else if !header_groups.is_empty() && values.len() == width * header_groups.len() {
@@ -1201,6 +1343,79 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         st.rows_seen.insert(g, chunk[0].pos);
         assign_group(ctx, st, g, &chunk, chunk[0].pos);
     }
+}
+
+/// Table 4's figures glued together: split into the groups' cells so that
+/// each group's parts add up to its total (GK013). Returns whether handled.
+fn glued_t4(ctx: &mut Ctx<'_>, st: &mut TableState, values: &[Tok], all: usize) -> bool {
+    let text: Vec<&str> = values.iter().map(|t| t.text.as_str()).collect();
+    let text = text.join(" ");
+    let Some(run) = Run::parse(&text, all) else {
+        return false;
+    };
+    let t = ctx.template();
+    let table = t.table(TableKey::T4);
+    let width = table.columns.len();
+    let pos = values[0].pos;
+    // Each group: upheld + corrected + other + pending − total = 0.
+    let eqs: Vec<Equation> = (0..table.rows.len())
+        .map(|g| {
+            let mut terms: Vec<(Var, i64)> = (0..width - 1)
+                .map(|k| (Var { run: 0, slot: g * width + k }, 1))
+                .collect();
+            terms.push((Var { run: 0, slot: g * width + width - 1 }, -1));
+            Equation { terms, constant: 0 }
+        })
+        .collect();
+    let mut outcome = solve(std::slice::from_ref(&run), &eqs);
+    let mut note = "";
+    if outcome == Outcome::NoSolution {
+        outcome = solve(std::slice::from_ref(&run), &[]);
+        note = "（各组之和不符，未用于拆分）";
+    }
+    let vals = match outcome {
+        Outcome::Solved { values, .. } => values.into_iter().next().unwrap_or_default(),
+        Outcome::NoSolution => vec![None; all],
+    };
+    let mut open = Vec::new();
+    for g in 0..table.rows.len() {
+        st.rows_seen.insert(g, pos);
+        for c in 0..width {
+            let Some(index) = t.cell_at(TableKey::T4, g, c) else {
+                continue;
+            };
+            match vals.get(g * width + c).copied().flatten() {
+                Some(v) => {
+                    st.cells.entry(index).or_insert(Cell {
+                        value: Num::Int(v),
+                        origin: Origin::Source(pos),
+                        blank: false,
+                    });
+                }
+                None => open.push(index),
+            }
+        }
+    }
+    if open.is_empty() {
+        ctx.push(
+            Diagnostic::new(GK008, format!("表四的数字粘连（{text}），按各组之和{note}唯一拆分"))
+                .at(pos),
+        );
+    } else {
+        let mut d = Diagnostic::new(
+            GK009,
+            format!(
+                "表四的数字粘连（{text}），无法按各组之和唯一拆分，{} 个单元格按缺失处理",
+                open.len()
+            ),
+        )
+        .at(pos);
+        for i in open {
+            d = d.cell_address(&t.cells[i].address, None);
+        }
+        ctx.push(d);
+    }
+    true
 }
 
 fn assign_group(ctx: &mut Ctx<'_>, st: &mut TableState, g: usize, values: &[Tok], pos: Pos) {

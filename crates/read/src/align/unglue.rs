@@ -184,10 +184,24 @@ pub fn looks_glued(line: &str, min: usize) -> bool {
     switches / 2 >= min
 }
 
+/// A CJK label directly followed by a digit, with no space between: "总计000".
+fn label_touches_digits(line: &str) -> bool {
+    let mut prev: Option<char> = None;
+    for c in line.chars() {
+        if let Some(p) = prev {
+            if is_digitish(c) && ('\u{4e00}'..='\u{9fff}').contains(&p) {
+                return true;
+            }
+        }
+        prev = Some(c);
+    }
+    false
+}
+
 /// Cuts a line of a table's section into rows: text pieces (labels, headers)
 /// and "label + digits" pieces. Returns None when the line is not glued cells.
 pub fn split_rows(line: &str) -> Option<Vec<Piece>> {
-    if !looks_glued(line, 2) {
+    if !looks_glued(line, 2) && !(label_touches_digits(line) && !line.contains('。')) {
         return None;
     }
     // Alternate runs: text, then digits (with spaces, separators and decimal points).
