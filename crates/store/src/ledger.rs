@@ -356,6 +356,15 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the ledger holds nothing yet: no agency, and so no application,
+    /// document, figure or case.
+    pub async fn is_empty(&self) -> Result<bool> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM agencies")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n == 0)
+    }
+
     /// The agencies in the ledger, by name.
     pub async fn agencies(&self) -> Result<Vec<String>> {
         let rows: Vec<(String,)> = sqlx::query_as("SELECT name FROM agencies ORDER BY name")
