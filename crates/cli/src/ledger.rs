@@ -1090,6 +1090,10 @@ async fn import(
         print_import_errors(&report);
         return Ok(ExitCode::from(1));
     }
+    if report.rows.is_empty() {
+        eprintln!("错误：{name} 中没有申请（只有表头），未导入，台账未作改动");
+        return Ok(ExitCode::from(1));
+    }
     if dry_run {
         println!(
             "检查通过：{name} 共{}件申请可以导入（未写入）",
@@ -1097,15 +1101,37 @@ async fn import(
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let numbers = store
+    let done = store
         .import_applications(actor, agency, &report, as_of)
         .await?;
-    println!(
-        "已导入{}件申请到{agency}（编号 {} 至 {}）",
-        numbers.len(),
-        numbers.first().map(String::as_str).unwrap_or("-"),
-        numbers.last().map(String::as_str).unwrap_or("-")
-    );
+    if !done.already.is_empty() {
+        let shown: Vec<String> = done
+            .already
+            .iter()
+            .take(10)
+            .map(|(line, number)| format!("第{line}行即{number}号"))
+            .collect();
+        let more = if done.already.len() > shown.len() {
+            format!("等{}行", done.already.len())
+        } else {
+            String::new()
+        };
+        println!(
+            "{}件申请台账中已有（编号、收到日期和申请内容相同），未重复导入：{}{more}",
+            done.already.len(),
+            shown.join("、")
+        );
+    }
+    if done.imported.is_empty() {
+        println!("没有新的申请，台账未作改动");
+    } else {
+        println!(
+            "已导入{}件申请到{agency}（编号 {} 至 {}）",
+            done.imported.len(),
+            done.imported.first().map(String::as_str).unwrap_or("-"),
+            done.imported.last().map(String::as_str).unwrap_or("-")
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -345,3 +345,54 @@ fn an_interrupted_bench_leaves_no_database_behind() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(bench_dirs(tmp).is_empty(), "{:?}", bench_dirs(tmp));
 }
+
+#[test]
+fn importing_a_ledger_again_changes_nothing_and_a_header_alone_creates_no_agency() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let good = root().join("fixtures/ledger/taizhang_2025_good.xlsx");
+    let import = |file: &str| {
+        run(
+            d,
+            &[
+                "ledger",
+                "import",
+                file,
+                "--agency",
+                "某某镇人民政府",
+                "--as-of",
+                "2026-01-10",
+            ],
+        )
+    };
+    let o = import(good.to_str().unwrap());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = list(d);
+    let o = import(good.to_str().unwrap());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("未重复导入"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("台账未作改动"), "{}", stdout(&o));
+    assert_eq!(list(d), before);
+
+    // A file with its header row only.
+    let csv = std::fs::read(root().join("fixtures/ledger/taizhang_2024.csv")).unwrap();
+    // The title line and the header row.
+    let header_end = csv
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .nth(1)
+        .unwrap()
+        .0
+        + 1;
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(other.path().join("表头.csv"), &csv[..header_end]).unwrap();
+    let o = run(
+        other.path(),
+        &["ledger", "import", "表头.csv", "--agency", "空机关"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("只有表头"), "{}", stderr(&o));
+    let o = run(other.path(), &["ledger", "audit"]);
+    assert!(!stdout(&o).contains("空机关"), "{}", stdout(&o));
+}

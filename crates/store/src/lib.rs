@@ -23,7 +23,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use error::StoreError;
-pub use ledger::{AuditEntry, CaseRow, DueRow, ListFilter};
+pub use ledger::{AuditEntry, CaseRow, DueRow, ImportOutcome, ListFilter};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
