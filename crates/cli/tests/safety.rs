@@ -396,3 +396,59 @@ fn importing_a_ledger_again_changes_nothing_and_a_header_alone_creates_no_agency
     let o = run(other.path(), &["ledger", "audit"]);
     assert!(!stdout(&o).contains("空机关"), "{}", stdout(&o));
 }
+
+/// Several commands opening a ledger that does not exist yet, at once: each
+/// succeeds (the migrations are applied once, the others wait for them).
+#[test]
+fn concurrent_first_opens_of_a_new_ledger_all_succeed() {
+    let dir = tempfile::tempdir().unwrap();
+    for round in 0..12 {
+        let db = dir.path().join(format!("新台账{round}.db"));
+        let children: Vec<_> = (0..6)
+            .map(|i| {
+                let args: Vec<String> = if i % 2 == 0 {
+                    vec!["ledger".into(), "list".into()]
+                } else {
+                    [
+                        "ledger",
+                        "add",
+                        "--agency",
+                        "某局",
+                        "--kind",
+                        "自然人",
+                        "--name",
+                        "张某",
+                        "--channel",
+                        "网络",
+                        "--received",
+                        "2025-09-26",
+                        "--request",
+                        "某文件",
+                        "--as-of",
+                        "2025-09-26",
+                    ]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+                };
+                Command::new(env!("CARGO_BIN_EXE_gongkai"))
+                    .env("GONGKAI_DB", &db)
+                    .args(&args)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for c in children {
+            let o = c.wait_with_output().unwrap();
+            assert!(o.status.success(), "round {round}: {}", stderr(&o));
+        }
+        let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .env("GONGKAI_DB", &db)
+            .args(["ledger", "list"])
+            .output()
+            .unwrap();
+        assert!(stdout(&o).contains("共3件"), "{}", stdout(&o));
+    }
+}
