@@ -166,8 +166,12 @@ enum LedgerCommand {
         /// 办理人补充的理由
         #[arg(long, default_value = "")]
         reason: String,
+        /// 输出文件（默认输出到标准输出）
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
+        /// 输出文件已存在时覆盖它
+        #[arg(long)]
+        force: bool,
     },
     /// 修改本机关的答复告知书模板，或查看默认模板
     LetterTemplate {
@@ -271,7 +275,7 @@ enum LedgerCommand {
         #[arg(long, default_value_t = 20)]
         limit: i64,
     },
-    /// 性能测试：生成大规模台账，计时年度报告生成与持续写入
+    /// 性能测试：在临时数据库中生成大规模台账，计时年度报告生成与持续写入（不触及 --db 所指的台账，结束或中断后删除临时数据库）
     Bench {
         /// 申请总件数
         #[arg(long, default_value_t = 1_000_000)]
@@ -282,9 +286,13 @@ enum LedgerCommand {
         /// 持续写入测试的秒数
         #[arg(long, default_value_t = 10)]
         write_seconds: u64,
+        /// 临时数据库所在的目录（默认为系统临时目录）
+        #[arg(long)]
+        temp_dir: Option<PathBuf>,
     },
     /// 生成一份示例台账（演示用）：若干机关、三年的申请
     Sample {
+        /// 机关个数
         #[arg(long, default_value_t = 3)]
         agencies: usize,
         /// 每个机关每年的申请件数
@@ -293,6 +301,9 @@ enum LedgerCommand {
         /// 最后一年（共三年）
         #[arg(long, default_value_t = 2025)]
         year: i32,
+        /// 台账中已有数据时仍写入示例数据（示例申请会计入这些机关的年度报告）
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -332,11 +343,15 @@ enum ReportCommand {
         /// md、html、txt、json、docx、xlsx 或 pdf
         #[arg(long, default_value = "md")]
         to: String,
+        /// 输出文件（默认输出到标准输出）
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
         /// 为每个机关各写一个文件到此目录
         #[arg(long)]
         out_dir: Option<PathBuf>,
+        /// 输出文件已存在时覆盖它
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         fonts: crate::output::FontArgs,
     },
@@ -386,6 +401,23 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
+impl Db {
+    /// The database file, when the ledger is an SQLite file: what no output
+    /// may overwrite.
+    fn files(&self) -> Vec<PathBuf> {
+        let spec = self.db.as_str();
+        if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+            return Vec::new();
+        }
+        let path = spec
+            .strip_prefix("sqlite://")
+            .or_else(|| spec.strip_prefix("sqlite:"))
+            .unwrap_or(spec);
+        let path = path.split('?').next().unwrap_or(path);
+        vec![PathBuf::from(path)]
+    }
+}
+
 async fn open(db: &Db) -> Result<Store, ExitCode> {
     Store::open(&db.db).await.map_err(fail)
 }
@@ -406,8 +438,15 @@ async fn report(args: ReportArgs) -> ExitCode {
         to,
         output,
         out_dir,
+        force,
         fonts,
     } = args.command;
+    let inputs = db.files();
+    if let Some(out) = &output {
+        if let Err(msg) = crate::outfile::guard(out, &inputs, force) {
+            return fail(msg);
+        }
+    }
     let format = match crate::output_format(&to, output.as_deref().or(out_dir.as_deref())) {
         Ok(f) => f,
         Err(code) => return code,
@@ -471,7 +510,12 @@ async fn report(args: ReportArgs) -> ExitCode {
                 format.extension()
             );
             let path = dir.join(safe_file_name(&name));
-            if let Err(e) = std::fs::write(&path, crate::output::report_bytes(format, r, &fonts)) {
+            if let Err(msg) = crate::outfile::guard(&path, &inputs, force) {
+                return fail(msg);
+            }
+            if let Err(e) =
+                crate::outfile::write_file(&path, &crate::output::report_bytes(format, r, &fonts))
+            {
                 return fail(format!("无法写入 {}（{}）", path.display(), io_error(&e)));
             }
         }
@@ -511,6 +555,25 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
         };
         println!("{}", fees::quote(basis, *quantity).explain());
         return ExitCode::SUCCESS;
+    }
+    // The benchmark never touches the user's ledger.
+    if let LedgerCommand::Bench {
+        applications,
+        agencies,
+        write_seconds,
+        temp_dir,
+    } = &args.command
+    {
+        return crate::benchdb::run(temp_dir.as_deref(), |store| {
+            Box::pin(bench(
+                store,
+                "性能测试",
+                *applications,
+                *agencies,
+                *write_seconds,
+            ))
+        })
+        .await;
     }
     let mut store = match open(&db).await {
         Ok(s) => s,
@@ -734,7 +797,15 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
             number,
             reason,
             output,
-        } => letter(&store, &agency, &number, &reason, output.as_deref(), as_of).await,
+            force,
+        } => {
+            if let Some(out) = &output {
+                if let Err(msg) = crate::outfile::guard(out, &db.files(), force) {
+                    return fail(msg);
+                }
+            }
+            letter(&store, &agency, &number, &reason, output.as_deref(), as_of).await
+        }
         LedgerCommand::LetterTemplate { agency, key, file } => match file {
             Some(path) => {
                 let body = match std::fs::read_to_string(&path) {
@@ -953,12 +1024,17 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
             agencies,
             per_year,
             year,
-        } => sample(&store, &actor, agencies, per_year, year, as_of).await,
-        LedgerCommand::Bench {
-            applications,
-            agencies,
-            write_seconds,
-        } => bench(&store, &actor, applications, agencies, write_seconds).await,
+            force,
+        } => match store.is_empty().await {
+            Ok(false) if !force => Ok(fail(format!(
+                "台账 {} 中已有数据，示例申请会混入其中并计入年度报告；\
+                 请用 --db 指定一个新文件，如 --db 示例.db（确要写入时加 --force）",
+                db.db
+            ))),
+            Ok(_) => sample(&store, &actor, agencies, per_year, year, as_of).await,
+            Err(e) => Err(e),
+        },
+        LedgerCommand::Bench { .. } => Ok(ExitCode::SUCCESS),
     };
     store.close().await;
     match result {
@@ -1014,6 +1090,10 @@ async fn import(
         print_import_errors(&report);
         return Ok(ExitCode::from(1));
     }
+    if report.rows.is_empty() {
+        eprintln!("错误：{name} 中没有申请（只有表头），未导入，台账未作改动");
+        return Ok(ExitCode::from(1));
+    }
     if dry_run {
         println!(
             "检查通过：{name} 共{}件申请可以导入（未写入）",
@@ -1021,15 +1101,37 @@ async fn import(
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let numbers = store
+    let done = store
         .import_applications(actor, agency, &report, as_of)
         .await?;
-    println!(
-        "已导入{}件申请到{agency}（编号 {} 至 {}）",
-        numbers.len(),
-        numbers.first().map(String::as_str).unwrap_or("-"),
-        numbers.last().map(String::as_str).unwrap_or("-")
-    );
+    if !done.already.is_empty() {
+        let shown: Vec<String> = done
+            .already
+            .iter()
+            .take(10)
+            .map(|(line, number)| format!("第{line}行即{number}号"))
+            .collect();
+        let more = if done.already.len() > shown.len() {
+            format!("等{}行", done.already.len())
+        } else {
+            String::new()
+        };
+        println!(
+            "{}件申请台账中已有（编号、收到日期和申请内容相同），未重复导入：{}{more}",
+            done.already.len(),
+            shown.join("、")
+        );
+    }
+    if done.imported.is_empty() {
+        println!("没有新的申请，台账未作改动");
+    } else {
+        println!(
+            "已导入{}件申请到{agency}（编号 {} 至 {}）",
+            done.imported.len(),
+            done.imported.first().map(String::as_str).unwrap_or("-"),
+            done.imported.last().map(String::as_str).unwrap_or("-")
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -1228,7 +1330,7 @@ async fn sample(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn bench(
+pub(crate) async fn bench(
     store: &Store,
     actor: &str,
     applications: usize,

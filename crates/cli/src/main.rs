@@ -2,8 +2,10 @@
 //! Thin glue over the library crates; all messages in Chinese.
 
 mod bench;
+mod benchdb;
 mod files;
 mod ledger;
+mod outfile;
 mod output;
 mod show;
 
@@ -59,6 +61,9 @@ enum Command {
         /// 输出文件（默认输出到标准输出）
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
+        /// 输出文件已存在时覆盖它（要读取的文件本身永不覆盖）
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         fonts: output::FontArgs,
     },
@@ -69,8 +74,12 @@ enum Command {
         /// csv 或 xlsx
         #[arg(long, default_value = "csv")]
         to: String,
+        /// 输出文件（默认输出到标准输出）
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
+        /// 输出文件已存在时覆盖它（要读取的文件本身永不覆盖）
+        #[arg(long)]
+        force: bool,
     },
     /// 台账：登记和办理政府信息公开申请，期限、收费、答复，规范性文件、执法数据、复议诉讼
     Ledger(ledger::LedgerArgs),
@@ -122,9 +131,21 @@ fn main() -> ExitCode {
             file,
             to,
             output,
+            force,
             fonts,
-        } => render(&file, &to, output.as_deref(), fonts.font_dir.as_deref()),
-        Command::Export { paths, to, output } => export(&paths, &to, output.as_deref()),
+        } => render(
+            &file,
+            &to,
+            output.as_deref(),
+            force,
+            fonts.font_dir.as_deref(),
+        ),
+        Command::Export {
+            paths,
+            to,
+            output,
+            force,
+        } => export(&paths, &to, output.as_deref(), force),
         Command::Ledger(args) => ledger::run_ledger(args),
         Command::Report(args) => ledger::run_report(args),
         Command::Explain { rule: id } => explain(&id),
@@ -400,12 +421,19 @@ fn render(
     file: &std::path::Path,
     to: &str,
     output: Option<&std::path::Path>,
+    force: bool,
     font_dir: Option<&std::path::Path>,
 ) -> ExitCode {
     let format = match output_format(to, output) {
         Ok(f) => f,
         Err(code) => return code,
     };
+    if let Some(out) = output {
+        if let Err(msg) = outfile::guard(out, &[file.to_path_buf()], force) {
+            eprintln!("错误：{msg}");
+            return ExitCode::from(2);
+        }
+    }
     let fonts = match output::pdf_fonts(font_dir) {
         Ok(f) => f,
         Err(msg) => {
@@ -426,7 +454,7 @@ fn render(
 
 pub(crate) fn write_output(output: Option<&std::path::Path>, bytes: &[u8]) -> ExitCode {
     match output {
-        Some(path) => match std::fs::write(path, bytes) {
+        Some(path) => match outfile::write_file(path, bytes) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("错误：无法写入 {}（{}）", path.display(), io_error(&e));
@@ -443,10 +471,10 @@ pub(crate) fn write_output(output: Option<&std::path::Path>, bytes: &[u8]) -> Ex
     }
 }
 
-fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>) -> ExitCode {
+fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>, force: bool) -> ExitCode {
     let to = to.trim().trim_start_matches('.').to_ascii_lowercase();
     if matches!(to.as_str(), "xlsx" | "excel") {
-        return export_xlsx(paths, output);
+        return export_xlsx(paths, output, force);
     }
     if to != "csv" {
         eprintln!("错误：export 支持 --to csv 或 --to xlsx");
@@ -456,15 +484,21 @@ fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>) -> Exit
     for m in &missing {
         eprintln!("错误：{m}");
     }
-    let sink: Box<dyn Write> = match output {
-        Some(p) => match std::fs::File::create(p) {
-            Ok(f) => Box::new(io::BufWriter::new(f)),
-            Err(e) => {
-                eprintln!("错误：无法写入 {}（{}）", p.display(), io_error(&e));
+    let sink = match output {
+        Some(p) => {
+            if let Err(msg) = outfile::guard(p, &files, force) {
+                eprintln!("错误：{msg}");
                 return ExitCode::from(2);
             }
-        },
-        None => Box::new(io::BufWriter::new(io::stdout())),
+            match outfile::Pending::create(p) {
+                Ok(f) => outfile::Sink::File(io::BufWriter::new(f)),
+                Err(e) => {
+                    eprintln!("错误：无法写入 {}（{}）", p.display(), io_error(&e));
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        None => outfile::Sink::Stdout(io::BufWriter::new(io::stdout())),
     };
     let mut w = csv::Writer::from_writer(sink);
     let addresses = files::all_addresses();
@@ -507,7 +541,12 @@ fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>) -> Exit
             }
         }
     }
-    if w.flush().is_err() {
+    let finished = w
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .and_then(|sink| sink.finish());
+    if let Err(e) = finished {
+        eprintln!("错误：无法写出汇总表（{}）", io_error(&e));
         return ExitCode::from(2);
     }
     if failed > 0 {
@@ -519,7 +558,7 @@ fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>) -> Exit
 
 /// `export --to xlsx`: the collection sheet of every report read (one row
 /// each), which `check` and `parse` read back row by row.
-fn export_xlsx(paths: &[PathBuf], output: Option<&std::path::Path>) -> ExitCode {
+fn export_xlsx(paths: &[PathBuf], output: Option<&std::path::Path>, force: bool) -> ExitCode {
     if output.is_none() && io::stdout().is_terminal() {
         eprintln!("错误：xlsx 文件不能输出到终端，请用 -o 指定输出文件，如 -o 汇总.xlsx");
         return ExitCode::from(2);
@@ -527,6 +566,12 @@ fn export_xlsx(paths: &[PathBuf], output: Option<&std::path::Path>) -> ExitCode 
     let (files, missing) = files::collect(paths);
     for m in &missing {
         eprintln!("错误：{m}");
+    }
+    if let Some(p) = output {
+        if let Err(msg) = outfile::guard(p, &files, force) {
+            eprintln!("错误：{msg}");
+            return ExitCode::from(2);
+        }
     }
     let mut failed = missing.len();
     let mut reports = Vec::new();

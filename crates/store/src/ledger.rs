@@ -326,34 +326,77 @@ async fn received_on(tx: &mut Tx<'_>, agency: &str, number: &str) -> Result<Naiv
     }
 }
 
+/// What identifies an imported application: the office's number, the day
+/// of receipt and the request; the applicant too when there is no number.
+type ImportKey = (String, String, String, String);
+
+fn import_key(source: &str, received: &str, request: &str, name: &str) -> ImportKey {
+    let source = source.trim().to_string();
+    let name = if source.is_empty() {
+        name.trim().to_string()
+    } else {
+        String::new()
+    };
+    (
+        source,
+        received.to_string(),
+        request.trim().to_string(),
+        name,
+    )
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportOutcome {
+    /// The numbers given to the applications imported.
+    pub imported: Vec<String>,
+    /// Rows the ledger already held: the row's line and the number it has.
+    pub already: Vec<(usize, String)>,
+}
+
+/// Registers an agency inside a transaction (idempotent).
+async fn ensure_agency_in(tx: &mut Tx<'_>, actor: &str, name: &str) -> Result<()> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(StoreError::Invalid("机关名称不能为空".into()));
+    }
+    let done = sqlx::query(
+        "INSERT INTO agencies (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() > 0 {
+        audit(
+            tx,
+            actor,
+            "agency.create",
+            name,
+            None,
+            Some(json!({ "name": name })),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Registers an agency (idempotent).
     pub async fn ensure_agency(&self, actor: &str, name: &str) -> Result<()> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(StoreError::Invalid("机关名称不能为空".into()));
-        }
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(
-            "INSERT INTO agencies (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(name)
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() > 0 {
-            audit(
-                &mut tx,
-                actor,
-                "agency.create",
-                name,
-                None,
-                Some(json!({ "name": name })),
-            )
-            .await?;
-        }
+        ensure_agency_in(&mut tx, actor, name).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Whether the ledger holds nothing yet: no agency, and so no application,
+    /// document, figure or case.
+    pub async fn is_empty(&self) -> Result<bool> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM agencies")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n == 0)
     }
 
     /// The agencies in the ledger, by name.
@@ -418,8 +461,8 @@ impl Store {
         new: &NewApplication,
         as_of: NaiveDate,
     ) -> Result<String> {
-        self.ensure_agency(actor, agency).await?;
         let mut tx = self.pool.begin().await?;
+        ensure_agency_in(&mut tx, actor, agency).await?;
         let numbers = self
             .insert_applications(&mut tx, actor, agency, &[(new, &[])], as_of)
             .await?;
@@ -428,20 +471,67 @@ impl Store {
     }
 
     /// Imports a 台账 read by `gongkai_casework::import`: the whole file in one
-    /// transaction, or nothing when any row could not be read.
+    /// transaction, or nothing when any row could not be read. Applications
+    /// the ledger already holds (the same office number, day of receipt and
+    /// request — and applicant, when the office gave no number) are
+    /// recognised and left alone, so importing a file again changes nothing.
+    /// The agency is created in the same transaction, and only when there is
+    /// something to import.
     pub async fn import_applications(
         &self,
         actor: &str,
         agency: &str,
         report: &ImportReport,
         as_of: NaiveDate,
-    ) -> Result<Vec<String>> {
+    ) -> Result<ImportOutcome> {
         if !report.is_ok() {
             return Err(StoreError::Import(Box::new(report.clone())));
         }
-        self.ensure_agency(actor, agency).await?;
-        let rows: Vec<(&NewApplication, Vec<Event>)> = report
-            .rows
+        let agency = agency.trim();
+        if agency.is_empty() {
+            return Err(StoreError::Invalid("机关名称不能为空".into()));
+        }
+        let mut tx = self.pool.begin().await?;
+        let held: Vec<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT source_number, received_on, request, applicant_name, number \
+             FROM applications WHERE agency = $1",
+        )
+        .bind(agency)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut known: std::collections::HashMap<ImportKey, String> = held
+            .into_iter()
+            .map(|(source, received, request, name, number)| {
+                (import_key(&source, &received, &request, &name), number)
+            })
+            .collect();
+        let mut already = Vec::new();
+        let mut fresh = Vec::new();
+        for r in &report.rows {
+            let a = &r.application;
+            let key = import_key(
+                a.number.as_deref().unwrap_or(""),
+                &date_str(a.received_on),
+                &a.request,
+                &a.applicant.name,
+            );
+            match known.get(&key) {
+                Some(number) => already.push((r.line, number.clone())),
+                None => {
+                    known.insert(key, String::new());
+                    fresh.push(r);
+                }
+            }
+        }
+        if fresh.is_empty() {
+            tx.rollback().await?;
+            return Ok(ImportOutcome {
+                imported: Vec::new(),
+                already,
+            });
+        }
+        ensure_agency_in(&mut tx, actor, agency).await?;
+        let rows: Vec<(&NewApplication, Vec<Event>)> = fresh
             .iter()
             .map(|r| {
                 let reply: Vec<Event> = r
@@ -463,7 +553,6 @@ impl Store {
                 (&r.application, reply)
             })
             .collect();
-        let mut tx = self.pool.begin().await?;
         let mut numbers = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(1000) {
             let refs: Vec<(&NewApplication, &[Event])> =
@@ -479,11 +568,14 @@ impl Store {
             "ledger.import",
             agency,
             None,
-            Some(json!({ "rows": numbers.len(), "sheet": report.sheet })),
+            Some(json!({ "rows": numbers.len(), "already_held": already.len(), "sheet": report.sheet })),
         )
         .await?;
         tx.commit().await?;
-        Ok(numbers)
+        Ok(ImportOutcome {
+            imported: numbers,
+            already,
+        })
     }
 
     /// Inserts applications with their events, in multi-row statements.
@@ -596,8 +688,8 @@ impl Store {
         cases: &[gongkai_casework::sample::SampleCase],
         as_of: NaiveDate,
     ) -> Result<usize> {
-        self.ensure_agency(actor, agency).await?;
         let mut tx = self.pool.begin().await?;
+        ensure_agency_in(&mut tx, actor, agency).await?;
         for chunk in cases.chunks(1000) {
             let refs: Vec<(&NewApplication, &[Event])> = chunk
                 .iter()

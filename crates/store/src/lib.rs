@@ -23,7 +23,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use error::StoreError;
-pub use ledger::{AuditEntry, CaseRow, DueRow, ListFilter};
+pub use ledger::{AuditEntry, CaseRow, DueRow, ImportOutcome, ListFilter};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -75,9 +75,11 @@ impl Store {
                 .max_connections(1)
                 .after_connect(|conn, _| {
                     Box::pin(async move {
+                        // The busy timeout first: switching a new file to WAL
+                        // waits for another process opening it at the same time.
                         conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                             PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                         )
                         .await?;
                         Ok(())
@@ -92,10 +94,7 @@ impl Store {
                 .await
                 .map_err(StoreError::connect)?,
         };
-        MIGRATOR
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Migrate(e.to_string()))?;
+        migrate(&pool, backend).await?;
         let mut store = Store {
             pool,
             backend,
@@ -145,6 +144,29 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Applies the migrations. PostgreSQL serialises concurrent runs with an
+/// advisory lock. SQLite has none: two processes opening a new file at once
+/// both find it unmigrated, and the second to write fails (its transaction
+/// rolls back whole, SQLite's DDL being transactional). It then tries again
+/// and finds the migrations applied.
+async fn migrate(pool: &AnyPool, backend: Backend) -> Result<()> {
+    let attempts = match backend {
+        Backend::Sqlite => 20,
+        Backend::Postgres => 1,
+    };
+    let mut last = None;
+    for attempt in 0..attempts {
+        match MIGRATOR.run(pool).await {
+            Ok(()) => return Ok(()),
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20 * (attempt + 1))).await;
+    }
+    Err(StoreError::Migrate(
+        last.map(|e| e.to_string()).unwrap_or_default(),
+    ))
 }
 
 /// Now, as stored: RFC 3339 UTC with milliseconds.

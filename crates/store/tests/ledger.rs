@@ -447,7 +447,8 @@ async fn an_import_with_bad_rows_is_refused_whole() {
         let numbers = store
             .import_applications("李办理", AGENCY, &report, d("2026-01-05"))
             .await
-            .unwrap();
+            .unwrap()
+            .imported;
         assert_eq!(numbers.len(), report.rows.len());
         let rows = store.list(&ListFilter::default()).await.unwrap();
         assert_eq!(rows.len(), report.rows.len(), "{}", db.label);
@@ -463,6 +464,87 @@ async fn an_import_with_bad_rows_is_refused_whole() {
             .filter(|x| x.level == Level::Error)
             .collect();
         assert!(faults.is_empty(), "{faults:#?}");
+        store.close().await;
+        db.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn importing_the_same_ledger_twice_changes_nothing() {
+    let good = include_bytes!("../../../fixtures/ledger/taizhang_2025_good.xlsx");
+    let csv = include_bytes!("../../../fixtures/ledger/taizhang_2024.csv");
+    for db in common::databases("reimport").await {
+        let store = db.open().await;
+        let report =
+            gongkai_casework::import::read_ledger("taizhang_2025_good.xlsx", good).unwrap();
+        let first = store
+            .import_applications("李办理", AGENCY, &report, d("2026-01-05"))
+            .await
+            .unwrap();
+        assert_eq!(first.imported.len(), report.rows.len());
+        assert!(first.already.is_empty());
+        let rows = store.list(&ListFilter::default()).await.unwrap();
+        let audit = store.audit_log(1_000_000).await.unwrap().len();
+
+        let again = store
+            .import_applications("李办理", AGENCY, &report, d("2026-01-05"))
+            .await
+            .unwrap();
+        assert!(again.imported.is_empty(), "{}", db.label);
+        assert_eq!(again.already.len(), report.rows.len());
+        assert_eq!(again.already[0].1, first.imported[0]);
+        assert_eq!(store.list(&ListFilter::default()).await.unwrap(), rows);
+        assert_eq!(store.audit_log(1_000_000).await.unwrap().len(), audit);
+        let r = store
+            .annual_report("系统", AGENCY, 2025, d("2026-01-05"))
+            .await
+            .unwrap();
+        assert_eq!(int(&r, "t3.new_received.total") as usize, report.rows.len());
+
+        // A file holding the old rows and new ones imports only the new.
+        let other = gongkai_casework::import::read_ledger("taizhang_2024.csv", csv).unwrap();
+        let mut both = report.clone();
+        both.rows.extend(other.rows.iter().cloned());
+        let mixed = store
+            .import_applications("李办理", AGENCY, &both, d("2026-01-05"))
+            .await
+            .unwrap();
+        assert_eq!(mixed.imported.len(), other.rows.len());
+        assert_eq!(mixed.already.len(), report.rows.len());
+        store.close().await;
+        db.drop_database().await;
+    }
+}
+
+#[tokio::test]
+async fn an_import_that_fails_or_is_empty_leaves_no_agency() {
+    let good = include_bytes!("../../../fixtures/ledger/taizhang_2025_good.xlsx");
+    for db in common::databases("import_agency").await {
+        let store = db.open().await;
+        let report =
+            gongkai_casework::import::read_ledger("taizhang_2025_good.xlsx", good).unwrap();
+        // Header only: nothing to import, no agency.
+        let mut empty = report.clone();
+        empty.rows.clear();
+        let done = store
+            .import_applications("李办理", "空台账局", &empty, d("2026-01-05"))
+            .await
+            .unwrap();
+        assert!(done.imported.is_empty());
+        assert!(store.agencies().await.unwrap().is_empty(), "{}", db.label);
+
+        // A row the deadline clock refuses (a reply before receipt) fails
+        // the import inside its transaction: no agency, no rows.
+        let mut broken = report.clone();
+        let last = broken.rows.len() - 1;
+        let received = broken.rows[last].application.received_on;
+        broken.rows[last].reply = Some((received - chrono::Duration::days(3), Outcome::GRANTED));
+        let r = store
+            .import_applications("李办理", "中断局", &broken, d("2026-01-05"))
+            .await;
+        assert!(r.is_err(), "{}", db.label);
+        assert!(store.agencies().await.unwrap().is_empty(), "{}", db.label);
+        assert!(store.list(&ListFilter::default()).await.unwrap().is_empty());
         store.close().await;
         db.drop_database().await;
     }
