@@ -39,7 +39,11 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
         let r = rest?;
         match r.find(['\n', '\r']) {
             Some(i) => {
-                let end = if r[i..].starts_with("\r\n") { i + 2 } else { i + 1 };
+                let end = if r[i..].starts_with("\r\n") {
+                    i + 2
+                } else {
+                    i + 1
+                };
                 rest = Some(&r[end..]);
                 Some(&r[..i])
             }

@@ -42,9 +42,14 @@ fn a_labelled_row_with_blank_cells_is_zero() {
     let before = read_report("clean-2025.txt", text.as_bytes()).unwrap();
     assert!(before.diagnostics.iter().all(|d| d.rule != "GK003"));
     let r = read_report("blank-row-2025.txt", blanked.as_bytes()).unwrap();
-    assert_eq!(r.value("t3.withheld.state_secret.total"), Some(gongkai_report::Num::Int(0)));
+    assert_eq!(
+        r.value("t3.withheld.state_secret.total"),
+        Some(gongkai_report::Num::Int(0))
+    );
     assert!(
-        r.diagnostics.iter().all(|d| d.level == gongkai_report::Level::Info),
+        r.diagnostics
+            .iter()
+            .all(|d| d.level == gongkai_report::Level::Info),
         "{:#?}",
         r.diagnostics
     );

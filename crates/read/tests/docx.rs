@@ -236,7 +236,8 @@ fn blank_template_reads_without_cells() {
         .filter(|d| d.level != gongkai_report::Level::Info)
         .collect();
     assert!(
-        loud.iter().all(|d| d.rule == "GK003" && d.message.contains("表四")),
+        loud.iter()
+            .all(|d| d.rule == "GK003" && d.message.contains("表四")),
         "{loud:#?}"
     );
     for key in SectionKey::ALL {

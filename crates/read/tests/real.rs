@@ -23,12 +23,17 @@ struct Key {
 }
 
 fn key(stem: &str) -> Key {
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join(format!("{stem}.json"))).unwrap())
-            .unwrap();
+    let v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join(format!("{stem}.json"))).unwrap(),
+    )
+    .unwrap();
     let list = |f: &str| -> BTreeSet<String> {
         v[f].as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default()
     };
     Key {
@@ -64,7 +69,11 @@ fn check(file: &str, tables: &[&str]) {
     let k = key(stem);
     let bytes = std::fs::read(root().join(file)).unwrap();
     let r = gongkai_read::read_report(file, &bytes).unwrap();
-    assert_eq!(r.agency.as_deref(), Some(k.agency.as_str()), "{file}: agency");
+    assert_eq!(
+        r.agency.as_deref(),
+        Some(k.agency.as_str()),
+        "{file}: agency"
+    );
     assert_eq!(r.year.map(i64::from), Some(k.year), "{file}: year");
     assert_eq!(r.edition.as_str(), k.template, "{file}: template");
     let got: BTreeMap<String, f64> = r
@@ -80,8 +89,14 @@ fn check(file: &str, tables: &[&str]) {
         .collect();
     for (a, v) in k.cells.iter().filter(|(a, _)| in_scope(a)) {
         if k.ambiguous.contains(a) {
-            assert!(!got.contains_key(a), "{file}: {a} cannot be settled from the text and must be absent");
-            assert!(named.contains(a), "{file}: {a} must be named as ambiguous (GK009)");
+            assert!(
+                !got.contains_key(a),
+                "{file}: {a} cannot be settled from the text and must be absent"
+            );
+            assert!(
+                named.contains(a),
+                "{file}: {a} must be named as ambiguous (GK009)"
+            );
         } else {
             assert_eq!(got.get(a), Some(v), "{file}: cell {a}");
         }
@@ -89,10 +104,20 @@ fn check(file: &str, tables: &[&str]) {
     for a in got.keys().filter(|a| in_scope(a)) {
         assert!(k.cells.contains_key(a), "{file}: {a} should be absent");
     }
+    // Errors about the tables compared (or about no table at all).
+    let names = [("t2", "表二"), ("t3", "表三"), ("t4", "表四")];
+    let about_scope = |m: &str| {
+        names
+            .iter()
+            .all(|(_, n)| !m.starts_with(n) && !m.starts_with(&format!("未找到{n}")))
+            || names.iter().any(|(t, n)| {
+                tables.contains(t) && (m.starts_with(n) || m.starts_with(&format!("未找到{n}")))
+            })
+    };
     let errors: BTreeSet<String> = r
         .diagnostics
         .iter()
-        .filter(|d| d.level == Level::Error)
+        .filter(|d| d.level == Level::Error && about_scope(&d.message))
         .map(|d| d.rule.to_string())
         .collect();
     let faults: BTreeSet<String> = k
@@ -143,13 +168,15 @@ fn glued_rows_report_what_they_split() {
     let split = r
         .diagnostics
         .iter()
-        .find(|d| d.rule == "GK008" && d.message.contains("数字粘连"))
+        .find(|d| d.rule == "GK008" && d.message.starts_with("表三有"))
         .expect("the split is said");
-    assert!(split.message.contains("“一、本年新收政府信息公开申请数量”71 | 3 | 0 | 0 | 0 | 0 | 74"));
+    assert!(split
+        .message
+        .contains("“一、本年新收政府信息公开申请数量”71 | 3 | 0 | 0 | 0 | 0 | 74"));
     let open = r
         .diagnostics
         .iter()
-        .find(|d| d.rule == "GK009")
+        .find(|d| d.rule == "GK009" && d.message.contains("行政规范性文件"))
         .expect("ambiguous cells named");
     assert_eq!(open.level, Level::Warning);
     assert!(open.message.contains("8855698"), "{}", open.message);

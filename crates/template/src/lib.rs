@@ -369,7 +369,11 @@ fn sections() -> Vec<Section> {
             key: SectionKey::Other,
             numeral: "六",
             title: "其他需要报告的事项",
-            variants: &["其他需要报告事项", "其他需要说明的事项", "其他需要报告的情况"],
+            variants: &[
+                "其他需要报告事项",
+                "其他需要说明的事项",
+                "其他需要报告的情况",
+            ],
             table: None,
         },
     ]

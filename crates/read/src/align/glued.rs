@@ -103,7 +103,12 @@ const MAX_DIGITS: usize = 9;
 
 /// Every split of `run` into its cells that satisfies the equations local to it.
 /// None when the run has more splits than can be enumerated in budget.
-fn splits(run: &Run, ri: usize, local: &[&Equation], respect_breaks: bool) -> Option<Vec<Vec<i64>>> {
+fn splits(
+    run: &Run,
+    ri: usize,
+    local: &[&Equation],
+    respect_breaks: bool,
+) -> Option<Vec<Vec<i64>>> {
     let n = run.digits.len();
     let w = run.width;
     if n < w {
@@ -168,7 +173,16 @@ fn splits(run: &Run, ri: usize, local: &[&Equation], respect_breaks: bool) -> Op
         }
         true
     }
-    let complete = go(run, ri, local, respect_breaks, 0, &mut parts, &mut out, &mut steps);
+    let complete = go(
+        run,
+        ri,
+        local,
+        respect_breaks,
+        0,
+        &mut parts,
+        &mut out,
+        &mut steps,
+    );
     complete.then_some(out)
 }
 
@@ -214,12 +228,7 @@ pub fn solve(runs: &[Run], equations: &[Equation]) -> Outcome {
     }
     let mut checks: Vec<Vec<&Equation>> = vec![Vec::new(); order.len()];
     for (_, e) in &global {
-        let last = e
-            .runs()
-            .iter()
-            .map(|&r| rank[r])
-            .max()
-            .expect("non-empty");
+        let last = e.runs().iter().map(|&r| rank[r]).max().expect("non-empty");
         checks[last].push(e);
     }
     let mut chosen: Vec<usize> = vec![0; runs.len()];
@@ -257,7 +266,16 @@ pub fn solve(runs: &[Run], equations: &[Equation]) -> Outcome {
                 e.holds(|v| cands[v.run].as_ref().expect("closed run")[chosen[v.run]][v.slot])
             });
             if ok {
-                search(k + 1, order, cands, checks, chosen, solutions, steps, exhausted);
+                search(
+                    k + 1,
+                    order,
+                    cands,
+                    checks,
+                    chosen,
+                    solutions,
+                    steps,
+                    exhausted,
+                );
             }
         }
     }
@@ -302,7 +320,11 @@ pub fn solve(runs: &[Run], equations: &[Equation]) -> Outcome {
     }
     Outcome::Solved {
         values,
-        solutions: if exhausted { MAX_SOLUTIONS } else { solutions.len() },
+        solutions: if exhausted {
+            MAX_SOLUTIONS
+        } else {
+            solutions.len()
+        },
     }
 }
 
@@ -339,7 +361,15 @@ mod tests {
         let v = values(&o);
         assert_eq!(
             v[0],
-            vec![Some(152), Some(3), Some(1), Some(0), Some(0), Some(1), Some(157)]
+            vec![
+                Some(152),
+                Some(3),
+                Some(1),
+                Some(0),
+                Some(0),
+                Some(1),
+                Some(157)
+            ]
         );
     }
 
@@ -375,7 +405,10 @@ mod tests {
     #[test]
     fn columns_settle_what_rows_leave_open() {
         // Two rows of (a, b, total), and a column equation a0 + a1 = 10.
-        let runs = vec![Run::parse("5510", 3).unwrap(), Run::parse("5510", 3).unwrap()];
+        let runs = vec![
+            Run::parse("5510", 3).unwrap(),
+            Run::parse("5510", 3).unwrap(),
+        ];
         // Row: 5+5=10 or 55+1=0? no: splits of "5510" into 3 with a+b=c: 5|5|10 only.
         let eqs = vec![row_total(0, 3), row_total(1, 3)];
         let o = solve(&runs, &eqs);

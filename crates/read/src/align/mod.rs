@@ -8,9 +8,9 @@
 
 pub mod glued;
 mod labels;
-mod unglue;
 mod tables;
 pub mod tokens;
+mod unglue;
 
 use crate::doc::{Block, Document, Pos, TableCell};
 use gongkai_report::rules::{GK001, GK008};
@@ -65,7 +65,8 @@ fn split_long_lines(items: Vec<Item<'_>>) -> (Vec<Item<'_>>, bool) {
                 cut = true;
                 for p in pieces {
                     let text = line[p.start..p.end].trim();
-                    let start = p.start + (line[p.start..p.end].len() - line[p.start..p.end].trim_start().len());
+                    let start = p.start
+                        + (line[p.start..p.end].len() - line[p.start..p.end].trim_start().len());
                     out.push(item.piece(text, start, false));
                 }
             }
@@ -78,7 +79,11 @@ fn split_long_lines(items: Vec<Item<'_>>) -> (Vec<Item<'_>>, bool) {
 /// Lines of the tables' sections whose cells were glued: cut into rows.
 fn split_glued_rows<'a>(items: Vec<Item<'a>>, sections: &Sections) -> (Vec<Item<'a>>, bool) {
     let mut in_table = vec![false; items.len()];
-    for key in [SectionKey::Proactive, SectionKey::Requests, SectionKey::Appeals] {
+    for key in [
+        SectionKey::Proactive,
+        SectionKey::Requests,
+        SectionKey::Appeals,
+    ] {
         let (from, to) = sections.range_for(key, items.len());
         for flag in in_table.iter_mut().take(to).skip(from) {
             *flag = true;
@@ -268,10 +273,12 @@ fn tokenize_glued(text: &str, pos: Pos, item: usize) -> RowToks {
         }
     }
     // A leading '.' or ',' belongs to the label ("1." of a numbering).
-    while cut < text.len() && !text[cut..].starts_with(|c: char| {
-        let f = gongkai_template::text::fold_char(c);
-        f.is_ascii_digit() || f == '-'
-    }) {
+    while cut < text.len()
+        && !text[cut..].starts_with(|c: char| {
+            let f = gongkai_template::text::fold_char(c);
+            f.is_ascii_digit() || f == '-'
+        })
+    {
         cut += text[cut..].chars().next().map_or(1, char::len_utf8);
     }
     if cut == 0 || cut >= text.len() {
@@ -280,7 +287,12 @@ fn tokenize_glued(text: &str, pos: Pos, item: usize) -> RowToks {
     let mut toks = Vec::new();
     tokens::tokenize_cell(&text[..cut], pos, None, &mut toks);
     let offset = text[..cut].chars().count() as u32;
-    tokens::tokenize_cell(&text[cut..], Pos::new(pos.line, pos.column + offset), None, &mut toks);
+    tokens::tokenize_cell(
+        &text[cut..],
+        Pos::new(pos.line, pos.column + offset),
+        None,
+        &mut toks,
+    );
     let mut row = tokens::finish(toks, pos, item);
     row.glued = true;
     row

@@ -548,8 +548,8 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                                 let li = r.toks.iter().rposition(Tok::is_label).unwrap_or(0);
                                 let values = values_after(r, li + 1);
                                 if !defer_glued(&mut glued_rows, r, ri, &values, columns.len()) {
-                    assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
-                }
+                                    assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+                                }
                             }
                             continue;
                         }
@@ -562,7 +562,10 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                         // One figure per line (a copy that put every cell on a
                         // line of its own): gather the row's figures.
                         let vals = trim_layout(&values);
-                        if !r.grid && !r.glued && (vals.len() < columns.len() || !pending_vals.is_empty()) {
+                        if !r.grid
+                            && !r.glued
+                            && (vals.len() < columns.len() || !pending_vals.is_empty())
+                        {
                             ctx.consumed.insert(r.item);
                             pending_vals.extend(vals.iter().cloned());
                             if pending_vals.len() >= columns.len() {
@@ -576,8 +579,8 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                         pending_row = None;
                         ctx.consumed.insert(r.item);
                         if !defer_glued(&mut glued_rows, r, ri, &values, columns.len()) {
-                    assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
-                }
+                            assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+                        }
                         continue;
                     }
                     ctx.push(
@@ -637,7 +640,13 @@ struct GluedRow {
 
 /// Keeps a row of a glued line for splitting when its figures do not already
 /// stand one per column. Returns whether it was kept.
-fn defer_glued(out: &mut Vec<GluedRow>, r: &RowToks, ri: usize, values: &[Tok], width: usize) -> bool {
+fn defer_glued(
+    out: &mut Vec<GluedRow>,
+    r: &RowToks,
+    ri: usize,
+    values: &[Tok],
+    width: usize,
+) -> bool {
     if !r.glued {
         return false;
     }
@@ -687,18 +696,19 @@ fn split_glued_t3(
             _ => None,
         }
     };
-    let equation = |st: &TableState, plus: &[usize], minus: &[usize], k: usize| -> Option<Equation> {
-        let mut e = Equation::default();
-        for (rows, sign) in [(plus, 1i64), (minus, -1i64)] {
-            for &row in rows {
-                match term(st, row, k)? {
-                    Ok(v) => e.terms.push((v, sign)),
-                    Err(c) => e.constant += sign * c,
+    let equation =
+        |st: &TableState, plus: &[usize], minus: &[usize], k: usize| -> Option<Equation> {
+            let mut e = Equation::default();
+            for (rows, sign) in [(plus, 1i64), (minus, -1i64)] {
+                for &row in rows {
+                    match term(st, row, k)? {
+                        Ok(v) => e.terms.push((v, sign)),
+                        Err(c) => e.constant += sign * c,
+                    }
                 }
             }
-        }
-        (!e.terms.is_empty()).then_some(e)
-    };
+            (!e.terms.is_empty()).then_some(e)
+        };
     let mut rows_eq = Vec::new();
     if total_last && width == table.columns.len() {
         for r in 0..runs.len() {
@@ -736,9 +746,18 @@ fn split_glued_t3(
     }
     // All the equations first; if the table itself does not add up, fewer.
     let attempts: [(&str, Vec<Equation>); 4] = [
-        ("", [rows_eq.clone(), col_sum.clone(), balance.clone()].concat()),
-        ("（不计各列办理结果之和）", [rows_eq.clone(), balance.clone()].concat()),
-        ("（不计第一项加第二项等于第三项加第四项）", [rows_eq.clone(), col_sum].concat()),
+        (
+            "",
+            [rows_eq.clone(), col_sum.clone(), balance.clone()].concat(),
+        ),
+        (
+            "（不计各列办理结果之和）",
+            [rows_eq.clone(), balance.clone()].concat(),
+        ),
+        (
+            "（不计第一项加第二项等于第三项加第四项）",
+            [rows_eq.clone(), col_sum].concat(),
+        ),
         ("（仅按各行之和）", rows_eq),
     ];
     let mut outcome = Outcome::NoSolution;
@@ -763,7 +782,10 @@ fn split_glued_t3(
             split_rows.push(format!(
                 "“{}”{}",
                 label,
-                vals.iter().map(|v| v.unwrap_or(0).to_string()).collect::<Vec<_>>().join(" | ")
+                vals.iter()
+                    .map(|v| v.unwrap_or(0).to_string())
+                    .collect::<Vec<_>>()
+                    .join(" | ")
             ));
         } else {
             open_rows.push(format!("“{label}”（{}）", g.text));
@@ -807,7 +829,10 @@ fn split_glued_t3(
                 open_rows.join("；")
             ),
         )
-        .at(glued.iter().find(|g| open.iter().any(|&i| t.cells[i].row == g.row)).map_or(glued[0].pos, |g| g.pos));
+        .at(glued
+            .iter()
+            .find(|g| open.iter().any(|&i| t.cells[i].row == g.row))
+            .map_or(glued[0].pos, |g| g.pos));
         for i in open {
             d = d.cell_address(&t.cells[i].address, None);
         }
@@ -1030,7 +1055,10 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
 /// How many figures a table-2 row has under its sub-table's header.
 fn t2_width(table: &Table, ri: usize, header: &[(usize, Pos)]) -> usize {
     let row = &table.rows[ri];
-    let n = header.iter().filter(|(c, _)| row.columns.contains(c)).count();
+    let n = header
+        .iter()
+        .filter(|(c, _)| row.columns.contains(c))
+        .count();
     if n == 0 {
         row.columns.len()
     } else {
@@ -1133,7 +1161,13 @@ fn assign_t2(
 /// arithmetic of its own, so a run splits only when its digits leave one
 /// reading (as many digits as cells); otherwise the cells are named (GK009)
 /// and left absent. Returns whether the row was handled here.
-fn glued_t2(ctx: &mut Ctx<'_>, st: &mut TableState, ri: usize, values: &[Tok], columns: &[usize]) -> bool {
+fn glued_t2(
+    ctx: &mut Ctx<'_>,
+    st: &mut TableState,
+    ri: usize,
+    values: &[Tok],
+    columns: &[usize],
+) -> bool {
     let vals = trim_layout(values);
     if vals.len() == columns.len() || vals.is_empty() {
         return false;
@@ -1151,14 +1185,21 @@ fn glued_t2(ctx: &mut Ctx<'_>, st: &mut TableState, ri: usize, values: &[Tok], c
             if p.is_empty() {
                 continue;
             }
-            v.push(if k == 0 { p.to_string() } else { format!("-{p}") });
+            v.push(if k == 0 {
+                p.to_string()
+            } else {
+                format!("-{p}")
+            });
         }
         v
     };
     let values: Vec<Option<i64>> = if text.contains('-')
         && parts.len() == columns.len()
-        && parts.iter().all(|p| p.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()))
-    {
+        && parts.iter().all(|p| {
+            p.trim_start_matches('-')
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        }) {
         parts.iter().map(|p| p.parse().ok()).collect()
     } else {
         match Run::parse(&text, columns.len()).map(|run| solve(std::slice::from_ref(&run), &[])) {
@@ -1185,8 +1226,11 @@ fn glued_t2(ctx: &mut Ctx<'_>, st: &mut TableState, ri: usize, values: &[Tok], c
     let label = table.rows[ri].label;
     if open.is_empty() {
         ctx.push(
-            Diagnostic::new(GK008, format!("表二“{label}”一行数字粘连（{text}），只有一种拆分，已按此读取"))
-                .at(pos),
+            Diagnostic::new(
+                GK008,
+                format!("表二“{label}”一行数字粘连（{text}），只有一种拆分，已按此读取"),
+            )
+            .at(pos),
         );
     } else {
         let mut d = Diagnostic::new(
@@ -1209,7 +1253,15 @@ fn glued_t2(ctx: &mut Ctx<'_>, st: &mut TableState, ri: usize, values: &[Tok], c
 // Table 4.
 
 fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
-    if std::env::var("GK_DEBUG").is_ok() { for r in rows { eprintln!("T4ROW glued={} {:?}", r.glued, r.toks.iter().map(|t| t.text.as_str()).collect::<Vec<_>>()); } }
+    if std::env::var("GK_DEBUG").is_ok() {
+        for r in rows {
+            eprintln!(
+                "T4ROW glued={} {:?}",
+                r.glued,
+                r.toks.iter().map(|t| t.text.as_str()).collect::<Vec<_>>()
+            );
+        }
+    }
     let t = ctx.template();
     let table = t.table(TableKey::T4);
     let cached = labels(ctx.report.edition, TableKey::T4);
@@ -1275,7 +1327,9 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 // were glued): the labels name the table's groups or columns.
                 let header_words = r.toks[..=li].iter().filter(|t| t.is_label()).any(|t| {
                     let n = normalize(&t.text);
-                    n == suit || group_m.find_norm(&n).is_some() || cached.column_norms.iter().any(|c| n.contains(c.as_str()))
+                    n == suit
+                        || group_m.find_norm(&n).is_some()
+                        || cached.column_norms.iter().any(|c| n.contains(c.as_str()))
                 });
                 if header_words && r.toks[li + 1..].iter().all(|t| !t.is_label()) {
                     ctx.consumed.insert(r.item);
@@ -1361,9 +1415,23 @@ fn glued_t4(ctx: &mut Ctx<'_>, st: &mut TableState, values: &[Tok], all: usize) 
     let eqs: Vec<Equation> = (0..table.rows.len())
         .map(|g| {
             let mut terms: Vec<(Var, i64)> = (0..width - 1)
-                .map(|k| (Var { run: 0, slot: g * width + k }, 1))
+                .map(|k| {
+                    (
+                        Var {
+                            run: 0,
+                            slot: g * width + k,
+                        },
+                        1,
+                    )
+                })
                 .collect();
-            terms.push((Var { run: 0, slot: g * width + width - 1 }, -1));
+            terms.push((
+                Var {
+                    run: 0,
+                    slot: g * width + width - 1,
+                },
+                -1,
+            ));
             Equation { terms, constant: 0 }
         })
         .collect();
@@ -1398,8 +1466,11 @@ fn glued_t4(ctx: &mut Ctx<'_>, st: &mut TableState, values: &[Tok], all: usize) 
     }
     if open.is_empty() {
         ctx.push(
-            Diagnostic::new(GK008, format!("表四的数字粘连（{text}），按各组之和{note}唯一拆分"))
-                .at(pos),
+            Diagnostic::new(
+                GK008,
+                format!("表四的数字粘连（{text}），按各组之和{note}唯一拆分"),
+            )
+            .at(pos),
         );
     } else {
         let mut d = Diagnostic::new(

@@ -219,7 +219,8 @@ pub fn split_rows(line: &str) -> Option<Vec<Piece>> {
                 let c = chars[k].1;
                 let f = fold_char(c);
                 let next_digit = k + 1 < n && is_digitish(chars[k + 1].1);
-                if is_digitish(c) || ((f == '.' || f == ',' || f == '-' || f == ' ') && next_digit) {
+                if is_digitish(c) || ((f == '.' || f == ',' || f == '-' || f == ' ') && next_digit)
+                {
                     k += 1;
                 } else if c.is_whitespace() {
                     // Spaces between runs of digits stay in the run.
@@ -393,7 +394,10 @@ mod tests {
         let t = texts(line, &split_sections(line));
         assert!(t.contains(&"一、总体情况".to_string()), "{t:?}");
         assert!(t.contains(&"二、主动公开政府信息情况".to_string()), "{t:?}");
-        assert!(t.contains(&"三、收到和处理政府信息公开申请情况".to_string()), "{t:?}");
+        assert!(
+            t.contains(&"三、收到和处理政府信息公开申请情况".to_string()),
+            "{t:?}"
+        );
         assert!(
             t.contains(&"四、政府信息公开行政法复议、行政诉讼情况".to_string()),
             "{t:?}"
