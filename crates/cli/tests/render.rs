@@ -357,7 +357,14 @@ fn rule_fixtures_keep_their_cells_through_excel() {
         let report = gongkai_read::read_report(&source, &std::fs::read(path).unwrap()).unwrap();
         let bytes = gongkai_write::xlsx::write_xlsx(&report);
         let back = gongkai_read::read_report("back.xlsx", &bytes).unwrap();
-        assert_eq!(cells(&report), cells(&back), "{source}");
+        // An unknown cell (text where a figure belongs, GK005) is written
+        // empty and reads back as a blank zero (GK006), said and not silent.
+        let back_cells: Vec<_> = back
+            .present_cells()
+            .filter(|(a, c)| !(c.blank && report.cell(a).is_none()))
+            .map(|(a, c)| (a.to_string(), c.value))
+            .collect();
+        assert_eq!(cells(&report), back_cells, "{source}");
         assert_eq!(report.edition, back.edition, "{source}");
         reports.push(report);
     }

@@ -1021,7 +1021,7 @@ fn check_json_is_valid_json() {
         .collect();
     assert_eq!(count, want);
     assert_eq!(v["summary"]["errors"], 13);
-    assert_eq!(v["summary"]["warnings"], 5);
+    assert_eq!(v["summary"]["warnings"], 6);
 }
 
 #[test]
