@@ -29,8 +29,10 @@ pub use labels::{Match, Matcher};
 pub(crate) struct Item<'a> {
     text: Option<&'a str>,
     cells: Option<&'a [TableCell]>,
-    /// For a table row: the grid column each of its cells starts in.
+    /// For a table row: the grid column each of its cells starts in, and
+    /// which table of the document it belongs to.
     cols: Option<Vec<u16>>,
+    table: u32,
     pos: Pos,
     /// Cut out of a longer line whose cells were glued together.
     glued: bool,
@@ -44,6 +46,7 @@ impl<'a> Item<'a> {
             text: Some(text),
             cells: None,
             cols: None,
+            table: u32::MAX,
             pos: Pos::new(self.pos.line, self.pos.column + offset),
             glued,
         }
@@ -112,7 +115,8 @@ fn split_glued_rows<'a>(items: Vec<Item<'a>>, sections: &Sections) -> (Vec<Item<
 
 fn items(doc: &Document) -> Vec<Item<'_>> {
     let mut out = Vec::with_capacity(doc.blocks.len());
-    for block in &doc.blocks {
+    for (b, block) in doc.blocks.iter().enumerate() {
+        let table = u32::try_from(b).unwrap_or(u32::MAX);
         match block {
             Block::Heading { text, pos, .. } | Block::Paragraph { text, pos } => {
                 for (k, line) in text.split('\n').enumerate() {
@@ -129,6 +133,7 @@ fn items(doc: &Document) -> Vec<Item<'_>> {
                         text: Some(line),
                         cells: None,
                         cols: None,
+                        table: u32::MAX,
                         pos: p,
                         glued: false,
                     });
@@ -165,6 +170,7 @@ fn items(doc: &Document) -> Vec<Item<'_>> {
                         text,
                         cells: Some(row),
                         cols,
+                        table,
                         pos,
                         glued: false,
                     });
@@ -303,7 +309,11 @@ fn rows_in(items: &[Item<'_>], from: usize, to: usize) -> Vec<RowToks> {
     let mut rows = Vec::new();
     for (i, item) in items.iter().enumerate().take(to).skip(from) {
         match (item.cells, item.text) {
-            (Some(cells), _) => rows.push(tokenize_cells(cells, item.cols.as_deref(), i)),
+            (Some(cells), _) => {
+                let mut row = tokenize_cells(cells, item.cols.as_deref(), i);
+                row.table = item.table;
+                rows.push(row);
+            }
             (None, Some(text)) => {
                 // Sentences are not table rows; short lines may be (labels,
                 // numbers on a line of their own, wrapped labels).

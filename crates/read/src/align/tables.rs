@@ -439,6 +439,58 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let total_last = columns
         .last()
         .is_some_and(|&c| table.columns[c].key == "total");
+    // Where each column stands in the header's grid, when the header is a grid
+    // whose leaf labels name every column present: figures are then placed by
+    // the grid column they stand in, not by their rank among the figures.
+    let header_grid: Option<(u32, Vec<u16>)> = {
+        let mut at: Vec<Option<u16>> = vec![None; table.columns.len()];
+        let mut tables = Vec::new();
+        for r in header.iter().filter(|r| r.grid && !r.has_values()) {
+            for tok in r.toks.iter().filter(|t| t.is_label()) {
+                let (Some(col), n) = (tok.col, normalize(&tok.text)) else {
+                    continue;
+                };
+                if let Some(c) = column_norms.iter().position(|l| *l == n) {
+                    if at[c].is_none() {
+                        at[c] = Some(col);
+                        tables.push(r.table);
+                    }
+                }
+            }
+        }
+        let cols: Option<Vec<u16>> = columns.iter().map(|&c| at[c]).collect();
+        tables.dedup();
+        match (cols, tables.as_slice()) {
+            (Some(cols), [t])
+                if {
+                    let mut sorted = cols.clone();
+                    sorted.sort_unstable();
+                    sorted.dedup();
+                    sorted.len() == cols.len()
+                } =>
+            {
+                Some((*t, cols))
+            }
+            _ => None,
+        }
+    };
+    let grid_for = |r: &RowToks| -> Option<&[u16]> {
+        match &header_grid {
+            // The row's labels stand left of the header's columns (a row
+            // shifted against its header is read by order instead).
+            Some((t, cols))
+                if r.grid
+                    && r.table == *t
+                    && r.toks
+                        .iter()
+                        .filter(|x| x.is_label())
+                        .all(|x| x.col.is_none_or(|c| cols.iter().all(|&g| c < g))) =>
+            {
+                Some(cols.as_slice())
+            }
+            _ => None,
+        }
+    };
 
     let mut pending_row: Option<usize> = None;
     let mut fragments: Vec<&RowToks> = Vec::new();
@@ -479,7 +531,7 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
             if let Some(pri) = pending_row.take() {
                 let vals = std::mem::take(&mut pending_vals);
                 let pos = vals[0].pos;
-                assign_t3(ctx, st, pri, &vals, &columns, total_last, pos);
+                assign_t3(ctx, st, pri, &vals, &columns, total_last, pos, None);
             }
             pending_vals.clear();
         }
@@ -528,7 +580,16 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 }
                 pending_row = None;
                 if !defer_glued(&mut glued_rows, r, ri, &values, columns.len()) {
-                    assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+                    assign_t3(
+                        ctx,
+                        st,
+                        ri,
+                        &values,
+                        &columns,
+                        total_last,
+                        r.pos,
+                        grid_for(r),
+                    );
                 }
             }
             None => {
@@ -548,7 +609,16 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                                 let li = r.toks.iter().rposition(Tok::is_label).unwrap_or(0);
                                 let values = values_after(r, li + 1);
                                 if !defer_glued(&mut glued_rows, r, ri, &values, columns.len()) {
-                                    assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+                                    assign_t3(
+                                        ctx,
+                                        st,
+                                        ri,
+                                        &values,
+                                        &columns,
+                                        total_last,
+                                        r.pos,
+                                        grid_for(r),
+                                    );
                                 }
                             }
                             continue;
@@ -572,14 +642,23 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                                 pending_row = None;
                                 let vals = std::mem::take(&mut pending_vals);
                                 let pos = vals[0].pos;
-                                assign_t3(ctx, st, ri, &vals, &columns, total_last, pos);
+                                assign_t3(ctx, st, ri, &vals, &columns, total_last, pos, None);
                             }
                             continue;
                         }
                         pending_row = None;
                         ctx.consumed.insert(r.item);
                         if !defer_glued(&mut glued_rows, r, ri, &values, columns.len()) {
-                            assign_t3(ctx, st, ri, &values, &columns, total_last, r.pos);
+                            assign_t3(
+                                ctx,
+                                st,
+                                ri,
+                                &values,
+                                &columns,
+                                total_last,
+                                r.pos,
+                                grid_for(r),
+                            );
                         }
                         continue;
                     }
@@ -622,7 +701,7 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     if let (Some(pri), false) = (pending_row, pending_vals.is_empty()) {
         let vals = std::mem::take(&mut pending_vals);
         let pos = vals[0].pos;
-        assign_t3(ctx, st, pri, &vals, &columns, total_last, pos);
+        assign_t3(ctx, st, pri, &vals, &columns, total_last, pos, None);
     }
     if !glued_rows.is_empty() {
         split_glued_t3(ctx, st, &glued_rows, &columns, total_last);
@@ -855,9 +934,34 @@ fn assign_t3(
     columns: &[usize],
     total_last: bool,
     row_pos: Pos,
+    grid: Option<&[u16]>,
 ) {
     let t = ctx.template();
     let m = columns.len();
+    // Cells on the header's grid: each figure in the column it stands in.
+    if let Some(grid) = grid {
+        // Every figure stands under a column of the header, and no label
+        // does (a row shifted against its header is read by order instead).
+        let figures_placed = values.iter().all(|v| {
+            if v.is_label() {
+                v.col.is_none_or(|c| !grid.contains(&c))
+            } else {
+                v.is_layout_blank() || v.col.is_some_and(|c| grid.contains(&c))
+            }
+        });
+        if figures_placed {
+            for (&c, &gc) in columns.iter().zip(grid) {
+                let Some(index) = t.cell_at(TableKey::T3, ri, c) else {
+                    continue;
+                };
+                match values.iter().find(|v| v.col == Some(gc)) {
+                    Some(tok) => put(ctx, st, index, tok),
+                    None => st.set_blank(index, row_pos),
+                }
+            }
+            return;
+        }
+    }
     // Empty cells at either end are layout, not data; "—" is data (a blank).
     let trimmed = trim_layout(values);
     // An empty field between the label and the numbers is the label cell's
@@ -1253,15 +1357,6 @@ fn glued_t2(
 // Table 4.
 
 fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
-    if std::env::var("GK_DEBUG").is_ok() {
-        for r in rows {
-            eprintln!(
-                "T4ROW glued={} {:?}",
-                r.glued,
-                r.toks.iter().map(|t| t.text.as_str()).collect::<Vec<_>>()
-            );
-        }
-    }
     let t = ctx.template();
     let table = t.table(TableKey::T4);
     let cached = labels(ctx.report.edition, TableKey::T4);

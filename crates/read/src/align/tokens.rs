@@ -79,6 +79,8 @@ pub struct RowToks {
     /// The row was cut out of a line whose cells were glued together: its
     /// figures may be glued too.
     pub glued: bool,
+    /// The document table the row belongs to (grid columns compare within one).
+    pub table: u32,
 }
 
 impl RowToks {
@@ -313,9 +315,12 @@ pub fn tokenize_cells(cells: &[TableCell], cols: Option<&[u16]>, item: usize) ->
         let col = cols.and_then(|cs| cs.get(i).copied());
         let before = toks.len();
         tokenize_cell(&c.text, c.pos, col, &mut toks);
-        // A cell read as several tokens: its column belongs to its first
-        // label only; figures inside it have no column of their own.
-        if toks.len() > before + 1 {
+        // A cell read as one token: the token has the cell's column. A cell
+        // read as several: its column belongs to its first label only;
+        // figures inside it have no column of their own.
+        if toks.len() == before + 1 {
+            toks[before].col = col;
+        } else if toks.len() > before + 1 {
             for t in &mut toks[before..] {
                 if !t.is_label() {
                     t.col = None;
@@ -355,6 +360,7 @@ pub(crate) fn finish(toks: Vec<Tok>, pos: Pos, item: usize) -> RowToks {
         prose,
         grid: false,
         glued: false,
+        table: u32::MAX,
     }
 }
 
