@@ -138,7 +138,13 @@ fn split_row(line: &str, line_no: u32) -> Option<Vec<TableCell>> {
     // Space-aligned: two or more runs of 2+ spaces (or ideographic spaces).
     let gaps = count_gaps(t);
     if gaps >= 2 {
-        return Some(split_on(line, line_no, find_gap));
+        let cells = split_on(line, line_no, find_gap);
+        // Paragraphs indented with ideographic spaces and run together on
+        // one line (crawler copies) are prose, not a row of cells.
+        let prose = cells
+            .iter()
+            .any(|c| c.text.contains('。') || c.text.chars().count() > 80);
+        return (!prose).then_some(cells);
     }
     None
 }
