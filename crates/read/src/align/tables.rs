@@ -120,8 +120,9 @@ impl TableState {
                 );
             }
         }
-        // A row whose label is there but which has no figure at all (not even
-        // a blank cell read as one) is unknown, and said so.
+        // A row whose label is there but which has no figure at all (its cells
+        // left empty, so that a copy kept only the label) is present and
+        // zero, as the contract says; said so (GK006 below, and here).
         for (ri, row) in table.rows.iter().enumerate() {
             let Some(&pos) = self.rows_seen.get(&ri) else {
                 continue;
@@ -139,18 +140,19 @@ impl TableState {
                     .any(|d| d.cells.iter().any(|c| c.address == t.cells[*i].address))
             });
             if !cells.is_empty() && !named && cells.iter().all(|i| !self.cells.contains_key(i)) {
-                let mut d = Diagnostic::new(
-                    GK003,
-                    format!(
-                        "{name}“{}”一行没有数字，该行单元格按缺失处理，依赖它的核对不执行",
-                        row.full_label()
-                    ),
-                )
-                .at(pos);
+                ctx.push(
+                    Diagnostic::new(
+                        GK008,
+                        format!(
+                            "{name}“{}”一行只有行名、没有数字，各单元格按空白（0）读取",
+                            row.full_label()
+                        ),
+                    )
+                    .at(pos),
+                );
                 for i in &cells {
-                    d = d.cell_address(&t.cells[*i].address, None);
+                    self.set_blank(*i, pos);
                 }
-                ctx.push(d);
             }
         }
         // A row or column whose cells are all blank is present and zero
@@ -1046,6 +1048,7 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         &cached.note_norms,
     );
     let mut header: Vec<(usize, Pos)> = Vec::new();
+    let mut header_continues = false;
     let mut pending_row: Option<usize> = None;
     let mut pending_vals: Vec<Tok> = Vec::new();
     for r in rows {
@@ -1059,6 +1062,7 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 if let Match::Typo(i) = m {
                     typo(ctx, labels[0], table.row_groups[i]);
                 }
+                header_continues = false;
                 ctx.consumed.insert(r.item);
                 continue;
             }
@@ -1086,7 +1090,17 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 for (tok, c) in typos {
                     typo(ctx, tok, table.columns[c].label);
                 }
-                header = cols;
+                // A header written one label per line continues on the next.
+                if header_continues {
+                    for c in cols {
+                        if !header.iter().any(|h| h.0 == c.0) {
+                            header.push(c);
+                        }
+                    }
+                } else {
+                    header = cols;
+                }
+                header_continues = true;
                 ctx.consumed.insert(r.item);
                 if st.pos.is_none() {
                     st.pos = Some(r.pos);
@@ -1101,7 +1115,15 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
             }
             pending_vals.clear();
         }
+        // "信息内容" (the row-label column's header) keeps a header open.
+        if !r.has_values() && labels.len() == 1 && normalize(&labels[0].text) == "信息内容" {
+            ctx.consumed.insert(r.item);
+            continue;
+        }
         let found = match_row(r, row_m, clause_m, &[]);
+        if found.is_some() {
+            header_continues = false;
+        }
         let (ri, ti) = match found {
             Some((ri, ti, m)) => {
                 if let Match::Typo(_) = m {
@@ -1468,18 +1490,33 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     } else if !header_groups.is_empty() && values.len() == width * header_groups.len() {
         header_groups.clone()
     } else {
-        ctx.push(
-            Diagnostic::new(
-                GK007,
-                format!(
-                    "表四有 {} 个数字，模板为 {} 个；按从左到右的顺序读取",
-                    values.len(),
-                    width * table.rows.len()
-                ),
-            )
-            .at(pos),
-        );
-        (0..table.rows.len()).collect()
+        // Blank cells lost (one figure per line, or glued copies): which
+        // figure stands in which column cannot be told. Nothing is guessed:
+        // the cells are named and left absent.
+        let mut d = Diagnostic::new(
+            GK007,
+            format!(
+                "表四有 {} 个数字（{}），模板为 {} 个，空白单元格已丢失，无法确定各数字所在的列；表四的单元格按缺失处理",
+                values.len(),
+                values.iter().map(|v| v.text.as_str()).collect::<Vec<_>>().join(" "),
+                width * table.rows.len()
+            ),
+        )
+        .with_level(gongkai_report::Level::Warning)
+        .at(pos);
+        for g in 0..table.rows.len() {
+            if by_group.contains_key(&g) {
+                continue;
+            }
+            st.rows_seen.insert(g, pos);
+            for c in 0..width {
+                if let Some(index) = t.cell_at(TableKey::T4, g, c) {
+                    d = d.cell_address(&t.cells[index].address, None);
+                }
+            }
+        }
+        ctx.push(d);
+        return;
     };
     for (k, &g) in groups_in_order.iter().enumerate() {
         if by_group.contains_key(&g) {
