@@ -834,7 +834,11 @@ fn is_hidden(tag: &Tag) -> bool {
 /// returns 1 for nothing or zero, and whether the value was capped.
 fn parse_span(value: Option<&str>) -> (u32, bool) {
     let Some(v) = value else { return (1, false) };
-    let v = v.trim_start_matches(|c: char| c.is_ascii_whitespace());
+    // Markup kept inside a script's string escapes its quotes (colspan=\"3\"):
+    // the escape and the quote are not part of the value.
+    let v = v.trim_start_matches(|c: char| {
+        c.is_ascii_whitespace() || c == '\\' || c == '"' || c == '\''
+    });
     let v = v.strip_prefix('+').unwrap_or(v);
     let mut n: u64 = 0;
     let mut any = false;

@@ -101,10 +101,24 @@ impl Format {
             Format::Html
         } else if h.starts_with('{') {
             Format::Json
+        } else if has_table_markup(bytes) {
+            // A page saved under another name, or HTML inside a script's
+            // string: the tables are HTML markup.
+            Format::Html
         } else {
             Format::Text
         }
     }
+}
+
+/// Does the text hold HTML table markup (`<table`, `<tr`, `<td`) anywhere?
+fn has_table_markup(bytes: &[u8]) -> bool {
+    let find = |needle: &[u8]| {
+        bytes
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+    };
+    find(b"<table") && find(b"<tr") && find(b"<td")
 }
 
 /// Reads bytes of a known format into the document model. An Office file

@@ -1389,6 +1389,8 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let mut by_group: BTreeMap<usize, (Vec<Tok>, Pos)> = BTreeMap::new();
     let width = table.columns.len();
     let mut glued_stream = false;
+    // All the figures came from grid rows: their blank cells are cells.
+    let mut grid_stream = true;
     for r in rows {
         if skip_row(ctx, st.found, r) {
             continue;
@@ -1468,6 +1470,7 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         }
         ctx.consumed.insert(r.item);
         glued_stream |= r.glued;
+        grid_stream &= r.grid;
         stream.extend(r.toks.iter().cloned());
     }
     for (g, (values, pos)) in &by_group {
@@ -1477,9 +1480,19 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     if stream.is_empty() {
         return;
     }
-    let values = trim_layout(&stream);
-    let pos = values.first().map_or(Pos::UNKNOWN, |t| t.pos);
     let all = width * table.rows.len();
+    let cells_of_grid: Vec<Tok>;
+    let values = if grid_stream && stream.iter().filter(|t| !t.is_label()).count() == all {
+        cells_of_grid = stream.iter().filter(|t| !t.is_label()).cloned().collect();
+        &cells_of_grid[..]
+    } else {
+        trim_layout(&stream)
+    };
+    let pos = values
+        .iter()
+        .find(|t| !t.is_layout_blank())
+        .or(values.first())
+        .map_or(Pos::UNKNOWN, |t| t.pos);
     if glued_stream && values.len() != all && by_group.is_empty() {
         if glued_t4(ctx, st, values, all) {
             return;
@@ -1624,7 +1637,12 @@ fn glued_t4(ctx: &mut Ctx<'_>, st: &mut TableState, values: &[Tok], all: usize) 
 fn assign_group(ctx: &mut Ctx<'_>, st: &mut TableState, g: usize, values: &[Tok], pos: Pos) {
     let t = ctx.template();
     let table = t.table(TableKey::T4);
-    let vals = trim_layout_start(values);
+    // A group of exactly its cells keeps its blank ones (a grid row).
+    let vals = if values.len() == table.columns.len() {
+        values
+    } else {
+        trim_layout_start(values)
+    };
     for c in 0..table.columns.len() {
         let Some(index) = t.cell_at(TableKey::T4, g, c) else {
             continue;
