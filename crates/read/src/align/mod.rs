@@ -509,19 +509,37 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 fn find_title(items: &[Item<'_>], sections: &Sections, report: &mut Report) {
     static YEAR: OnceLock<Regex> = OnceLock::new();
     let year_re = re(&YEAR, r"((?:19|20)\d{2})\s*年(?:度)?");
-    let limit = sections
+    let first_section = sections
         .start
         .iter()
         .flatten()
         .copied()
         .min()
-        .unwrap_or(items.len())
-        .min(40);
-    for item in items.iter().take(limit.max(1)) {
+        .unwrap_or(items.len());
+    // The first 40 lines; failing that, every line before the first section
+    // (a page whose report follows a long stretch of other content).
+    if !title_in(items, 0, first_section.min(40).max(1), year_re, report) && first_section > 40 {
+        title_in(items, 40, first_section, year_re, report);
+    }
+}
+
+/// Looks for the title among items `from..to`; true when found.
+fn title_in(
+    items: &[Item<'_>],
+    from: usize,
+    to: usize,
+    year_re: &Regex,
+    report: &mut Report,
+) -> bool {
+    let mut prev_line: Option<&str> = None;
+    for item in items.iter().take(to).skip(from) {
         let Some(text) = item.text else { continue };
         let text = text
             .trim_start_matches(|c: char| c == '#' || c.is_whitespace())
             .trim();
+        let before = prev_line.take();
+        prev_line = agency_line(text);
+        let prev_line = before;
         // A CMS page's field ("标题：…") names the title; it is not part of it.
         let text = ["标题", "文章标题", "题目", "名称", "信息名称"]
             .iter()
@@ -531,7 +549,23 @@ fn find_title(items: &[Item<'_>], sections: &Sections, report: &mut Report) {
                     .and_then(|r| r.strip_prefix([':', '：']))
             })
             .map_or(text, str::trim);
-        if !(text.contains("年度报告") || text.contains("年报") || text.contains("工作报告"))
+        // A title at the start of a line that runs on (a crawler record
+        // "标题,日期,正文…", a title cut short "…年度报..."): the title phrase.
+        static HEAD: OnceLock<Regex> = OnceLock::new();
+        let head = re(
+            &HEAD,
+            r"^(.{0,40}?)((?:19|20)\d{2})\s*年\s*(?:度)?\s*(?:政府)?信息公开(?:工作)?(?:年度)?(?:报告|年报|报\.*|…+|\.\.\.)",
+        );
+        let text = match head.find(text) {
+            Some(m) if text.chars().count() > 80 || text[m.end()..].starts_with([',', '，']) => {
+                m.as_str().trim_end_matches(['.', '…'])
+            }
+            _ => text,
+        };
+        if !(text.contains("年度报告")
+            || text.contains("年报")
+            || text.contains("工作报告")
+            || head.is_match(text))
         {
             continue;
         }
@@ -539,22 +573,75 @@ fn find_title(items: &[Item<'_>], sections: &Sections, report: &mut Report) {
             continue;
         }
         report.title = Some(text.to_string());
-        let agency_end;
+        let mut agency_range = 0..0;
         if let Some(c) = year_re.captures(text) {
             let m = c.get(1).expect("group");
             report.year = m.as_str().parse().ok();
-            agency_end = m.start();
+            agency_range = 0..m.start();
+            // "2019年上海市人民政府办公厅政府信息公开工作年度报告": the year first.
+            let after = c.get(0).expect("match").end();
+            if text[..m.start()].trim().is_empty() {
+                if let Some(k) = text[after..].find("政府信息公开") {
+                    agency_range = after..after + k;
+                }
+            }
         } else {
-            agency_end = text.find("政府信息公开").unwrap_or(0);
+            agency_range.end = text.find("政府信息公开").unwrap_or(0);
         }
-        let agency = text[..agency_end]
+        let agency = text[agency_range]
             .trim_matches(|c: char| c.is_whitespace() || "《》\"“”：:".contains(c))
             .trim_end_matches("关于");
         if !agency.is_empty() {
             report.agency = Some(agency.to_string());
+        } else if let Some(prev) = prev_line {
+            // A title broken over two lines: the agency on the line before.
+            report.agency = Some(prev.to_string());
+            report.title = Some(format!("{prev}{text}"));
         }
-        return;
+        return true;
     }
+    false
+}
+
+/// Does a short line look like the name of an administrative organ (the first
+/// line of a title broken in two)?
+fn agency_line(text: &str) -> Option<&str> {
+    let t = text.trim();
+    let n = t.chars().count();
+    let ends = [
+        "政府",
+        "办公室",
+        "办公厅",
+        "委员会",
+        "局",
+        "厅",
+        "部",
+        "委",
+        "署",
+        "院",
+        "中心",
+        "区",
+        "县",
+        "市",
+        "镇",
+        "乡",
+        "街道",
+        "办事处",
+        "管委会",
+        "管理委员会",
+        "集团",
+        "公司",
+        "所",
+        "站",
+        "队",
+        "会",
+    ];
+    ((2..=30).contains(&n)
+        && !t
+            .chars()
+            .any(|c| c.is_ascii_digit() || "，。：:；".contains(c))
+        && ends.iter().any(|e| t.ends_with(e)))
+    .then_some(t)
 }
 
 /// The year of the statistics period stated in the text, if any.
