@@ -4,7 +4,7 @@ use super::glued::{row_total, solve, Equation, Outcome, Run, Var};
 use super::labels::{Match, Matcher};
 use super::tokens::{is_page_number, trim_layout, trim_layout_start, Kind, RowToks, Tok, Unit};
 use super::Ctx;
-use gongkai_report::rules::{GK002, GK003, GK004, GK005, GK006, GK007, GK008, GK009};
+use gongkai_report::rules::{GK002, GK003, GK004, GK005, GK006, GK007, GK008, GK009, GK010};
 use gongkai_report::{Cell, Diagnostic, Num, Origin, Pos};
 use gongkai_template::text::normalize;
 use gongkai_template::{table_name, CellIndex, Table, TableKey};
@@ -791,10 +791,34 @@ fn split_glued_t3(
             (!e.terms.is_empty()).then_some(e)
         };
     let mut rows_eq = Vec::new();
+    // Rows no split of which adds up: a fault of the report itself (GK010),
+    // whatever the split; their own sum is left out of the search.
+    let mut faulty = vec![false; runs.len()];
     if total_last && width == table.columns.len() {
-        for r in 0..runs.len() {
-            rows_eq.push(row_total(r, width));
+        for (r, run) in runs.iter().enumerate() {
+            let alone = solve(std::slice::from_ref(run), &[row_total(0, width)]);
+            if alone == Outcome::NoSolution {
+                faulty[r] = true;
+            } else {
+                rows_eq.push(row_total(r, width));
+            }
         }
+    }
+    for (g, _) in glued.iter().zip(&faulty).filter(|(_, f)| **f) {
+        let mut d = Diagnostic::new(
+            GK010,
+            format!(
+                "表三“{}”一行数字粘连（{}），任何拆分都不能使各类申请人之和等于总计",
+                table.rows[g.row].label, g.text
+            ),
+        )
+        .at(g.pos);
+        for &c in columns {
+            if let Some(index) = t.cell_at(TableKey::T3, g.row, c) {
+                d = d.cell_address(&t.cells[index].address, None);
+            }
+        }
+        ctx.push(d);
     }
     let outcomes: Vec<usize> = table
         .rows
