@@ -317,7 +317,7 @@ fn sections() -> Vec<Section> {
             key: SectionKey::General,
             numeral: "一",
             title: "总体情况",
-            variants: &[],
+            variants: &["基本情况", "总体工作情况"],
             table: None,
         },
         Section {

@@ -198,6 +198,11 @@ pub fn solve(runs: &[Run], equations: &[Equation]) -> Outcome {
             .filter(|(_, r)| r.as_slice() == [ri])
             .map(|(e, _)| e)
             .collect();
+        // Fewer digits than cells: blank cells were lost; the run stays open.
+        if run.digits.len() < run.width {
+            cands.push(None);
+            continue;
+        }
         let mut c = None;
         if !run.breaks.is_empty() {
             c = splits(run, ri, &local, true).filter(|v| !v.is_empty());
@@ -413,6 +418,16 @@ mod tests {
         let eqs = vec![row_total(0, 3), row_total(1, 3)];
         let o = solve(&runs, &eqs);
         assert_eq!(values(&o)[0], vec![Some(5), Some(5), Some(10)]);
+    }
+
+    #[test]
+    fn runs_shorter_than_their_cells_stay_open() {
+        // "22" for seven cells: blank cells were lost; nothing can be placed,
+        // and the other run still splits.
+        let runs = vec![Run::parse("22", 7).unwrap(), Run::parse("0000000", 7).unwrap()];
+        let o = solve(&runs, &[row_total(1, 7)]);
+        assert_eq!(values(&o)[0], vec![None; 7]);
+        assert_eq!(values(&o)[1], vec![Some(0); 7]);
     }
 
     #[test]

@@ -797,6 +797,10 @@ fn split_glued_t3(
     if total_last && width == table.columns.len() {
         for (r, run) in runs.iter().enumerate() {
             let alone = solve(std::slice::from_ref(run), &[row_total(0, width)]);
+            if run.digits.len() < width {
+                // Fewer digits than cells: blank cells were lost, not a fault.
+                continue;
+            }
             if alone == Outcome::NoSolution {
                 faulty[r] = true;
             } else {

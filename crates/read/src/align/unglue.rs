@@ -343,7 +343,7 @@ fn label_cuts(text: &str) -> Vec<usize> {
         let numbered = numbering_len(rest) > 0
             && !after_di
             && !prev.is_some_and(|p| p.is_ascii_digit())
-            && !matches!(prev.map(fold_char), Some('(' | '"' | '\''));
+            && !matches!(prev, Some('(' | '（' | '“' | '‘' | '"' | '\'' | '《'));
         if i > 0 && (numbered || rest.starts_with("第二十条")) {
             cuts.push(i);
         }
