@@ -349,6 +349,29 @@ fn label_cuts(text: &str) -> Vec<usize> {
         }
         prev = Some(c);
     }
+    // Table 2's row labels wherever they stand (a row whose cells vanished
+    // leaves its label glued to the next one: "…总数量规章规范性文件222").
+    let labels = t2_labels();
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    for l in labels {
+        for (at, _) in text.match_indices(l.as_str()) {
+            let end = at + l.len();
+            // Inside a longer label already found ("规范性文件" in "行政规范性文件").
+            if taken.iter().any(|&(a, e)| at >= a && end <= e) {
+                continue;
+            }
+            taken.push((at, end));
+            if at > 0 && !cuts.contains(&at) {
+                cuts.push(at);
+            }
+            if end < text.len()
+                && !text[end..].starts_with(|c: char| is_digitish(c) || c.is_whitespace())
+                && !cuts.contains(&end)
+            {
+                cuts.push(end);
+            }
+        }
+    }
     // The row label right before the figures.
     let norm_tail: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     for l in t2_labels() {
