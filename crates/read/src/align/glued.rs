@@ -186,6 +186,17 @@ fn splits(
     complete.then_some(out)
 }
 
+/// Every split of a run into exactly `parts` figures (no equations); None
+/// when there are more than can be enumerated in budget.
+pub fn all_splits(run: &Run, parts: usize) -> Option<Vec<Vec<i64>>> {
+    let r = Run {
+        digits: run.digits.clone(),
+        breaks: run.breaks.clone(),
+        width: parts,
+    };
+    splits(&r, 0, &[], false)
+}
+
 /// Finds the splits of all runs that satisfy all equations.
 pub fn solve(runs: &[Run], equations: &[Equation]) -> Outcome {
     let eq_runs: Vec<Vec<usize>> = equations.iter().map(Equation::runs).collect();
@@ -424,7 +435,10 @@ mod tests {
     fn runs_shorter_than_their_cells_stay_open() {
         // "22" for seven cells: blank cells were lost; nothing can be placed,
         // and the other run still splits.
-        let runs = vec![Run::parse("22", 7).unwrap(), Run::parse("0000000", 7).unwrap()];
+        let runs = vec![
+            Run::parse("22", 7).unwrap(),
+            Run::parse("0000000", 7).unwrap(),
+        ];
         let o = solve(&runs, &[row_total(1, 7)]);
         assert_eq!(values(&o)[0], vec![None; 7]);
         assert_eq!(values(&o)[1], vec![Some(0); 7]);

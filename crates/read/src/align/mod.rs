@@ -207,7 +207,18 @@ pub fn align(doc: &Document, source: &str) -> Report {
         sections = find_sections(&items);
     }
     let edition = detect_edition(&items, &sections);
-    let mut report = Report::new(source, edition);
+    let mut report = Report::new(source, edition.unwrap_or(Edition::V2021));
+    if edition.is_none() {
+        // Without a table 2 to tell by, the report year decides: reports for
+        // 2019 and 2020 were made on the 2019 template.
+        find_title(&items, &sections, &mut report);
+        if report.year.is_some_and(|y| y <= 2020) {
+            report.edition = Edition::V2019;
+        }
+        report.title = None;
+        report.agency = None;
+        report.year = None;
+    }
     let mut ctx = Ctx {
         report: &mut report,
         diags: Vec::new(),
@@ -225,7 +236,7 @@ pub fn align(doc: &Document, source: &str) -> Report {
     section_diagnostics(&sections, &items, &mut ctx);
 
     for key in TableKey::ALL {
-        let section = Template::get(edition).table(key).section;
+        let section = Template::get(ctx.report.edition).table(key).section;
         let (from, to) = sections.range_for(section, items.len());
         let rows = rows_in(&items, from, to);
         tables::parse(key, &rows, &mut ctx);
@@ -272,7 +283,7 @@ fn tokenize_glued(text: &str, pos: Pos, item: usize) -> RowToks {
     let mut cut = text.len();
     for (i, c) in text.char_indices().rev() {
         let f = gongkai_template::text::fold_char(c);
-        if f.is_ascii_digit() || f == ' ' || f == '.' || f == ',' || f == '-' {
+        if f.is_ascii_digit() || f == ' ' || f == '.' || f == ',' || f == '-' || f == '+' {
             cut = i;
         } else {
             break;
@@ -663,7 +674,7 @@ fn stated_period_year(items: &[Item<'_>]) -> Option<i32> {
 // ---------------------------------------------------------------------------
 // Edition.
 
-fn detect_edition(items: &[Item<'_>], sections: &Sections) -> Edition {
+fn detect_edition(items: &[Item<'_>], sections: &Sections) -> Option<Edition> {
     static LABELS: OnceLock<(Vec<String>, Vec<String>)> = OnceLock::new();
     let (only_2019, labels_2021) = LABELS.get_or_init(|| {
         let t19 = Template::get(Edition::V2019).table(TableKey::T2);
@@ -679,6 +690,7 @@ fn detect_edition(items: &[Item<'_>], sections: &Sections) -> Edition {
     });
     let (from, to) = sections.range_for(SectionKey::Proactive, items.len());
     let mut votes_2019 = 0;
+    let mut votes_2021 = 0;
     for item in items.iter().take(to).skip(from) {
         let texts: Vec<&str> = match item.cells {
             Some(cells) => cells.iter().map(|c| c.text.as_str()).collect(),
@@ -693,6 +705,7 @@ fn detect_edition(items: &[Item<'_>], sections: &Sections) -> Edition {
             for l in labels_2021 {
                 if n.contains(l.as_str()) {
                     n = n.replace(l.as_str(), "|");
+                    votes_2021 += 1;
                 }
             }
             if only_2019
@@ -704,8 +717,11 @@ fn detect_edition(items: &[Item<'_>], sections: &Sections) -> Edition {
         }
     }
     if votes_2019 >= 2 {
-        Edition::V2019
+        Some(Edition::V2019)
+    } else if votes_2021 > 0 || votes_2019 > 0 {
+        Some(Edition::V2021)
     } else {
-        Edition::V2021
+        // No table 2 to tell by.
+        None
     }
 }

@@ -1075,6 +1075,29 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         &cached.groups,
         &cached.note_norms,
     );
+    // Does this copy lose blank cells without a trace? Evidence: a glued
+    // row with fewer digits than cells, or a row label followed at once by the
+    // next row's label (all its cells vanished).
+    let vanishing = rows.iter().enumerate().any(|(i, r)| {
+        let Some((ri, ti, _)) = match_row(r, row_m, clause_m, &[]) else {
+            return false;
+        };
+        let width = table.rows[ri].columns.len();
+        let digits: usize = r.toks[ti + 1..]
+            .iter()
+            .filter(|t| !t.is_label())
+            .map(|t| t.text.chars().filter(char::is_ascii_digit).count())
+            .sum();
+        let next_is_row = rows.get(i + 1).is_some_and(|n| {
+            n.toks.first().is_some_and(Tok::is_label)
+                && match_row(n, row_m, clause_m, &[]).is_some()
+        });
+        (r.glued && digits > 0 && digits < width)
+            || (digits == 0
+                && !r.has_values()
+                && next_is_row
+                && rows.get(i + 1).is_some_and(|n| n.glued))
+    });
     let mut header: Vec<(usize, Pos)> = Vec::new();
     let mut header_continues = false;
     let mut pending_row: Option<usize> = None;
@@ -1139,7 +1162,7 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         if !pending_vals.is_empty() && r.has_labels() {
             if let Some(pri) = pending_row.take() {
                 let vals = std::mem::take(&mut pending_vals);
-                assign_t2(ctx, st, pri, &vals, &header, vals[0].pos, false);
+                assign_t2(ctx, st, pri, &vals, &header, vals[0].pos, None);
             }
             pending_vals.clear();
         }
@@ -1172,11 +1195,19 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                             if pending_vals.len() >= want {
                                 pending_row = None;
                                 let vals = std::mem::take(&mut pending_vals);
-                                assign_t2(ctx, st, ri, &vals, &header, vals[0].pos, false);
+                                assign_t2(ctx, st, ri, &vals, &header, vals[0].pos, None);
                             }
                         } else {
                             pending_row = None;
-                            assign_t2(ctx, st, ri, &values, &header, r.pos, r.glued);
+                            assign_t2(
+                                ctx,
+                                st,
+                                ri,
+                                &values,
+                                &header,
+                                r.pos,
+                                r.glued.then_some(vanishing),
+                            );
                         }
                     }
                 }
@@ -1198,11 +1229,19 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
             continue;
         }
         pending_row = None;
-        assign_t2(ctx, st, ri, &values, &header, r.pos, r.glued);
+        assign_t2(
+            ctx,
+            st,
+            ri,
+            &values,
+            &header,
+            r.pos,
+            r.glued.then_some(vanishing),
+        );
     }
     if let (Some(pri), false) = (pending_row, pending_vals.is_empty()) {
         let vals = std::mem::take(&mut pending_vals);
-        assign_t2(ctx, st, pri, &vals, &header, vals[0].pos, false);
+        assign_t2(ctx, st, pri, &vals, &header, vals[0].pos, None);
     }
 }
 
@@ -1227,7 +1266,8 @@ fn assign_t2(
     values: &[Tok],
     header: &[(usize, Pos)],
     row_pos: Pos,
-    glued: bool,
+    // For a row cut out of glued text: whether blank cells vanish in this copy.
+    glued: Option<bool>,
 ) {
     let t = ctx.template();
     let table = t.table(TableKey::T2);
@@ -1244,8 +1284,10 @@ fn assign_t2(
         from_header
     };
     let m = columns.len();
-    if glued && m > 1 && glued_t2(ctx, st, ri, values, &columns) {
-        return;
+    if let (Some(vanishing), true) = (glued, m > 1) {
+        if glued_t2(ctx, st, ri, values, &columns, vanishing) {
+            return;
+        }
     }
     // Cells beyond the header's columns must be empty; cells up to them are
     // real (a blank one is a blank cell).
@@ -1315,15 +1357,72 @@ fn assign_t2(
 /// arithmetic of its own, so a run splits only when its digits leave one
 /// reading (as many digits as cells); otherwise the cells are named (GK009)
 /// and left absent. Returns whether the row was handled here.
+/// The values every reading of `run` agrees on, when it may stand for 1 to
+/// `width` figures placed in any columns (in order), the other cells blank.
+fn agreed_placements(run: &Run, width: usize) -> Vec<Option<i64>> {
+    let mut agreed: Vec<Option<Option<i64>>> = vec![None; width]; // None = no reading yet
+    let mut readings = 0usize;
+    for k in 1..=width {
+        let Some(splits) = super::glued::all_splits(run, k) else {
+            return vec![None; width];
+        };
+        for parts in splits {
+            // Each choice of k columns out of width, in order.
+            let mut chosen: Vec<usize> = (0..k).collect();
+            loop {
+                readings += 1;
+                if readings > 100_000 {
+                    return vec![None; width];
+                }
+                let mut row = vec![0i64; width];
+                for (p, &c) in parts.iter().zip(&chosen) {
+                    row[c] = *p;
+                }
+                for (slot, v) in agreed.iter_mut().zip(&row) {
+                    *slot = match *slot {
+                        None => Some(Some(*v)),
+                        Some(Some(a)) if a == *v => Some(Some(a)),
+                        _ => Some(None),
+                    };
+                }
+                // Next combination.
+                let mut i = k;
+                loop {
+                    if i == 0 {
+                        break;
+                    }
+                    i -= 1;
+                    if chosen[i] < width - k + i {
+                        chosen[i] += 1;
+                        for j in i + 1..k {
+                            chosen[j] = chosen[j - 1] + 1;
+                        }
+                        break;
+                    }
+                    if i == 0 {
+                        i = usize::MAX;
+                        break;
+                    }
+                }
+                if i == usize::MAX {
+                    break;
+                }
+            }
+        }
+    }
+    agreed.into_iter().map(Option::flatten).collect()
+}
+
 fn glued_t2(
     ctx: &mut Ctx<'_>,
     st: &mut TableState,
     ri: usize,
     values: &[Tok],
     columns: &[usize],
+    vanishing: bool,
 ) -> bool {
     let vals = trim_layout(values);
-    if vals.len() == columns.len() || vals.is_empty() {
+    if (vals.len() == columns.len() && !vanishing) || vals.is_empty() {
         return false;
     }
     let text: Vec<&str> = vals.iter().map(|t| t.text.as_str()).collect();
@@ -1331,23 +1430,24 @@ fn glued_t2(
     let t = ctx.template();
     let table = t.table(TableKey::T2);
     let pos = vals[0].pos;
-    // A minus sign starts a figure ("35-15" is 35 and −15).
+    // A sign starts a figure ("35-15" is 35 and −15, "0+11" is 0 and +11).
     let parts: Vec<String> = {
         let mut v: Vec<String> = Vec::new();
-        for (k, p) in text.split('-').enumerate() {
-            let p = p.trim();
-            if p.is_empty() {
-                continue;
+        let mut cur = String::new();
+        for c in text.chars() {
+            if (c == '-' || c == '+') && !cur.trim().is_empty() {
+                v.push(std::mem::take(&mut cur).trim().to_string());
             }
-            v.push(if k == 0 {
-                p.to_string()
-            } else {
-                format!("-{p}")
-            });
+            if c != '+' {
+                cur.push(c);
+            }
+        }
+        if !cur.trim().is_empty() {
+            v.push(cur.trim().to_string());
         }
         v
     };
-    let values: Vec<Option<i64>> = if text.contains('-')
+    let values: Vec<Option<i64>> = if (text.contains('-') || text.contains('+'))
         && parts.len() == columns.len()
         && parts.iter().all(|p| {
             p.trim_start_matches('-')
@@ -1355,6 +1455,14 @@ fn glued_t2(
                 .all(|b| b.is_ascii_digit())
         }) {
         parts.iter().map(|p| p.parse().ok()).collect()
+    } else if vanishing {
+        // Blank cells leave no trace in this copy: the run may stand for
+        // fewer figures than cells, in any of the columns (the others blank,
+        // 0). A cell is known when every such reading agrees on it.
+        match Run::parse(&text, columns.len()) {
+            Some(run) => agreed_placements(&run, columns.len()),
+            None => vec![None; columns.len()],
+        }
     } else {
         match Run::parse(&text, columns.len()).map(|run| solve(std::slice::from_ref(&run), &[])) {
             Some(Outcome::Solved { values, .. }) => values.into_iter().next().unwrap_or_default(),

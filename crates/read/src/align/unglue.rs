@@ -211,7 +211,9 @@ pub fn split_rows(line: &str) -> Option<Vec<Piece>> {
     let mut k = 0;
     while k < n {
         let digit = is_digitish(chars[k].1)
-            || (fold_char(chars[k].1) == '-' && k + 1 < n && is_digitish(chars[k + 1].1));
+            || (matches!(fold_char(chars[k].1), '-' | '+')
+                && k + 1 < n
+                && is_digitish(chars[k + 1].1));
         let start = k;
         if digit {
             k += 1;
@@ -219,7 +221,8 @@ pub fn split_rows(line: &str) -> Option<Vec<Piece>> {
                 let c = chars[k].1;
                 let f = fold_char(c);
                 let next_digit = k + 1 < n && is_digitish(chars[k + 1].1);
-                if is_digitish(c) || ((f == '.' || f == ',' || f == '-' || f == ' ') && next_digit)
+                if is_digitish(c)
+                    || ((f == '.' || f == ',' || f == '-' || f == '+' || f == ' ') && next_digit)
                 {
                     k += 1;
                 } else if c.is_whitespace() {
@@ -241,7 +244,9 @@ pub fn split_rows(line: &str) -> Option<Vec<Piece>> {
             k += 1;
             while k < n
                 && !(is_digitish(chars[k].1)
-                    || (fold_char(chars[k].1) == '-' && k + 1 < n && is_digitish(chars[k + 1].1)))
+                    || (matches!(fold_char(chars[k].1), '-' | '+')
+                        && k + 1 < n
+                        && is_digitish(chars[k + 1].1)))
             {
                 k += 1;
             }
