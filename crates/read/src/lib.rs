@@ -173,7 +173,29 @@ pub fn read_report(source: &str, bytes: &[u8]) -> Result<Report, ReadError> {
         };
     }
     let doc = read_document(format, bytes)?;
-    Ok(align::align(&doc, source))
+    let report = align::align(&doc, source);
+    not_a_report(&doc, &report)?;
+    Ok(report)
+}
+
+/// A file from which no section and no table of the template can be read is
+/// not "a report with every section missing": it could not be read as one.
+fn not_a_report(doc: &Document, report: &Report) -> Result<(), ReadError> {
+    if report.sections.iter().any(Option::is_some) || report.tables.iter().any(Option::is_some) {
+        return Ok(());
+    }
+    let what = if doc.blocks.is_empty() {
+        "文件中没有可读的文字".to_string()
+    } else {
+        format!(
+            "文件中有 {} 段文字或表格，但没有模板的任何一部分标题（如“一、总体情况”“三、收到和处理政府信息公开申请情况”），也没有模板的任何一张表格",
+            doc.blocks.len()
+        )
+    };
+    Err(ReadError {
+        message: format!("无法作为政府信息公开工作年度报告读取：{what}"),
+        pos: None,
+    })
 }
 
 /// Reads every report a file holds: the rows of a collection sheet (an

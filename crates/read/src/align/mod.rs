@@ -155,7 +155,9 @@ fn items(doc: &Document) -> Vec<Item<'_>> {
                     }
                     // Cells the grid could not place (hostile spans) have no column.
                     let cols = cols.iter().all(|&c| c != u16::MAX).then_some(cols);
-                    if row.iter().all(|c| c.text.trim().is_empty()) {
+                    // An empty row carries nothing, unless it is a row of
+                    // several cells (table 4's figures, all left blank).
+                    if row.len() < 5 && row.iter().all(|c| c.text.trim().is_empty()) {
                         continue;
                     }
                     let pos = row.first().map_or(t.pos, |c| c.pos);

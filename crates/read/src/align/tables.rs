@@ -480,9 +480,12 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         match &header_grid {
             // The row's labels stand left of the header's columns (a row
             // shifted against its header is read by order instead).
+            // The row reaches the header's last column (a row short of cells
+            // lost one, and is read aligned at both ends instead, GK007).
             Some((t, cols))
                 if r.grid
                     && r.table == *t
+                    && r.toks.iter().filter_map(|x| x.col).max() >= cols.iter().copied().max()
                     && r.toks
                         .iter()
                         .filter(|x| x.is_label())
@@ -1099,6 +1102,7 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 && rows.get(i + 1).is_some_and(|n| n.glued))
     });
     let mut header: Vec<(usize, Pos)> = Vec::new();
+    let mut header_grid: Option<(u32, Vec<(usize, u16)>)> = None;
     let mut header_continues = false;
     let mut pending_row: Option<usize> = None;
     let mut pending_vals: Vec<Tok> = Vec::new();
@@ -1121,6 +1125,7 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         // A header row: column labels, no numbers.
         if !r.has_values() && !labels.is_empty() {
             let mut cols = Vec::new();
+            let mut gcols: Vec<(usize, Option<u16>)> = Vec::new();
             let mut typos = Vec::new();
             let mut other = 0;
             for tok in &labels {
@@ -1129,9 +1134,13 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                     continue;
                 }
                 match col_m.find_norm(&n) {
-                    Some(Match::Exact(c)) => cols.push((c, tok.pos)),
+                    Some(Match::Exact(c)) => {
+                        cols.push((c, tok.pos));
+                        gcols.push((c, tok.col));
+                    }
                     Some(Match::Typo(c)) => {
                         cols.push((c, tok.pos));
+                        gcols.push((c, tok.col));
                         typos.push((*tok, c));
                     }
                     None => other += 1,
@@ -1148,8 +1157,16 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                             header.push(c);
                         }
                     }
+                    header_grid = None;
                 } else {
                     header = cols;
+                    // Where the header's columns stand, when it is a grid row.
+                    header_grid = gcols
+                        .iter()
+                        .map(|&(c, col)| col.map(|g| (c, g)))
+                        .collect::<Option<Vec<_>>>()
+                        .filter(|_| r.grid)
+                        .map(|g| (r.table, g));
                 }
                 header_continues = true;
                 ctx.consumed.insert(r.item);
@@ -1229,6 +1246,11 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
             continue;
         }
         pending_row = None;
+        if let Some((t, grid)) = &header_grid {
+            if r.grid && r.table == *t && place_t2_by_grid(ctx, st, ri, r, &values, grid) {
+                continue;
+            }
+        }
         assign_t2(
             ctx,
             st,
@@ -1243,6 +1265,73 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         let vals = std::mem::take(&mut pending_vals);
         assign_t2(ctx, st, pri, &vals, &header, vals[0].pos, None);
     }
+}
+
+/// A grid row of table 2 under a grid header: each figure in the column it
+/// stands in, a blank cell blank. Returns false (read by order instead) when a
+/// figure stands outside the header's columns or a label inside them.
+fn place_t2_by_grid(
+    ctx: &mut Ctx<'_>,
+    st: &mut TableState,
+    ri: usize,
+    r: &RowToks,
+    values: &[Tok],
+    grid: &[(usize, u16)],
+) -> bool {
+    let t = ctx.template();
+    let row = &t.table(TableKey::T2).rows[ri];
+    let mine: Vec<(usize, u16)> = grid
+        .iter()
+        .copied()
+        .filter(|(c, _)| row.columns.contains(c))
+        .collect();
+    if mine.is_empty() {
+        return false;
+    }
+    let min = mine.iter().map(|m| m.1).min().unwrap_or(0);
+    let labels_left = r
+        .toks
+        .iter()
+        .filter(|x| x.is_label())
+        .all(|x| x.col.is_none_or(|c| c < min));
+    let reaches = r.toks.iter().filter_map(|x| x.col).max() >= mine.iter().map(|m| m.1).max();
+    // A cell spanning the header's columns ("本年处理决定数量" over three) holds
+    // its figure at the span's first column.
+    let placed = values.iter().all(|v| {
+        v.is_label() || v.is_layout_blank() || v.col.is_some_and(|c| mine.iter().any(|m| m.1 == c))
+    });
+    if !(labels_left && reaches && placed) {
+        return false;
+    }
+    for &(c, col) in &mine {
+        let Some(index) = t.cell_at(TableKey::T2, ri, c) else {
+            continue;
+        };
+        match values.iter().find(|v| v.col == Some(col)) {
+            Some(tok) => put(ctx, st, index, tok),
+            None => st.set_blank(index, r.pos),
+        }
+    }
+    // Columns of the row the header does not name are absent, as by order.
+    for &c in &row.columns {
+        if !mine.iter().any(|m| m.0 == c) {
+            if let Some(index) = t.cell_at(TableKey::T2, ri, c) {
+                ctx.push(
+                    Diagnostic::new(
+                        GK003,
+                        format!(
+                            "表二“{}”一行缺少“{}”列",
+                            row.label,
+                            t.table(TableKey::T2).columns[c].label
+                        ),
+                    )
+                    .cell_address(&t.cells[index].address, None)
+                    .at(r.pos),
+                );
+            }
+        }
+    }
+    true
 }
 
 /// How many figures a table-2 row has under its sub-table's header.
@@ -1528,6 +1617,18 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     // All the figures came from grid rows: their blank cells are cells.
     let mut grid_stream = true;
     for r in rows {
+        // The row of figures under the header, every cell of it blank (zeros
+        // left empty or written "—"): present, and zero.
+        if st.found
+            && r.grid
+            && stream.is_empty()
+            && r.all_blank()
+            && r.toks.len() == width * table.rows.len()
+        {
+            ctx.consumed.insert(r.item);
+            stream.extend(r.toks.iter().cloned());
+            continue;
+        }
         if skip_row(ctx, st.found, r) {
             continue;
         }
