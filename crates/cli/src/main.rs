@@ -45,6 +45,10 @@ enum Command {
         /// 不做跨年度核对（GK020、GK021）
         #[arg(long)]
         no_series: bool,
+        /// 机关名称对照表：每行“报告中的名称,统一名称”（也可用“=”或制表符分隔），
+        /// 跨年度核对时把同一机关的不同写法视为一个机关
+        #[arg(long, value_name = "文件")]
+        agency_map: Option<PathBuf>,
     },
     /// 读取一份报告，输出单元格与诊断
     Parse {
@@ -122,7 +126,17 @@ fn main() -> ExitCode {
             format,
             info,
             no_series,
-        } => check(&paths, format, info, !no_series),
+            agency_map,
+        } => {
+            let map = match agency_map.as_deref().map(read_agency_map).transpose() {
+                Ok(map) => map.unwrap_or_default(),
+                Err(msg) => {
+                    eprintln!("错误：{msg}");
+                    return ExitCode::from(2);
+                }
+            };
+            check(&paths, format, info, !no_series, &map)
+        }
         Command::Parse {
             file,
             format: ParseFormat::Json,
@@ -217,7 +231,49 @@ pub(crate) fn io_error(e: &io::Error) -> String {
 
 const CHUNK: usize = 512;
 
-fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool) -> ExitCode {
+/// Reads a table of agency names: "name as written,one name" per line.
+fn read_agency_map(
+    path: &std::path::Path,
+) -> Result<std::collections::HashMap<String, String>, String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("无法读取机关名称对照表 {}：{e}", path.display()))?;
+    let (text, _, _) = gongkai_read::decode::decode(&bytes);
+    let mut map = std::collections::HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim().trim_start_matches('\u{FEFF}');
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((from, to)) = line.split_once([',', '，', '=', '\t']) else {
+            return Err(format!(
+                "{}：第 {} 行“{line}”应为“报告中的名称,统一名称”",
+                path.display(),
+                i + 1
+            ));
+        };
+        let (from, to) = (from.trim(), to.trim());
+        if from.is_empty() || to.is_empty() {
+            return Err(format!(
+                "{}：第 {} 行缺少名称，应为“报告中的名称,统一名称”",
+                path.display(),
+                i + 1
+            ));
+        }
+        map.insert(
+            gongkai_report::normalize_agency(from),
+            gongkai_report::normalize_agency(to),
+        );
+    }
+    Ok(map)
+}
+
+fn check(
+    paths: &[PathBuf],
+    format: OutputFormat,
+    show_info: bool,
+    series: bool,
+    agency_map: &std::collections::HashMap<String, String>,
+) -> ExitCode {
     let (files, missing) = files::collect(paths);
     let stderr = io::stderr();
     for m in &missing {
@@ -285,7 +341,13 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
                             }
                         }
                         if series {
-                            figures.push(Figures::of(&report));
+                            let mut f = Figures::of(&report);
+                            if let Some(f) = f.as_mut() {
+                                if let Some(one) = agency_map.get(&f.agency_key) {
+                                    f.agency_key = one.clone();
+                                }
+                            }
+                            figures.push(f);
                             sources.push(report.source.clone());
                         }
                     }
@@ -320,7 +382,9 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
     match format {
         OutputFormat::Human => {
             for (i, d) in &series_diags {
-                show::diagnostic(&mut out, &sources[*i], None, d);
+                if d.level != Level::Info || show_info {
+                    show::diagnostic(&mut out, &sources[*i], None, d);
+                }
             }
             let read = reports_read;
             let _ = writeln!(

@@ -1193,3 +1193,87 @@ fn export_csv_one_row_per_report_one_column_per_cell() {
     assert_eq!(&gk032[col("t3.other.other.total")], "");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// One office under two names across years: "新乡市卫滨区人民政府办公室" and
+/// "卫滨区人民政府办公室" (a region prefix) are linked, and GK020 compares
+/// them, saying that it linked them; an explicit name table links names that
+/// share no such prefix.
+#[test]
+fn gk020_links_names_that_differ_by_a_region_prefix_or_by_a_table() {
+    let dir = temp_dir("agency-link");
+    let y2024 = text("GK020-2024.txt");
+    let y2025 =
+        text("GK020-2025.txt").replace("新乡市卫滨区人民政府办公室", "卫滨区人民政府办公室");
+    assert!(y2025.contains("# 卫滨区人民政府办公室 2025"));
+    std::fs::write(dir.join("2024.txt"), &y2024).unwrap();
+    std::fs::write(dir.join("2025.txt"), &y2025).unwrap();
+    let o = gongkai(&["check", "--format", "json", dir.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let rules: Vec<(&str, &str)> = v["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["diagnostic"]["rule"].as_str().unwrap(),
+                s["diagnostic"]["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(rules.contains(&("GK020", "error")), "{rules:?}");
+    let link = v["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["diagnostic"]["level"] == "info")
+        .expect("the link is said");
+    let msg = link["diagnostic"]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("卫滨区人民政府办公室") && msg.contains("新乡市卫滨区人民政府办公室"),
+        "{msg}"
+    );
+
+    // A name with no region prefix in common is not linked by itself …
+    let renamed = y2025.replace("卫滨区人民政府办公室", "卫滨区政府办");
+    std::fs::write(dir.join("2025.txt"), &renamed).unwrap();
+    let o = gongkai(&["check", "--format", "json", dir.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert!(v["series"].as_array().unwrap().is_empty(), "{v}");
+    // … but a supervisor's table links it.
+    let map = dir.join("对照表.csv");
+    std::fs::write(
+        &map,
+        "# 报告中的名称,统一名称\n卫滨区政府办,新乡市卫滨区人民政府办公室\n",
+    )
+    .unwrap();
+    let o = gongkai(&[
+        "check",
+        "--format",
+        "json",
+        "--agency-map",
+        map.to_str().unwrap(),
+        dir.join("2024.txt").to_str().unwrap(),
+        dir.join("2025.txt").to_str().unwrap(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert!(
+        v["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["diagnostic"]["rule"] == "GK020"),
+        "{v}"
+    );
+    // A malformed table is refused with its line.
+    std::fs::write(&map, "卫滨区政府办\n").unwrap();
+    let o = gongkai(&[
+        "check",
+        "--agency-map",
+        map.to_str().unwrap(),
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("第 1 行"), "{err}");
+    let _ = std::fs::remove_dir_all(dir);
+}

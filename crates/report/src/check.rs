@@ -6,7 +6,7 @@ use crate::rules::*;
 use crate::{Diagnostic, Level, Num, Report};
 use gongkai_template::{Edition, SectionKey, TableKey, Template, ValueKind};
 use regex::Regex;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 /// The outcome rows that add up to （七）总计.
@@ -435,15 +435,21 @@ pub fn check_series(reports: &[&Report]) -> Vec<(usize, Diagnostic)> {
 /// [`check_series`] over the figures of reports (None for a report whose
 /// agency or year is unknown).
 pub fn check_series_figures(figures: &[Option<Figures>]) -> Vec<(usize, Diagnostic)> {
+    let keys: BTreeSet<&str> = figures
+        .iter()
+        .flatten()
+        .map(|f| f.agency_key.as_str())
+        .collect();
+    let canonical = link_region_prefixes(&keys);
     let mut by_agency: BTreeMap<&str, BTreeMap<i32, usize>> = BTreeMap::new();
     for (i, f) in figures.iter().enumerate() {
         if let Some(f) = f {
+            let key = canonical
+                .get(f.agency_key.as_str())
+                .copied()
+                .unwrap_or(f.agency_key.as_str());
             // Two reports of one agency and year: compare against the first only.
-            by_agency
-                .entry(f.agency_key.as_str())
-                .or_default()
-                .entry(f.year)
-                .or_insert(i);
+            by_agency.entry(key).or_default().entry(f.year).or_insert(i);
         }
     }
     let mut out = Vec::new();
@@ -455,8 +461,75 @@ pub fn check_series_figures(figures: &[Option<Figures>]) -> Vec<(usize, Diagnost
             let (Some(p), Some(c)) = (&figures[prev], &figures[cur]) else {
                 continue;
             };
+            if p.agency_key != c.agency_key {
+                out.push((
+                    cur,
+                    Diagnostic::new(
+                        GK020,
+                        format!(
+                            "“{}”与上一年度的“{}”按同一机关衔接核对（名称只差地区前缀）",
+                            c.agency_key, p.agency_key
+                        ),
+                    )
+                    .with_level(Level::Info),
+                ));
+            }
             for d in compare_years(p, c) {
                 out.push((cur, d));
+            }
+        }
+    }
+    out
+}
+
+/// Agency names that differ only by a region prefix ("淮安市洪泽区人民政府" and
+/// "洪泽区人民政府") name one office: maps each longer name to the shorter one
+/// it ends with, when that shorter name itself starts with a place (区, 县,
+/// 市, 镇 …) and only one name claims it.
+pub fn link_region_prefixes<'a>(keys: &BTreeSet<&'a str>) -> BTreeMap<&'a str, &'a str> {
+    const REGION_ENDS: [&str; 9] = [
+        "省",
+        "市",
+        "自治区",
+        "自治州",
+        "地区",
+        "盟",
+        "县",
+        "区",
+        "旗",
+    ];
+    const PLACE_UNITS: [char; 8] = ['省', '市', '区', '县', '镇', '乡', '旗', '州'];
+    let mut out = BTreeMap::new();
+    for &long in keys {
+        let mut found: Vec<&str> = keys
+            .iter()
+            .copied()
+            .filter(|&short| {
+                short.len() < long.len()
+                    && long.ends_with(short)
+                    && short.chars().count() >= 4
+                    && short.chars().take(8).any(|c| PLACE_UNITS.contains(&c))
+                    && {
+                        let prefix = &long[..long.len() - short.len()];
+                        REGION_ENDS.iter().any(|e| prefix.ends_with(e))
+                    }
+            })
+            .collect();
+        // The longest shorter name is the nearest: "洪泽区人民政府" before "人民政府".
+        found.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        if let Some(&short) = found.first() {
+            out.insert(long, short);
+        }
+    }
+    // Follow chains (a → b → c) to their end.
+    let snapshot = out.clone();
+    for v in out.values_mut() {
+        let mut seen = 0;
+        while let Some(next) = snapshot.get(v) {
+            *v = next;
+            seen += 1;
+            if seen > 8 {
+                break;
             }
         }
     }
