@@ -119,6 +119,7 @@ fn splits(
     let mut steps = 0usize;
     // Depth-first over the end of each part. With `respect`, no figure spans
     // a space of the source.
+    #[allow(clippy::too_many_arguments)]
     fn go(
         run: &Run,
         ri: usize,

@@ -531,7 +531,7 @@ fn find_title(items: &[Item<'_>], sections: &Sections, report: &mut Report) {
         .unwrap_or(items.len());
     // The first 40 lines; failing that, every line before the first section
     // (a page whose report follows a long stretch of other content).
-    if !title_in(items, 0, first_section.min(40).max(1), year_re, report) && first_section > 40 {
+    if !title_in(items, 0, first_section.clamp(1, 40), year_re, report) && first_section > 40 {
         title_in(items, 40, first_section, year_re, report);
     }
 }

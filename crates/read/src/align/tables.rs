@@ -959,6 +959,7 @@ fn values_after(r: &RowToks, from: usize) -> Vec<Tok> {
 }
 
 /// Maps the values of a table-3 row to the columns present.
+#[allow(clippy::too_many_arguments)]
 fn assign_t3(
     ctx: &mut Ctx<'_>,
     st: &mut TableState,
@@ -1241,7 +1242,7 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         }
         st.rows_seen.insert(ri, r.toks[ti].pos);
         let values = values_after(r, ti + 1);
-        if values.iter().all(Tok::is_layout_blank) && !(r.grid && !values.is_empty()) {
+        if (values.is_empty() || !r.grid) && values.iter().all(Tok::is_layout_blank) {
             pending_row = Some(ri);
             continue;
         }
@@ -1730,10 +1731,9 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         .find(|t| !t.is_layout_blank())
         .or(values.first())
         .map_or(Pos::UNKNOWN, |t| t.pos);
-    if glued_stream && values.len() != all && by_group.is_empty() {
-        if glued_t4(ctx, st, values, all) {
-            return;
-        }
+    if glued_stream && values.len() != all && by_group.is_empty() && glued_t4(ctx, st, values, all)
+    {
+        return;
     }
     let groups_in_order: Vec<usize> = if values.len() == width * table.rows.len() {
         (0..table.rows.len()).collect()

@@ -201,7 +201,7 @@ fn label_touches_digits(line: &str) -> bool {
 /// Cuts a line of a table's section into rows: text pieces (labels, headers)
 /// and "label + digits" pieces. Returns None when the line is not glued cells.
 pub fn split_rows(line: &str) -> Option<Vec<Piece>> {
-    if !looks_glued(line, 2) && !(label_touches_digits(line) && !line.contains('。')) {
+    if !looks_glued(line, 2) && (!label_touches_digits(line) || line.contains('。')) {
         return None;
     }
     // Alternate runs: text, then digits (with spaces, separators and decimal points).
