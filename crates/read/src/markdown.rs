@@ -77,6 +77,8 @@ struct TableState {
     pos: Pos,
     rows: Vec<Vec<TableCell>>,
     cell: Option<CellState>,
+    /// Where the body row being read is in the source.
+    row_range: Option<Range<usize>>,
 }
 
 struct HtmlState {
@@ -272,13 +274,16 @@ impl<'s> Reader<'s> {
                     pos,
                     rows: Vec::new(),
                     cell: None,
+                    row_range: None,
                 });
             }
             Tag::TableHead | Tag::TableRow => {
                 self.flush();
+                let body = matches!(tag, Tag::TableRow);
                 if let Some(t) = &mut self.table {
                     t.cell = None;
                     t.rows.push(Vec::new());
+                    t.row_range = body.then_some(range);
                 }
             }
             Tag::TableCell => {
@@ -327,7 +332,11 @@ impl<'s> Reader<'s> {
                 self.flush();
                 self.end_table();
             }
-            TagEnd::TableHead | TagEnd::TableRow => self.flush(),
+            TagEnd::TableHead => self.flush(),
+            TagEnd::TableRow => {
+                self.flush();
+                self.keep_cells_beyond_header();
+            }
             TagEnd::TableCell => {
                 self.flush();
                 if let Some(t) = &mut self.table {
@@ -349,6 +358,64 @@ impl<'s> Reader<'s> {
             TagEnd::Image => self.image = self.image.saturating_sub(1),
             TagEnd::Emphasis | TagEnd::Strikethrough | TagEnd::Link => {}
         }
+    }
+
+    /// A body row with more cells than the header (PDF-to-Markdown copies
+    /// whose header row is shorter than the data): Markdown drops the extra
+    /// cells; they are data, so they are read from the source and kept.
+    fn keep_cells_beyond_header(&mut self) {
+        let Some(range) = self.table.as_mut().and_then(|t| t.row_range.take()) else {
+            return;
+        };
+        let Some(raw) = self.src.get(range.clone()) else {
+            return;
+        };
+        // Cells of the raw line: split on unescaped '|', bounding pipes dropped.
+        let mut cells: Vec<(usize, &str)> = Vec::new();
+        let mut start = 0;
+        let bytes = raw.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'|' && (i == 0 || bytes[i - 1] != b'\\') {
+                cells.push((start, &raw[start..i]));
+                start = i + 1;
+            }
+        }
+        cells.push((start, &raw[start..]));
+        if cells.first().is_some_and(|c| c.1.trim().is_empty()) && raw.trim_start().starts_with('|')
+        {
+            cells.remove(0);
+        }
+        if cells.last().is_some_and(|c| c.1.trim().is_empty()) && raw.trim_end().ends_with('|') {
+            cells.pop();
+        }
+        let have = self
+            .table
+            .as_ref()
+            .and_then(|t| t.rows.last())
+            .map_or(0, Vec::len);
+        if cells.len() <= have {
+            return;
+        }
+        let extra: Vec<(String, Pos)> = cells[have..]
+            .iter()
+            .map(|(off, text)| {
+                let lead = text.len() - text.trim_start().len();
+                (text.trim().to_string(), self.pos(range.start + off + lead))
+            })
+            .collect();
+        let at = extra[0].1;
+        let n = extra.len();
+        if let Some(row) = self.table.as_mut().and_then(|t| t.rows.last_mut()) {
+            for (text, pos) in extra {
+                row.push(TableCell::new(text, pos));
+            }
+        }
+        self.notes.push(ReadNote {
+            message: format!(
+                "表格的这一行比表头多 {n} 个单元格（表头行较短），多出的单元格照常读取"
+            ),
+            pos: at,
+        });
     }
 
     /// Puts the number of an ordered list item ("1." or "1)") in front of its text.

@@ -167,3 +167,41 @@ fn gbk_text_reads_like_utf8() {
         .iter()
         .any(|d| d.rule == "GK008" && d.message.contains("GB18030")));
 }
+
+/// The clean rule fixture's table 3 as a PDF-to-Markdown converter writes it
+/// (`fixtures/md/clean_pdf_to_markdown.md`): a header row shorter than the data
+/// rows (Markdown would drop the extra cells), the table cut into one small
+/// table per group under placeholder headers "数据1 … 数据6 | 总计", a long label
+/// split over two rows, a label alone on its row with its figures on the next,
+/// and an OCR slip in a label (掌握 → 掌捤). It reads to the clean report's
+/// cells, the slip reported as GK004 and nothing else loud.
+#[test]
+fn pdf_to_markdown_copy_reads_to_the_same_cells() {
+    let clean = read("fixtures/rules/clean.txt");
+    let r = read("fixtures/md/clean_pdf_to_markdown.md");
+    let got: Vec<(String, f64)> = r
+        .present_cells()
+        .map(|(a, c)| (a.to_string(), c.value.as_f64()))
+        .collect();
+    let want: Vec<(String, f64)> = clean
+        .present_cells()
+        .map(|(a, c)| (a.to_string(), c.value.as_f64()))
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(
+        rules(&r, Level::Error),
+        Vec::<&str>::new(),
+        "{:#?}",
+        r.diagnostics
+    );
+    assert_eq!(rules(&r, Level::Warning), ["GK004"], "{:#?}", r.diagnostics);
+    // The recovered extra cells and the repeated headers are said.
+    assert!(r
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "GK008" && d.message.contains("重复出现的表头行")));
+    assert!(r
+        .diagnostics
+        .iter()
+        .any(|d| d.rule == "GK008" && d.message.contains("比表头多")));
+}

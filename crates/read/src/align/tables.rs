@@ -504,6 +504,7 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let mut glued_rows: Vec<GluedRow> = Vec::new();
     // Figures of the pending row, one line each.
     let mut pending_vals: Vec<Tok> = Vec::new();
+    let mut repeated_header_said = false;
     // A label matched by its beginning only: (row, token, text so far). The
     // GK004 is dropped if the rest of the label follows on the next lines.
     let mut deferred: Option<(usize, Tok, String)> = None;
@@ -514,6 +515,23 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
             continue;
         }
         if r.all_blank() {
+            continue;
+        }
+        // A header repeated inside the table (one small table per group in
+        // PDF-to-Markdown copies, "数据1 … 数据6 | 总计" placeholders): a
+        // header, not a row of figures.
+        if !r.has_values() && header_like(r, column_norms) {
+            ctx.consumed.insert(r.item);
+            if !repeated_header_said {
+                repeated_header_said = true;
+                ctx.push(
+                    Diagnostic::new(
+                        GK008,
+                        format!("表三中重复出现的表头行“{}”已跳过", r.label_text()),
+                    )
+                    .at(r.pos),
+                );
+            }
             continue;
         }
         let mut found = match_row(r, row_m, group_m, group_norms);
@@ -570,16 +588,8 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 last_label = Some(ri);
                 let values = values_after(r, ti + 1);
                 if values.iter().all(Tok::is_layout_blank) && !r.has_values() {
-                    if r.grid && !values.is_empty() {
-                        // The row's cells are there and empty: present, and zero.
-                        pending_row = None;
-                        for &c in &columns {
-                            if let Some(index) = t.cell_at(TableKey::T3, ri, c) {
-                                st.set_blank(index, r.pos);
-                            }
-                        }
-                        continue;
-                    }
+                    // Its figures may follow on a row of their own; if none
+                    // do, its empty cells are blank and zero (see finish).
                     pending_row = Some(ri);
                     continue;
                 }
@@ -711,6 +721,23 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     if !glued_rows.is_empty() {
         split_glued_t3(ctx, st, &glued_rows, &columns, total_last);
     }
+}
+
+/// Is a row of labels a header: two or more column labels of the table, or
+/// placeholder headers ("数据1", "数据2" … as PDF converters name columns)?
+fn header_like(r: &RowToks, column_norms: &[String]) -> bool {
+    let columns = r
+        .toks
+        .iter()
+        .filter(|t| t.is_label())
+        .filter(|t| {
+            let n = normalize(&t.text);
+            column_norms.contains(&n)
+                || n.strip_prefix("数据")
+                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .count();
+    columns >= 2
 }
 
 /// A table row whose figures were glued together: its template row, the run
