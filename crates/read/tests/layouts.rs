@@ -205,3 +205,30 @@ fn pdf_to_markdown_copy_reads_to_the_same_cells() {
         .iter()
         .any(|d| d.rule == "GK008" && d.message.contains("比表头多")));
 }
+
+/// The 2019 template's wording "规范性文件" in a 2021 table 2 is its
+/// "行政规范性文件": read, with a GK004 warning naming the template's label.
+#[test]
+fn earlier_wording_of_a_row_label_is_read_with_a_warning() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rules/clean.txt");
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains("\n行政规范性文件\t0\t1\t27"));
+    let text = text.replace("\n行政规范性文件\t0\t1\t27", "\n规范性文件\t0\t1\t27");
+    let r = gongkai_read::read_report("variant-2025.txt", text.as_bytes()).unwrap();
+    assert_eq!(r.value("t2.normative.in_force"), Some(Num::Int(27)));
+    assert_eq!(r.value("t2.normative.repealed"), Some(Num::Int(1)));
+    assert_eq!(
+        rules(&r, Level::Error),
+        Vec::<&str>::new(),
+        "{:#?}",
+        r.diagnostics
+    );
+    let w: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Warning)
+        .collect();
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].rule, "GK004");
+    assert!(w[0].message.contains("行政规范性文件"));
+}

@@ -1216,7 +1216,7 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
             ctx.consumed.insert(r.item);
             continue;
         }
-        let found = match_row(r, row_m, clause_m, &[]);
+        let found = match_row(r, row_m, clause_m, &[]).or_else(|| earlier_wording(ctx, r, table));
         if found.is_some() {
             header_continues = false;
         }
@@ -1293,6 +1293,21 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         let vals = std::mem::take(&mut pending_vals);
         assign_t2(ctx, st, pri, &vals, &header, vals[0].pos, None);
     }
+}
+
+/// Row labels of table 2 in the wording of the other edition: the 2019
+/// template's "规范性文件" in a 2021 table is its "行政规范性文件" (read, and
+/// reported as GK004 by the caller, which sees a typo match).
+fn earlier_wording(ctx: &Ctx<'_>, r: &RowToks, table: &Table) -> Option<(usize, usize, Match)> {
+    const VARIANTS: [(&str, &str); 1] = [("规范性文件", "normative")];
+    if ctx.report.edition != gongkai_template::Edition::V2021 {
+        return None;
+    }
+    let ti = r.toks.iter().rposition(Tok::is_label)?;
+    let n = normalize(&r.toks[ti].text);
+    let key = VARIANTS.iter().find(|(v, _)| *v == n)?.1;
+    let (ri, _) = table.row(key)?;
+    Some((ri, ti, Match::Typo(ri)))
 }
 
 /// A grid row of table 2 under a grid header: each figure in the column it
