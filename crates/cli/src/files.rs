@@ -37,17 +37,41 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
                             }
                         }
                         Ok(_) => {}
-                        Err(err) => missing.push(format!("{}：无法读取目录（{err}）", p.display())),
+                        Err(err) => missing.push(walk_error(p, &err)),
                     }
                 }
                 found.sort();
                 files.extend(found);
             }
             Ok(_) => files.push(p.clone()),
-            Err(_) => missing.push(format!("{}：文件或目录不存在", p.display())),
+            Err(e) => missing.push(format!(
+                "{}：{}",
+                p.display(),
+                crate::input::describe(p, &e)
+            )),
         }
     }
     (files, missing)
+}
+
+/// A problem met while walking a directory, in words.
+fn walk_error(root: &std::path::Path, err: &walkdir::Error) -> String {
+    let path = err.path().unwrap_or(root);
+    if let Some(ancestor) = err.loop_ancestor() {
+        return format!(
+            "{}：符号链接循环（指向上级目录 {}），已跳过",
+            path.display(),
+            ancestor.display()
+        );
+    }
+    match err.io_error() {
+        Some(e) => format!(
+            "{}：无法读取（{}）",
+            path.display(),
+            crate::input::describe(path, e)
+        ),
+        None => format!("{}：无法读取目录", path.display()),
+    }
 }
 
 /// Every cell address of both editions: the 2021 edition's, then those only the 2019 edition has.

@@ -808,11 +808,9 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
         }
         LedgerCommand::LetterTemplate { agency, key, file } => match file {
             Some(path) => {
-                let body = match std::fs::read_to_string(&path) {
+                let body = match crate::input::read_text(&path, crate::input::TEXT_LIMIT) {
                     Ok(b) => b,
-                    Err(e) => {
-                        return fail(format!("无法读取 {}（{}）", path.display(), io_error(&e)))
-                    }
+                    Err(msg) => return fail(msg),
                 };
                 let mut letters = Letters::default();
                 if let Err(e) = letters.with_override(&key, &body) {
@@ -939,9 +937,9 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
             section,
             file,
         } => {
-            let body = match std::fs::read_to_string(&file) {
+            let body = match crate::input::read_text(&file, crate::input::TEXT_LIMIT) {
                 Ok(b) => b,
-                Err(e) => return fail(format!("无法读取 {}（{}）", file.display(), io_error(&e))),
+                Err(msg) => return fail(msg),
             };
             store
                 .put_narrative(&actor, &agency, year, &section, &body)
@@ -953,11 +951,9 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
         }
         LedgerCommand::Calendar { load, year } => {
             if let Some(path) = load {
-                let text = match std::fs::read_to_string(&path) {
+                let text = match crate::input::read_text(&path, crate::input::TEXT_LIMIT) {
                     Ok(t) => t,
-                    Err(e) => {
-                        return fail(format!("无法读取 {}（{}）", path.display(), io_error(&e)))
-                    }
+                    Err(msg) => return fail(msg),
                 };
                 match store.load_calendar(&actor, &text, as_of).await {
                     Ok((changed, open)) => {
@@ -1063,15 +1059,9 @@ async fn import(
     dry_run: bool,
     as_of: NaiveDate,
 ) -> Result<ExitCode, StoreError> {
-    let bytes = match std::fs::read(file) {
+    let bytes = match crate::input::read(file, crate::input::LEDGER_LIMIT) {
         Ok(b) => b,
-        Err(e) => {
-            return Ok(fail(format!(
-                "无法读取 {}（{}）",
-                file.display(),
-                io_error(&e)
-            )))
-        }
+        Err(msg) => return Ok(fail(msg)),
     };
     let name = file.display().to_string();
     let report = match gongkai_casework::import::read_ledger(&name, &bytes) {

@@ -4,6 +4,7 @@
 mod bench;
 mod benchdb;
 mod files;
+mod input;
 mod ledger;
 mod outfile;
 mod output;
@@ -173,8 +174,7 @@ fn main() -> ExitCode {
 
 /// Reads one file into a report; the error is a message for the user.
 pub(crate) fn load(path: &std::path::Path) -> Result<(Report, Vec<u8>), String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("{}：无法读取文件（{}）", path.display(), io_error(&e)))?;
+    let bytes = input::read(path, input::REPORT_LIMIT)?;
     let source = path.display().to_string();
     match gongkai_read::read_report(&source, &bytes) {
         Ok(r) => Ok((r, bytes)),
@@ -190,8 +190,7 @@ type Loaded = Result<(Vec<Report>, Vec<u8>), String>;
 /// PDF and Excel files, whose positions are not lines of their bytes, they
 /// are left out.
 pub(crate) fn load_all(path: &std::path::Path) -> Loaded {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("{}：无法读取文件（{}）", path.display(), io_error(&e)))?;
+    let bytes = input::read(path, input::REPORT_LIMIT)?;
     let source = path.display().to_string();
     match gongkai_read::read_reports(&source, &bytes) {
         Ok(reports) => {
