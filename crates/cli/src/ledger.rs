@@ -21,13 +21,13 @@ use crate::{io_error, write_output};
 /// Where the ledger is and who is working on it.
 #[derive(Args)]
 pub struct Db {
-    /// 数据库：文件路径（默认 gongkai.db），或 postgres://… 地址
+    /// 台账数据库：SQLite 文件路径，或 postgres://用户@主机/库名
     #[arg(long, env = "GONGKAI_DB", default_value = "gongkai.db", global = true)]
     db: String,
     /// 以此日期为“今天”计算期限（默认今天），如 2025-10-09
     #[arg(long, value_parser = parse_date_arg, global = true)]
     as_of: Option<NaiveDate>,
-    /// 操作人，记入审计日志（默认取环境变量 GONGKAI_USER）
+    /// 操作人，记入审计日志
     #[arg(long, env = "GONGKAI_USER", default_value = "管理员", global = true)]
     actor: String,
 }
@@ -44,6 +44,7 @@ pub struct LedgerArgs {
 enum LedgerCommand {
     /// 登记一件政府信息公开申请
     Add {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
         /// 申请人类型：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他
@@ -73,7 +74,9 @@ enum LedgerCommand {
     },
     /// 导入已有的台账（.xlsx 或 .csv）：全部导入或全部不导入
     Import {
+        /// 台账文件（.xlsx 或 .csv，CSV 可为 UTF-8 或 GBK）
         file: PathBuf,
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
         /// 只检查，不写入
@@ -82,6 +85,7 @@ enum LedgerCommand {
     },
     /// 列出申请
     List {
+        /// 只看此机关（默认全部机关）
         #[arg(long)]
         agency: Option<String>,
         /// 收到申请的年份
@@ -90,19 +94,24 @@ enum LedgerCommand {
         /// 只列出尚未办结的
         #[arg(long)]
         open: bool,
+        /// 以 JSON 输出
         #[arg(long)]
         json: bool,
     },
     /// 查看一件申请：办理过程与期限
     Show {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
+        /// 申请编号，如 2025-0001
         number: String,
     },
     /// 记录办理环节：补正告知、收到补正、征求意见、征求意见结束、延期、收费通知、缴费、答复、撤回
     Event {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
+        /// 申请编号，如 2025-0001
         number: String,
         /// 环节
         what: String,
@@ -136,16 +145,19 @@ enum LedgerCommand {
         /// 缴费金额（缴费，元）
         #[arg(long)]
         amount: Option<i64>,
+        /// 备注，记入办理过程
         #[arg(long, default_value = "")]
         note: String,
     },
     /// 即将到期和已经逾期的申请
     Overdue {
+        /// 只看此机关（默认全部机关）
         #[arg(long)]
         agency: Option<String>,
         /// 列出剩余工作日不超过此数的申请
         #[arg(long, default_value_t = 5)]
         within: i64,
+        /// 以 JSON 输出
         #[arg(long)]
         json: bool,
     },
@@ -160,8 +172,10 @@ enum LedgerCommand {
     },
     /// 生成政府信息公开申请答复告知书
     Letter {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
+        /// 申请编号，如 2025-0001
         number: String,
         /// 办理人补充的理由
         #[arg(long, default_value = "")]
@@ -175,6 +189,7 @@ enum LedgerCommand {
     },
     /// 修改本机关的答复告知书模板，或查看默认模板
     LetterTemplate {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
         /// 模板名（办理结果代码或分组，如 granted、withheld）
@@ -185,15 +200,19 @@ enum LedgerCommand {
     },
     /// 设置复议机关和管辖法院（写入答复告知书）
     Remedies {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
+        /// 行政复议机关，如 某某县人民政府
         #[arg(long)]
         review_body: String,
+        /// 管辖法院，如 某某县人民法院
         #[arg(long)]
         court: String,
     },
     /// 登记规章或行政规范性文件（印发、废止）
     Document {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
         /// 文号
@@ -202,23 +221,31 @@ enum LedgerCommand {
         /// 规章 或 行政规范性文件
         #[arg(long)]
         kind: String,
+        /// 文件标题
         #[arg(long)]
         title: String,
+        /// 印发日期
         #[arg(long, value_parser = parse_date_arg)]
         issued: NaiveDate,
+        /// 废止日期（已废止时）
         #[arg(long, value_parser = parse_date_arg)]
         repealed: Option<NaiveDate>,
     },
     /// 录入本年度行政许可、行政处罚、行政强制决定数和行政事业性收费金额
     Enforcement {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
+        /// 年度
         #[arg(long)]
         year: i32,
+        /// 行政许可决定数（件）
         #[arg(long)]
         license: i64,
+        /// 行政处罚决定数（件）
         #[arg(long)]
         penalty: i64,
+        /// 行政强制决定数（件）
         #[arg(long)]
         coercion: i64,
         /// 行政事业性收费金额（万元）
@@ -227,6 +254,7 @@ enum LedgerCommand {
     },
     /// 登记行政复议或行政诉讼案件
     Case {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
         /// 案号
@@ -235,8 +263,10 @@ enum LedgerCommand {
         /// 行政复议、直接起诉、复议后起诉
         #[arg(long)]
         kind: String,
+        /// 立案（收到）日期
         #[arg(long, value_parser = parse_date_arg)]
         filed: NaiveDate,
+        /// 审结日期（已审结时，同时写 --result）
         #[arg(long, value_parser = parse_date_arg)]
         decided: Option<NaiveDate>,
         /// 维持、纠正、其他
@@ -245,8 +275,10 @@ enum LedgerCommand {
     },
     /// 填写年度报告第一、五、六部分的文字
     Narrative {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
+        /// 报告年度
         #[arg(long)]
         year: i32,
         /// general（总体情况）、problems（存在的主要问题及改进情况）、other（其他需要报告的事项）
@@ -267,6 +299,7 @@ enum LedgerCommand {
     },
     /// 设置：收费通知后的缴费期间是否暂停答复期限（默认暂停）
     Settings {
+        /// 缴费期间是否暂停答复期限：是 或 否
         #[arg(long)]
         fee_pauses_clock: bool_arg::Bool,
     },
@@ -336,11 +369,13 @@ enum ReportCommand {
         #[command(flatten)]
         db: Db,
         /// 机关名称；不给出时为台账中的每个机关各生成一份（需 --out-dir）
+        /// 只看此机关（默认全部机关）
         #[arg(long)]
         agency: Option<String>,
+        /// 报告年度
         #[arg(long)]
         year: i32,
-        /// md、html、txt、json、docx、xlsx 或 pdf
+        /// 输出格式：md、html、txt、json、docx、xlsx 或 pdf
         #[arg(long, default_value = "md")]
         to: String,
         /// 输出文件（默认输出到标准输出）

@@ -9,8 +9,9 @@ mod ledger;
 mod outfile;
 mod output;
 mod show;
+mod zh;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use gongkai_report::{rule, Figures, Level, Report, RULES};
 use rayon::prelude::*;
 use std::io::{self, IsTerminal, Write};
@@ -22,8 +23,9 @@ use std::process::ExitCode;
     name = "gongkai",
     version,
     about = "政府信息公开：年度报告的读取、检查、排版、导出；申请台账与期限；由台账生成年度报告",
-    long_about = "读取各种格式（文本、Markdown、HTML、JSON）的政府信息公开工作年度报告，\
-按国家模板逐格核对，像编译器一样指出每一处问题。"
+    long_about = "读取各种格式（文本、Markdown、HTML、Word、PDF、Excel、JSON）的政府信息公开工作年度报告，\
+按国家模板逐格核对，像编译器一样指出每一处问题；按标准格式排版、导出汇总表。\
+台账：登记申请、计算法定期限、生成答复告知书，并由台账生成年度报告。"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -49,14 +51,17 @@ enum Command {
     },
     /// 读取一份报告，输出单元格与诊断
     Parse {
+        /// 报告文件
         file: PathBuf,
+        /// 输出格式
         #[arg(long, value_enum, default_value_t = ParseFormat::Json)]
         format: ParseFormat,
     },
     /// 按标准格式输出报告（md、html、txt、json、docx、xlsx、pdf）
     Render {
+        /// 报告文件
         file: PathBuf,
-        /// 目标格式
+        /// 目标格式：md、html、txt、json、docx、pdf、xlsx
         #[arg(long)]
         to: String,
         /// 输出文件（默认输出到标准输出）
@@ -70,9 +75,10 @@ enum Command {
     },
     /// 导出汇总表（CSV 或 Excel）：每份报告一行，每个单元格一列
     Export {
+        /// 报告文件或目录
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// csv 或 xlsx
+        /// 汇总表格式：csv 或 xlsx
         #[arg(long, default_value = "csv")]
         to: String,
         /// 输出文件（默认输出到标准输出）
@@ -87,7 +93,10 @@ enum Command {
     /// 由台账生成年度报告：gongkai report generate --agency … --year 2025 --to md
     Report(ledger::ReportArgs),
     /// 解释一条规则，如 gongkai explain GK012
-    Explain { rule: String },
+    Explain {
+        /// 规则编号，如 GK012
+        rule: String,
+    },
     /// 列出全部规则
     Rules,
     /// 性能测试：生成各种版式的报告并计时读取与检查
@@ -116,7 +125,12 @@ enum ParseFormat {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let command = zh::localize(Cli::command());
+    let matches = command
+        .clone()
+        .try_get_matches()
+        .unwrap_or_else(|e| zh::exit(e, &command));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| zh::exit(e, &command));
     match cli.command {
         Command::Check {
             paths,
@@ -625,5 +639,76 @@ fn explain(id: &str) -> ExitCode {
             eprintln!("错误：没有规则“{id}”。运行 gongkai rules 查看全部规则。");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command's help, as `--help` shows it.
+    fn all_help(cmd: &mut clap::Command, out: &mut Vec<(String, String)>) {
+        out.push((
+            cmd.get_name().to_string(),
+            cmd.render_long_help().to_string(),
+        ));
+        for sub in cmd.get_subcommands_mut() {
+            all_help(sub, out);
+        }
+    }
+
+    #[test]
+    fn every_word_of_the_help_is_chinese() {
+        let mut cmd = zh::localize(Cli::command());
+        let mut pages = Vec::new();
+        all_help(&mut cmd, &mut pages);
+        assert!(pages.len() > 25);
+        for (name, page) in &pages {
+            let text = page.replace("--help", "").replace("help_", "");
+            for word in [
+                "Usage",
+                "Options",
+                "Arguments",
+                "Commands",
+                "Print",
+                "help",
+                "default",
+                "possible",
+                "env:",
+                "[OPTIONS]",
+                "<COMMAND>",
+            ] {
+                assert!(!text.contains(word), "{name}: “{word}” in\n{page}");
+            }
+            // No value named by its field in capitals (<AGENCY>).
+            assert!(
+                !page.contains(|c: char| c.is_ascii_uppercase())
+                    || !page
+                        .split('<')
+                        .skip(1)
+                        .any(|v| v.starts_with(|c: char| c.is_ascii_uppercase())),
+                "{name}:\n{page}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_argument_is_described() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for a in cmd.get_arguments() {
+                let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+                if help.trim().is_empty() {
+                    missing.push(format!("{path} {}", a.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut cmd = zh::localize(Cli::command());
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "gongkai", &mut missing);
+        assert!(missing.is_empty(), "no description: {missing:#?}");
     }
 }

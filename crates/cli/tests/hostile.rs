@@ -184,3 +184,52 @@ fn utf16_text_without_a_bom_is_read_not_called_binary() {
     };
     assert_eq!(cells(&o), cells(&want));
 }
+
+#[test]
+fn command_line_mistakes_are_explained_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (args, want) in [
+        (vec!["render", "a.txt", "--foo"], "无法识别的参数“--foo”"),
+        (vec!["chek"], "没有“chek”这个命令（是不是要写 check？）"),
+        (vec!["check", "--format", "xml", "a"], "可选：human、json"),
+        (vec!["ledger", "list", "--year", "abc"], "应为整数"),
+        (vec!["ledger", "add", "--agency", "某局"], "缺少必需的参数"),
+        (
+            vec![
+                "ledger",
+                "event",
+                "--agency",
+                "某局",
+                "2025-0001",
+                "答复",
+                "--on",
+                "2025-13-01",
+            ],
+            "日期“2025-13-01”不存在",
+        ),
+    ] {
+        let (o, _) = run(d, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(
+            err.contains("用法：") && err.contains("--help 查看帮助"),
+            "{err}"
+        );
+        for word in ["error", "Usage", "tip", "For more", "unexpected", "invalid"] {
+            assert!(!err.contains(word), "{args:?}: {err}");
+        }
+    }
+    let (o, _) = run(d, &["ledger", "event", "--help"]);
+    assert!(o.status.success());
+    let help = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        help.contains("用法：gongkai ledger event [选项] --agency <机关>"),
+        "{help}"
+    );
+    assert!(
+        help.contains("显示帮助") && !help.contains("Print help"),
+        "{help}"
+    );
+}

@@ -705,7 +705,17 @@ impl Store {
     /// One application with its timeline.
     pub async fn application(&self, agency: &str, number: &str) -> Result<Application> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<(String, String, String, String, String, String, String, String)> =
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+        );
+        let row: Option<Row> =
             sqlx::query_as(
                 "SELECT applicant_kind, applicant_name, applicant_id_document, applicant_contact, \
                  channel, received_on, request, form FROM applications WHERE agency = $1 AND number = $2",
@@ -1149,7 +1159,12 @@ impl Store {
         e: &Enforcement,
     ) -> Result<()> {
         self.ensure_agency(actor, agency).await?;
-        if e.license < 0 || e.penalty < 0 || e.coercion < 0 || !(e.fee_amount >= 0.0) {
+        if e.license < 0
+            || e.penalty < 0
+            || e.coercion < 0
+            || e.fee_amount.is_nan()
+            || e.fee_amount < 0.0
+        {
             return Err(StoreError::Invalid("执法数据不能为负数".into()));
         }
         let mut tx = self.pool.begin().await?;
@@ -1328,7 +1343,7 @@ impl Store {
 
     /// The latest audit entries, newest first.
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>> {
-        let rows: Vec<(
+        type Row = (
             i64,
             String,
             String,
@@ -1336,7 +1351,8 @@ impl Store {
             String,
             Option<String>,
             Option<String>,
-        )> = sqlx::query_as(
+        );
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT seq, at, actor, action, entity, before_state, after_state FROM audit_log \
                  ORDER BY seq DESC LIMIT $1",
         )
