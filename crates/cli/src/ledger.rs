@@ -133,7 +133,7 @@ enum LedgerCommand {
         /// 告知申请人延期的日期（延期，默认同日）
         #[arg(long, value_parser = parse_date_arg)]
         notified: Option<NaiveDate>,
-        /// 办理结果（答复）：如 予以公开、部分公开、本机关不掌握相关政府信息，或 granted 等代码
+        /// 办理结果（答复）：年度报告表三的措辞，如 予以公开、部分公开、本机关不掌握相关政府信息，或其代码如 granted（写错时列出全部）
         #[arg(long)]
         outcome: Option<String>,
         /// 计费方式（收费通知）：按件 或 按量
@@ -711,6 +711,7 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
             amount,
             note,
         } => {
+            let mut fee_explained = None;
             let kind = match what.trim() {
                 "补正告知" | "补正" | "correction_requested" => match until {
                     Some(until) => EventKind::CorrectionRequested { until },
@@ -746,7 +747,8 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
                         },
                     };
                     let quote = fees::quote(basis, quantity);
-                    println!("{}", quote.explain());
+                    // Shown once the notice is recorded, not before a refusal.
+                    fee_explained = Some(quote.explain());
                     EventKind::FeeNoticed {
                         basis,
                         quantity,
@@ -762,7 +764,8 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
                     };
                     let Some(outcome) = Outcome::parse(&text) else {
                         return fail(format!(
-                            "办理结果“{text}”无法识别；可用 gongkai ledger event --help 查看，或写代码如 granted、unavailable.not_held"
+                            "办理结果“{text}”无法识别。可写年度报告表三的措辞或其代码：\n{}",
+                            outcome_list()
                         ));
                     };
                     EventKind::Replied { outcome }
@@ -783,6 +786,9 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
             match store.add_event(&agency, &number, event, as_of).await {
                 Ok(state) => {
                     println!("已记录：{agency} 第{number}号");
+                    if let Some(text) = fee_explained {
+                        println!("{text}");
+                    }
                     print_state(&store, &state, as_of);
                     Ok(ExitCode::SUCCESS)
                 }
@@ -1076,6 +1082,15 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
         }
         Err(e) => fail(e),
     }
+}
+
+/// The outcomes a reply may have, one a line: the table-3 wording and the code.
+fn outcome_list() -> String {
+    Outcome::all()
+        .filter(|o| *o != Outcome::NO_CORRECTION && *o != Outcome::FEE_UNPAID)
+        .map(|o| format!("  {}（{}）", o.label(), o.key()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn parse_basis(s: &str) -> Option<FeeBasis> {

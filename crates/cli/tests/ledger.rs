@@ -240,3 +240,94 @@ fn fee_calculator() {
     );
     assert!(stdout(&o).contains("200"), "{}", stdout(&o));
 }
+
+fn add_case(db: &Path, agency: &str, received: &str) {
+    let o = gongkai(
+        db,
+        &[
+            "ledger",
+            "add",
+            "--agency",
+            agency,
+            "--kind",
+            "自然人",
+            "--name",
+            "张某",
+            "--channel",
+            "网络",
+            "--received",
+            received,
+            "--request",
+            "某文件",
+            "--as-of",
+            received,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn an_unknown_outcome_lists_the_outcomes_and_a_refused_fee_notice_prints_no_fee() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    add_case(&db, "某局", "2025-09-01");
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0001",
+            "答复",
+            "--on",
+            "2025-09-02",
+            "--outcome",
+            "好的",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    for row in [
+        "予以公开",
+        "本机关不掌握相关政府信息",
+        "属于国家秘密",
+        "重复申请",
+        "unavailable.not_held",
+    ] {
+        assert!(err.contains(row), "{err}");
+    }
+    assert!(!err.contains("--help"), "{err}");
+
+    let notice = |on: &str| {
+        gongkai(
+            &db,
+            &[
+                "ledger",
+                "event",
+                "--agency",
+                "某局",
+                "2025-0001",
+                "收费通知",
+                "--basis",
+                "按量",
+                "--pages",
+                "100",
+                "--on",
+                on,
+                "--as-of",
+                on,
+            ],
+        )
+    };
+    let o = notice("2025-09-02");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("700元"), "{}", stdout(&o));
+    let o = notice("2025-09-03");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stdout(&o).is_empty(),
+        "printed before the refusal: {}",
+        stdout(&o)
+    );
+}
