@@ -290,7 +290,7 @@ enum LedgerCommand {
     },
     /// 工作日历：查看，或载入国务院办公厅公布的新一年节假日安排
     Calendar {
-        /// 载入此文件（格式同 crates/casework/data/calendar-cn.toml）
+        /// 载入此文件（UTF-8 文本，每年一段：[[year]]、year = 2027、off = ["01-01..01-03"] 放假日、work = ["02-14"] 调休上班日；用 --year 2026 查看一年的写法）
         #[arg(long)]
         load: Option<PathBuf>,
         /// 显示某年的节假日与调休上班日

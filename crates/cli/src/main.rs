@@ -233,7 +233,7 @@ const CHUNK: usize = 512;
 fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool) -> ExitCode {
     let (files, missing) = files::collect(paths);
     let stderr = io::stderr();
-    for m in &missing {
+    for (_, m) in &missing {
         let _ = writeln!(stderr.lock(), "错误：{m}");
     }
     let progress = if stderr.is_terminal() && files.len() > 200 && format == OutputFormat::Human {
@@ -250,7 +250,11 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut totals = (0usize, 0usize, 0usize);
-    let mut unreadable = missing.len();
+    // The files that could not be read, named in the JSON summary.
+    let mut unreadable: Vec<(String, String)> = missing
+        .iter()
+        .map(|(p, m)| (p.display().to_string(), m.clone()))
+        .collect();
     // Reports read: one per file, or one per row of a collection sheet.
     let mut reports_read = 0usize;
     let mut figures: Vec<Option<Figures>> = Vec::new();
@@ -272,7 +276,7 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
                 r
             })
             .collect();
-        for result in results {
+        for (path, result) in chunk.iter().zip(results) {
             match result {
                 Ok((reports, bytes)) => {
                     for report in reports {
@@ -304,7 +308,7 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
                     }
                 }
                 Err(msg) => {
-                    unreadable += 1;
+                    unreadable.push((path.display().to_string(), msg.clone()));
                     if let Some(pb) = &progress {
                         pb.suspend(|| eprintln!("错误：{msg}"));
                     } else {
@@ -339,8 +343,8 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
             let _ = writeln!(
                 out,
                 "\n检查了 {read} 份报告{}：{} 个错误，{} 个警告，{} 个提示{}",
-                if unreadable > 0 {
-                    format!("（另有 {unreadable} 个文件无法读取）")
+                if !unreadable.is_empty() {
+                    format!("（另有 {} 个文件无法读取）", unreadable.len())
                 } else {
                     String::new()
                 },
@@ -365,7 +369,11 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
                 serde_json::Value::Array(series_json),
                 serde_json::json!({
                     "reports": reports_read,
-                    "unreadable": unreadable,
+                    "unreadable": unreadable.len(),
+                    "unreadable_files": unreadable
+                        .iter()
+                        .map(|(source, message)| serde_json::json!({ "source": source, "message": message }))
+                        .collect::<Vec<_>>(),
                     "errors": totals.0, "warnings": totals.1, "infos": totals.2
                 })
             );
@@ -373,7 +381,7 @@ fn check(paths: &[PathBuf], format: OutputFormat, show_info: bool, series: bool)
         }
     }
     let _ = out.flush();
-    if unreadable > 0 {
+    if !unreadable.is_empty() {
         ExitCode::from(2)
     } else if totals.0 > 0 {
         ExitCode::from(1)
@@ -494,7 +502,7 @@ fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>, force: 
         return ExitCode::from(2);
     }
     let (files, missing) = files::collect(paths);
-    for m in &missing {
+    for (_, m) in &missing {
         eprintln!("错误：{m}");
     }
     let sink = match output {
@@ -513,15 +521,26 @@ fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>, force: 
         }
         None => outfile::Sink::Stdout(io::BufWriter::new(io::stdout())),
     };
+    // A byte-order mark, so that Excel opens the file as UTF-8.
+    let mut sink = sink;
+    if sink.write_all("\u{FEFF}".as_bytes()).is_err() {
+        return ExitCode::from(2);
+    }
     let mut w = csv::Writer::from_writer(sink);
     let addresses = files::all_addresses();
+    // Two header rows: the template's words, then the keys and addresses.
+    let mut words: Vec<String> = ["来源文件", "机关名称", "年度", "模板版本", "错误", "警告"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    words.extend(addresses.iter().map(|a| files::cell_words(a)));
     let mut header: Vec<String> = ["source", "agency", "year", "template", "errors", "warnings"]
         .iter()
         .map(|s| s.to_string())
         .collect();
     header.extend(addresses.iter().cloned());
     let mut failed = missing.len();
-    if w.write_record(&header).is_err() {
+    if w.write_record(&words).is_err() || w.write_record(&header).is_err() {
         return ExitCode::from(2);
     }
     for chunk in files.chunks(CHUNK) {
@@ -577,7 +596,7 @@ fn export_xlsx(paths: &[PathBuf], output: Option<&std::path::Path>, force: bool)
         return ExitCode::from(2);
     }
     let (files, missing) = files::collect(paths);
-    for m in &missing {
+    for (_, m) in &missing {
         eprintln!("错误：{m}");
     }
     if let Some(p) = output {

@@ -51,8 +51,12 @@ pub fn diagnostic(out: &mut impl Write, source: &str, lines: Option<&[&str]>, d:
         })
         .collect();
     if !cells.is_empty() {
-        let more = if d.cells.len() > 8 {
-            format!(" 等 {} 个", d.cells.len())
+        let more = if d.cells.len() > cells.len() {
+            format!(
+                "，另有 {} 个（共 {} 个）",
+                d.cells.len() - cells.len(),
+                d.cells.len()
+            )
         } else {
             String::new()
         };
@@ -97,6 +101,19 @@ fn excerpt(line: &str, col: usize) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_list_of_cells_says_how_many_more_there_are() {
+        let mut d = gongkai_report::Diagnostic::new(gongkai_report::rules::GK003, "缺 25 个");
+        for i in 0..25 {
+            d = d.cell_address(&format!("t3.x{i}"), None);
+        }
+        let mut out = Vec::new();
+        diagnostic(&mut out, "a.xlsx", None, &d);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.matches("t3.x").count(), 8, "{text}");
+        assert!(text.contains("另有 17 个（共 25 个）"), "{text}");
+    }
 
     #[test]
     fn caret_counts_wide_characters() {

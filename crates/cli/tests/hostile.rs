@@ -233,3 +233,26 @@ fn command_line_mistakes_are_explained_in_chinese() {
         "{help}"
     );
 }
+
+#[test]
+fn check_json_names_the_files_it_could_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("坏.pdf"), "不是 PDF").unwrap();
+    let (o, _) = run(d, &["check", "--format", "json", "坏.pdf", "没有.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files = v["summary"]["unreadable_files"].as_array().unwrap();
+    assert_eq!(v["summary"]["unreadable"], 2);
+    let sources: Vec<&str> = files
+        .iter()
+        .map(|f| f["source"].as_str().unwrap())
+        .collect();
+    assert!(
+        sources.contains(&"坏.pdf") && sources.contains(&"没有.txt"),
+        "{sources:?}"
+    );
+    assert!(files
+        .iter()
+        .all(|f| !f["message"].as_str().unwrap().is_empty()));
+}

@@ -280,7 +280,7 @@ fn export_to_xlsx_then_check_row_by_row() {
     // The CSV export is still there, and reads the collection row by row.
     let o = gongkai(&["export", out.to_str().unwrap(), "--to", "csv"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    assert_eq!(text(&o.stdout).lines().count(), 6);
+    assert_eq!(text(&o.stdout).lines().count(), 7);
 }
 
 #[test]
