@@ -192,6 +192,28 @@ pub fn append(
             ),
         });
     }
+    // A notice for no fee would pause the clock and let a free application
+    // lapse as unpaid (国办函〔2020〕109号: the first 10 applications of a
+    // month and the first 30 pages are free).
+    if let EventKind::FeeNoticed {
+        basis,
+        quantity,
+        amount_yuan: 0,
+    } = &next.kind
+    {
+        let what = match basis {
+            FeeBasis::ByCount => format!("同一申请人本月第{quantity}件"),
+            FeeBasis::ByVolume => format!("{quantity}页"),
+        };
+        return Err(ClockError {
+            event: events.len(),
+            message: format!(
+                "收费金额为0元：{}{what}不收费（国办函〔2020〕109号），不发收费通知；\
+                 不收费的申请不会因“逾期未缴纳费用”而终止，请照常答复",
+                basis.label()
+            ),
+        });
+    }
     m.apply(events.len(), next)?;
     Ok(m.finish(as_of))
 }
@@ -221,6 +243,8 @@ enum Pause {
     Payment {
         notice: NaiveDate,
         pay_due: NaiveDate,
+        /// The amount noticed, in yuan.
+        amount: i64,
         /// Whether it moves the deadline (the setting, and it came in time).
         counts: bool,
     },
@@ -488,6 +512,16 @@ impl<'a> Machine<'a> {
                         ),
                     );
                 }
+                if *amount_yuan == 0 {
+                    // Recorded before such notices were refused: nothing is
+                    // owed, so nothing pauses and nothing can lapse.
+                    self.warn(
+                        "fee_zero",
+                        format!("{on}的收费通知金额为0元，不暂停答复期限，也不会因未缴费而终止"),
+                    );
+                    self.last = on;
+                    return Ok(());
+                }
                 let deadline = self.frozen();
                 let mut counts = self.settings.fee_period_pauses_clock;
                 if on > deadline {
@@ -502,15 +536,25 @@ impl<'a> Machine<'a> {
                 self.pause = Pause::Payment {
                     notice: on,
                     pay_due,
+                    amount: *amount_yuan,
                     counts,
                 };
             }
             EventKind::FeePaid { amount_yuan } => {
-                let Pause::Payment { pay_due, .. } = self.pause else {
+                let Pause::Payment {
+                    pay_due, amount, ..
+                } = self.pause
+                else {
                     return Err(fail("没有待缴费的收费通知，不能登记缴费".to_string()));
                 };
                 if *amount_yuan < 0 {
                     return Err(fail(format!("缴费金额不能为负数（{amount_yuan}元）")));
+                }
+                if *amount_yuan < amount {
+                    self.warn(
+                        "fee_underpaid",
+                        format!("缴费{amount_yuan}元，少于收费通知的{amount}元"),
+                    );
                 }
                 if on > pay_due {
                     self.warn(
@@ -1196,6 +1240,43 @@ mod tests {
             },
         );
         assert!(run("2025-11-03", &[negative], "2025-11-10").is_err());
+    }
+
+    #[test]
+    fn a_notice_for_no_fee_is_refused_and_an_underpayment_warned() {
+        // The 10th application of the month is free: no notice, no lapse.
+        let free = ev(
+            "2025-11-10",
+            EventKind::FeeNoticed {
+                basis: FeeBasis::ByCount,
+                quantity: 10,
+                amount_yuan: 0,
+            },
+        );
+        let e = append(
+            &Calendar::china(),
+            &Settings::default(),
+            d("2025-11-03"),
+            &[],
+            &free,
+            d("2025-11-10"),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("不收费"), "{}", e.message);
+        assert!(e.message.contains("第10件"), "{}", e.message);
+        // One already recorded pauses nothing and never lapses.
+        let s = state("2025-11-03", std::slice::from_ref(&free), "2026-03-01");
+        assert_eq!(s.lapse, None);
+        assert_eq!(s.due_on, Some(d("2025-12-01")));
+        assert!(codes(&s).contains(&"fee_zero"), "{:?}", codes(&s));
+
+        let paid_less = [
+            fee_notice("2025-11-10"),
+            ev("2025-11-17", EventKind::FeePaid { amount_yuan: 1000 }),
+        ];
+        let s = state("2025-11-03", &paid_less, "2025-11-17");
+        assert_eq!(codes(&s), vec!["fee_underpaid"]);
+        assert_eq!(s.warnings[0].message, "缴费1000元，少于收费通知的1700元");
     }
 
     #[test]

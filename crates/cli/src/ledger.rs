@@ -755,8 +755,9 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
                         amount_yuan: quote.amount_yuan,
                     }
                 }
-                "缴费" | "fee_paid" => EventKind::FeePaid {
-                    amount_yuan: amount.unwrap_or(0),
+                "缴费" | "fee_paid" => match amount {
+                    Some(amount_yuan) => EventKind::FeePaid { amount_yuan },
+                    None => return fail("缴费须用 --amount 写明缴纳的金额（元）"),
                 },
                 "答复" | "replied" => {
                     let Some(text) = outcome else {

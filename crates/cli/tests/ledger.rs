@@ -331,3 +331,88 @@ fn an_unknown_outcome_lists_the_outcomes_and_a_refused_fee_notice_prints_no_fee(
         stdout(&o)
     );
 }
+
+#[test]
+fn a_free_application_gets_no_fee_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    // The applicant's tenth application this month is free (109号).
+    for _ in 0..10 {
+        add_case(&db, "某局", "2025-11-03");
+    }
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0010",
+            "收费通知",
+            "--basis",
+            "按件",
+            "--on",
+            "2025-11-04",
+            "--as-of",
+            "2025-11-04",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("不收费"), "{}", stderr(&o));
+    // Nothing recorded; the case is open and never lapses as unpaid.
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "overdue",
+            "--within",
+            "30",
+            "--as-of",
+            "2026-02-02",
+        ],
+    );
+    assert!(!stdout(&o).contains("逾期未缴纳"), "{}", stdout(&o));
+    let o = gongkai(&db, &["ledger", "show", "--agency", "某局", "2025-0010"]);
+    assert!(!stdout(&o).contains("收费通知"), "{}", stdout(&o));
+
+    // The eleventh costs 100 元; paying less is recorded with a warning.
+    add_case(&db, "某局", "2025-11-03");
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0011",
+            "收费通知",
+            "--basis",
+            "按件",
+            "--on",
+            "2025-11-04",
+            "--as-of",
+            "2025-11-04",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("100元"), "{}", stdout(&o));
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0011",
+            "缴费",
+            "--amount",
+            "50",
+            "--on",
+            "2025-11-05",
+            "--as-of",
+            "2025-11-05",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("少于收费通知的100元"), "{}", stdout(&o));
+}
