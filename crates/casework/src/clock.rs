@@ -14,9 +14,10 @@
 //!   move it (the case is already late), and is flagged.
 //! - 延期 (第三十三条): once, 1 to 20 working days, approved by a named person on
 //!   or before the deadline; it adds its days to the deadline.
-//! - Fees (国办函〔2020〕109号): the applicant has 20 working days from the notice
-//!   to pay. Whether that period pauses the reply clock is a setting
-//!   ([`Settings::fee_period_pauses_clock`]).
+//! - Fees (国办函〔2020〕109号第七条): the applicant has 20 working days from the
+//!   day after the notice to pay; the period from the day the notice is sent to
+//!   the day of payment, both included, is not counted in the reply clock. A
+//!   notice for no fee is refused (free applications never pause or lapse).
 //! - A reply, a withdrawal or a lapse closes the case; nothing may follow.
 //!
 //! Lapses: when the correction period (`until`) or the payment period has run
@@ -28,7 +29,7 @@
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::calendar::Calendar;
 use crate::fees;
@@ -44,25 +45,6 @@ pub const CONSULTATION_DAYS: u32 = 15;
 pub const MAX_EXTENSION_DAYS: u32 = 20;
 /// Working days the applicant has to pay a fee (国办函〔2020〕109号).
 pub const PAYMENT_DAYS: u32 = 20;
-
-/// Choices the national rules leave to the office.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    /// Whether the 20 working days the applicant has to pay a fee pause the
-    /// reply clock. The national rules (条例, 国办函〔2020〕109号) do not settle
-    /// whether the payment period counts towards the 20 working days to reply;
-    /// the default is that it pauses the clock (`true`), as a consultation does.
-    pub fee_period_pauses_clock: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Settings {
-        Settings {
-            fee_period_pauses_clock: true,
-        }
-    }
-}
 
 /// Where a case stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -156,12 +138,11 @@ pub struct CaseState {
 /// Refuses a timeline that breaks a rule, naming the first offending event.
 pub fn evaluate(
     cal: &Calendar,
-    settings: &Settings,
     received_on: NaiveDate,
     events: &[Event],
     as_of: NaiveDate,
 ) -> Result<CaseState, ClockError> {
-    let mut m = Machine::new(cal, settings, received_on);
+    let mut m = Machine::new(cal, received_on);
     for (i, e) in events.iter().enumerate() {
         m.apply(i, e)?;
     }
@@ -172,13 +153,12 @@ pub fn evaluate(
 /// after `as_of`); returns the state after it.
 pub fn append(
     cal: &Calendar,
-    settings: &Settings,
     received_on: NaiveDate,
     events: &[Event],
     next: &Event,
     as_of: NaiveDate,
 ) -> Result<CaseState, ClockError> {
-    let mut m = Machine::new(cal, settings, received_on);
+    let mut m = Machine::new(cal, received_on);
     for (i, e) in events.iter().enumerate() {
         m.apply(i, e)?;
     }
@@ -252,7 +232,6 @@ enum Pause {
 
 struct Machine<'a> {
     cal: &'a Calendar,
-    settings: Settings,
     received: NaiveDate,
     /// The day the 20 working days last started from.
     base: NaiveDate,
@@ -274,11 +253,10 @@ struct Machine<'a> {
 }
 
 impl<'a> Machine<'a> {
-    fn new(cal: &'a Calendar, settings: &Settings, received: NaiveDate) -> Machine<'a> {
+    fn new(cal: &'a Calendar, received: NaiveDate) -> Machine<'a> {
         let correction_notice_due = cal.add_working_days(received, CORRECTION_NOTICE_DAYS);
         Machine {
             cal,
-            settings: *settings,
             received,
             base: received,
             paused: 0,
@@ -327,12 +305,19 @@ impl<'a> Machine<'a> {
                 start,
                 counts: true,
                 ..
-            }
-            | Pause::Payment {
-                notice: start,
+            } => self.between(start, at),
+            // 国办函〔2020〕109号第七条: the period from the day the notice is
+            // sent to the day of payment, both included, is not counted. The
+            // day of the notice is one of them when it is a working day the
+            // reply clock would have counted (not the day it started from).
+            Pause::Payment {
+                notice,
                 counts: true,
                 ..
-            } => self.between(start, at),
+            } => {
+                let notice_day = u32::from(notice > self.base && self.cal.is_working_day(notice));
+                self.between(notice, at) + notice_day
+            }
             _ => 0,
         }
     }
@@ -523,7 +508,7 @@ impl<'a> Machine<'a> {
                     return Ok(());
                 }
                 let deadline = self.frozen();
-                let mut counts = self.settings.fee_period_pauses_clock;
+                let mut counts = true;
                 if on > deadline {
                     counts = false;
                     self.warn(
@@ -748,13 +733,7 @@ mod tests {
     }
 
     fn run(received: &str, events: &[Event], as_of: &str) -> Result<CaseState, ClockError> {
-        evaluate(
-            &Calendar::china(),
-            &Settings::default(),
-            d(received),
-            events,
-            d(as_of),
-        )
+        evaluate(&Calendar::china(), d(received), events, d(as_of))
     }
 
     fn state(received: &str, events: &[Event], as_of: &str) -> CaseState {
@@ -917,22 +896,13 @@ mod tests {
         assert_eq!(s.lapse, Some((d("2025-12-18"), Outcome::NO_CORRECTION)));
 
         let cal = Calendar::china();
-        let st = Settings::default();
         let lapsed = ev(
             "2025-12-18",
             EventKind::Lapsed {
                 outcome: Outcome::NO_CORRECTION,
             },
         );
-        let s = append(
-            &cal,
-            &st,
-            d("2025-12-01"),
-            &events,
-            &lapsed,
-            d("2025-12-18"),
-        )
-        .unwrap();
+        let s = append(&cal, d("2025-12-01"), &events, &lapsed, d("2025-12-18")).unwrap();
         assert_eq!(s.stage, Stage::Closed);
         assert_eq!(s.closed, Some((d("2025-12-18"), Outcome::NO_CORRECTION)));
         assert_eq!(s.lapse, None);
@@ -945,7 +915,7 @@ mod tests {
                 outcome: Outcome::NO_CORRECTION,
             },
         );
-        let e = append(&cal, &st, d("2025-12-01"), &events, &early, d("2025-12-17")).unwrap_err();
+        let e = append(&cal, d("2025-12-01"), &events, &early, d("2025-12-17")).unwrap_err();
         assert_eq!(e.event, 1);
         assert!(e.message.contains("尚未届满"), "{e}");
         let wrong = ev(
@@ -954,7 +924,7 @@ mod tests {
                 outcome: Outcome::FEE_UNPAID,
             },
         );
-        assert!(append(&cal, &st, d("2025-12-01"), &events, &wrong, d("2025-12-18")).is_err());
+        assert!(append(&cal, d("2025-12-01"), &events, &wrong, d("2025-12-18")).is_err());
     }
 
     #[test]
@@ -1139,44 +1109,47 @@ mod tests {
     }
 
     #[test]
-    fn the_fee_period_pauses_the_clock_or_not() {
-        // Received Monday 11-03: due 12-01. Fee notice 11-10, paid 11-17
-        // (11-11 .. 11-14, 11-17: 5 working days).
+    fn the_fee_period_from_the_notice_to_payment_is_not_counted() {
+        // 109号第七条. Received Monday 11-03: due 12-01. Fee notice Monday
+        // 11-10, paid Monday 11-17: 11-10 .. 11-14 and 11-17, 6 working days.
         let paid = [
             fee_notice("2025-11-10"),
             ev("2025-11-17", EventKind::FeePaid { amount_yuan: 1700 }),
         ];
-        let paused = Settings::default();
-        let counted = Settings {
-            fee_period_pauses_clock: false,
-        };
-        let cal = Calendar::china();
-        let at = |st: &Settings, events: &[Event], as_of: &str| {
-            evaluate(&cal, st, d("2025-11-03"), events, d(as_of)).unwrap()
-        };
-        let s = at(&paused, &paid[..1], "2025-11-12");
+        let s = state("2025-11-03", &paid[..1], "2025-11-12");
         assert_eq!(s.stage, Stage::AwaitingPayment);
         assert_eq!(s.due_on, None);
-        // 11-10 + 20: 11-11 .. 11-14 (4), 11-17 .. 12-05 (19), 12-08 (20).
+        // The applicant has 20 working days from the day after the notice:
+        // 11-11 .. 11-14 (4), 11-17 .. 12-05 (19), 12-08 (20).
         assert_eq!(s.pay_due, Some(d("2025-12-08")));
-        let s = at(&counted, &paid[..1], "2025-11-12");
-        assert_eq!(s.stage, Stage::AwaitingPayment);
-        assert_eq!(s.due_on, Some(d("2025-12-01")));
-
-        let s = at(&paused, &paid, "2025-11-17");
-        assert_eq!(s.paused_working_days, 5);
-        // 12-01 + 5: 12-02 .. 12-05, 12-08.
-        assert_eq!(s.due_on, Some(d("2025-12-08")));
-        let s = at(&counted, &paid, "2025-11-17");
-        assert_eq!(s.paused_working_days, 0);
-        assert_eq!(s.due_on, Some(d("2025-12-01")));
+        let s = state("2025-11-03", &paid, "2025-11-17");
+        assert_eq!(s.paused_working_days, 6);
+        // 12-01 + 6: 12-02 .. 12-05, 12-08, 12-09.
+        assert_eq!(s.due_on, Some(d("2025-12-09")));
         assert!(s.warnings.is_empty());
+
+        // A notice on the day of receipt: that day was never counted, so
+        // only the days after it are paused (11-04).
+        let same_day = [
+            fee_notice("2025-11-03"),
+            ev("2025-11-04", EventKind::FeePaid { amount_yuan: 1700 }),
+        ];
+        let s = state("2025-11-03", &same_day, "2025-11-04");
+        assert_eq!(s.paused_working_days, 1);
+        assert_eq!(s.due_on, Some(d("2025-12-02")));
+
+        // A notice sent on a Saturday pauses from the Monday.
+        let weekend = [
+            fee_notice("2025-11-08"),
+            ev("2025-11-10", EventKind::FeePaid { amount_yuan: 1700 }),
+        ];
+        let s = state("2025-11-03", &weekend, "2025-11-10");
+        assert_eq!(s.paused_working_days, 1);
     }
 
     #[test]
     fn a_fee_not_paid_lapses() {
         let cal = Calendar::china();
-        let st = Settings::default();
         let events = [fee_notice("2025-11-10")];
         let s = state("2025-11-03", &events, "2025-12-08");
         assert_eq!(s.lapse, None);
@@ -1188,15 +1161,7 @@ mod tests {
                 outcome: Outcome::FEE_UNPAID,
             },
         );
-        let s = append(
-            &cal,
-            &st,
-            d("2025-11-03"),
-            &events,
-            &lapsed,
-            d("2025-12-09"),
-        )
-        .unwrap();
+        let s = append(&cal, d("2025-11-03"), &events, &lapsed, d("2025-12-09")).unwrap();
         assert_eq!(s.closed, Some((d("2025-12-09"), Outcome::FEE_UNPAID)));
         assert_eq!(s.lapse, None);
         let early = ev(
@@ -1205,7 +1170,7 @@ mod tests {
                 outcome: Outcome::FEE_UNPAID,
             },
         );
-        assert!(append(&cal, &st, d("2025-11-03"), &events, &early, d("2025-12-08")).is_err());
+        assert!(append(&cal, d("2025-11-03"), &events, &early, d("2025-12-08")).is_err());
         // Paid late: accepted with a warning.
         let late = [
             fee_notice("2025-11-10"),
@@ -1255,7 +1220,6 @@ mod tests {
         );
         let e = append(
             &Calendar::china(),
-            &Settings::default(),
             d("2025-11-03"),
             &[],
             &free,
@@ -1412,14 +1376,7 @@ mod tests {
             &Calendar::parse("[[year]]\nyear = 2027\noff = [\"01-01..01-03\", \"01-06\"]\n")
                 .unwrap(),
         );
-        let s = evaluate(
-            &cal,
-            &Settings::default(),
-            d("2026-12-10"),
-            &[],
-            d("2026-12-10"),
-        )
-        .unwrap();
+        let s = evaluate(&cal, d("2026-12-10"), &[], d("2026-12-10")).unwrap();
         assert_eq!(s.due_on, Some(d("2027-01-11")));
         assert!(!s.provisional);
         assert!(s.warnings.is_empty());
@@ -1428,23 +1385,21 @@ mod tests {
     #[test]
     fn append_checks_like_evaluate_and_refuses_the_future() {
         let cal = Calendar::china();
-        let st = Settings::default();
         let events = [consult("2025-10-09")];
         let next = ev("2025-10-13", EventKind::ConsultationEnded);
-        let appended = append(&cal, &st, d("2025-09-26"), &events, &next, d("2025-10-13")).unwrap();
+        let appended = append(&cal, d("2025-09-26"), &events, &next, d("2025-10-13")).unwrap();
         let all = [events[0].clone(), next.clone()];
         assert_eq!(
             appended,
-            evaluate(&cal, &st, d("2025-09-26"), &all, d("2025-10-13")).unwrap()
+            evaluate(&cal, d("2025-09-26"), &all, d("2025-10-13")).unwrap()
         );
-        let e = append(&cal, &st, d("2025-09-26"), &events, &next, d("2025-10-10")).unwrap_err();
+        let e = append(&cal, d("2025-09-26"), &events, &next, d("2025-10-10")).unwrap_err();
         assert_eq!(e.event, 1);
         assert!(e.message.contains("晚于今天"), "{e}");
         // A bad earlier event is reported with its own index.
         let bad = [ev("2025-10-09", EventKind::ConsultationEnded)];
         let e = append(
             &cal,
-            &st,
             d("2025-09-26"),
             &bad,
             &replied("2025-10-10"),
@@ -1455,12 +1410,7 @@ mod tests {
     }
 
     #[test]
-    fn settings_and_labels() {
-        assert!(Settings::default().fee_period_pauses_clock);
-        let s: Settings = serde_json::from_str("{}").unwrap();
-        assert!(s.fee_period_pauses_clock);
-        let s: Settings = serde_json::from_str("{\"fee_period_pauses_clock\":false}").unwrap();
-        assert!(!s.fee_period_pauses_clock);
+    fn stage_labels() {
         let labels: Vec<_> = [
             Stage::Open,
             Stage::AwaitingCorrection,

@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use gongkai_report::sample::Rng;
 
 use crate::calendar::Calendar;
-use crate::clock::{self, Settings};
+use crate::clock;
 use crate::model::{
     Applicant, ApplicantKind, CaseKind, CaseResult, Channel, DocumentKind, Enforcement, Event,
     EventKind, FeeBasis, LegalCase, NewApplication, NormativeDocument, Outcome,
@@ -75,7 +75,6 @@ fn outcome(rng: &mut Rng) -> Outcome {
 pub fn applications(
     seed: u64,
     cal: &Calendar,
-    settings: &Settings,
     from: NaiveDate,
     to: NaiveDate,
     count: usize,
@@ -109,7 +108,7 @@ pub fn applications(
             request: pick(&mut rng, REQUESTS).to_string(),
             form: pick(&mut rng, &["纸质", "电子数据"]).to_string(),
         };
-        let events = timeline(&mut rng, cal, settings, received, as_of);
+        let events = timeline(&mut rng, cal, received, as_of);
         out.push(SampleCase {
             application,
             events,
@@ -120,13 +119,7 @@ pub fn applications(
 
 /// A plausible timeline: optional correction, consultation, extension or fee,
 /// then a reply within the deadline (a few late), a withdrawal, or nothing yet.
-fn timeline(
-    rng: &mut Rng,
-    cal: &Calendar,
-    settings: &Settings,
-    received: NaiveDate,
-    as_of: NaiveDate,
-) -> Vec<Event> {
+fn timeline(rng: &mut Rng, cal: &Calendar, received: NaiveDate, as_of: NaiveDate) -> Vec<Event> {
     let mut events: Vec<Event> = Vec::new();
     let ev = |on: NaiveDate, kind: EventKind| Event {
         on,
@@ -197,7 +190,7 @@ fn timeline(
             },
         ));
     }
-    let Ok(state) = clock::evaluate(cal, settings, received, &events, cursor) else {
+    let Ok(state) = clock::evaluate(cal, received, &events, cursor) else {
         return Vec::new();
     };
     let Some(mut due) = state.due_on else {

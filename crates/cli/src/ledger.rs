@@ -297,12 +297,6 @@ enum LedgerCommand {
         #[arg(long)]
         year: Option<i32>,
     },
-    /// 设置：收费通知后的缴费期间是否暂停答复期限（默认暂停）
-    Settings {
-        /// 缴费期间是否暂停答复期限：是 或 否
-        #[arg(long)]
-        fee_pauses_clock: bool_arg::Bool,
-    },
     /// 审计日志
     Audit {
         #[arg(long, default_value_t = 20)]
@@ -338,22 +332,6 @@ enum LedgerCommand {
         #[arg(long)]
         force: bool,
     },
-}
-
-mod bool_arg {
-    /// 是 / 否 on the command line.
-    #[derive(Clone, Copy, Debug)]
-    pub struct Bool(pub bool);
-    impl std::str::FromStr for Bool {
-        type Err = String;
-        fn from_str(s: &str) -> Result<Bool, String> {
-            match s.trim() {
-                "true" | "是" | "yes" | "1" => Ok(Bool(true)),
-                "false" | "否" | "no" | "0" => Ok(Bool(false)),
-                _ => Err(format!("应为“是”或“否”（true/false），而不是“{s}”")),
-            }
-        }
-    }
 }
 
 #[derive(Args)]
@@ -1026,20 +1004,6 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
                 Ok(ExitCode::SUCCESS)
             }
         }
-        LedgerCommand::Settings { fee_pauses_clock } => store
-            .set_fee_period_pauses_clock(&actor, fee_pauses_clock.0, as_of)
-            .await
-            .map(|_| {
-                println!(
-                    "已设置：缴费期间{}答复期限",
-                    if fee_pauses_clock.0 {
-                        "暂停计算"
-                    } else {
-                        "照常计算"
-                    }
-                );
-                ExitCode::SUCCESS
-            }),
         LedgerCommand::Audit { limit } => match store.audit_log(limit).await {
             Ok(entries) => {
                 for e in entries {
@@ -1337,15 +1301,7 @@ async fn sample(
     let mut total = 0;
     for (i, name) in names.iter().enumerate() {
         let seed = i as u64 + 1;
-        let cases = sample::applications(
-            seed,
-            store.calendar(),
-            &store.settings(),
-            from,
-            to,
-            per_year * 3,
-            as_of,
-        );
+        let cases = sample::applications(seed, store.calendar(), from, to, per_year * 3, as_of);
         total += store.insert_sample(actor, name, &cases, as_of).await?;
         for d in sample::documents(seed, first, last_year) {
             store.put_document(actor, name, &d).await?;
@@ -1394,15 +1350,8 @@ pub(crate) async fn bench(
     let mut generate = Duration::ZERO;
     for (i, name) in names.iter().enumerate() {
         let t = Instant::now();
-        let cases = sample::applications(
-            i as u64 + 1,
-            store.calendar(),
-            &store.settings(),
-            from,
-            to,
-            per_agency,
-            as_of,
-        );
+        let cases =
+            sample::applications(i as u64 + 1, store.calendar(), from, to, per_agency, as_of);
         generate += t.elapsed();
         store.insert_sample(actor, name, &cases, as_of).await?;
         if (i + 1) % 100 == 0 {

@@ -64,7 +64,6 @@ fn value_name(id: &str) -> &'static str {
         "reports" | "files" => "份数",
         "rule" => "规则编号",
         "fee_amount" => "万元",
-        "fee_pauses_clock" => "是或否",
         _ => "值",
     }
 }

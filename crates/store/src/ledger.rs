@@ -608,9 +608,8 @@ impl Store {
             let seq = next.get_mut(&y).expect("counted above");
             let number = number_for(y, *seq);
             *seq += 1;
-            let state =
-                clock::evaluate(&self.calendar, &self.settings, a.received_on, event, as_of)
-                    .map_err(|e| StoreError::Invalid(format!("申请{number}：{}", e.message)))?;
+            let state = clock::evaluate(&self.calendar, a.received_on, event, as_of)
+                .map_err(|e| StoreError::Invalid(format!("申请{number}：{}", e.message)))?;
             states.push((number.clone(), y, *seq - 1, state));
             numbers.push(number);
         }
@@ -760,7 +759,6 @@ impl Store {
         let a = self.application(agency, number).await?;
         Ok(clock::evaluate(
             &self.calendar,
-            &self.settings,
             a.received_on,
             &a.events,
             as_of,
@@ -778,15 +776,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let received = received_on(&mut tx, agency, number).await?;
         let events = load_events(&mut tx, agency, number).await?;
-        let before = clock::evaluate(&self.calendar, &self.settings, received, &events, as_of)?;
-        let state = clock::append(
-            &self.calendar,
-            &self.settings,
-            received,
-            &events,
-            &event,
-            as_of,
-        )?;
+        let before = clock::evaluate(&self.calendar, received, &events, as_of)?;
+        let state = clock::append(&self.calendar, received, &events, &event, as_of)?;
         insert_event(&mut tx, agency, number, events.len() as i64 + 1, &event).await?;
         write_derived(&mut tx, agency, number, &state).await?;
         let mut after = serde_json::to_value(&event).unwrap_or(Value::Null);
@@ -934,7 +925,7 @@ impl Store {
         for (agency, number, received, stage, due_on, provisional, warnings) in open {
             let received = parse_date(&received)?;
             let events = load_events(&mut tx, &agency, &number).await?;
-            let state = clock::evaluate(&self.calendar, &self.settings, received, &events, as_of)?;
+            let state = clock::evaluate(&self.calendar, received, &events, as_of)?;
             match state.lapse {
                 Some((on, outcome)) if record_lapses => {
                     let event = Event {
@@ -943,14 +934,7 @@ impl Store {
                         actor: actor.to_string(),
                         note: "期限届满，系统自动办结".into(),
                     };
-                    let closed = clock::append(
-                        &self.calendar,
-                        &self.settings,
-                        received,
-                        &events,
-                        &event,
-                        as_of,
-                    )?;
+                    let closed = clock::append(&self.calendar, received, &events, &event, as_of)?;
                     insert_event(&mut tx, &agency, &number, events.len() as i64 + 1, &event)
                         .await?;
                     write_derived(&mut tx, &agency, &number, &closed).await?;
@@ -1023,40 +1007,6 @@ impl Store {
             self.recompute(actor, None, as_of, false).await?;
         }
         Ok((changed, open))
-    }
-
-    /// Whether the fee payment period pauses the reply clock (default: yes).
-    pub async fn set_fee_period_pauses_clock(
-        &mut self,
-        actor: &str,
-        pauses: bool,
-        as_of: NaiveDate,
-    ) -> Result<()> {
-        let before = self.settings.fee_period_pauses_clock;
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO settings (name, value) VALUES ($1, $2) \
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        )
-        .bind("fee_period_pauses_clock")
-        .bind(if pauses { "true" } else { "false" })
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            actor,
-            "settings.fee_period_pauses_clock",
-            "settings",
-            Some(json!(before)),
-            Some(json!(pauses)),
-        )
-        .await?;
-        tx.commit().await?;
-        self.settings.fee_period_pauses_clock = pauses;
-        if before != pauses {
-            self.recompute(actor, None, as_of, false).await?;
-        }
-        Ok(())
     }
 
     async fn count_open(&self, agency: Option<&str>) -> Result<usize> {

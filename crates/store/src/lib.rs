@@ -18,7 +18,6 @@ use std::str::FromStr;
 
 use chrono::{NaiveDate, SecondsFormat, Utc};
 use gongkai_casework::calendar::Calendar;
-use gongkai_casework::clock::Settings;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
@@ -39,7 +38,6 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     calendar: Calendar,
-    settings: Settings,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -124,9 +122,8 @@ impl Store {
             pool,
             backend,
             calendar: Calendar::china(),
-            settings: Settings::default(),
         };
-        store.load_calendar_and_settings().await?;
+        store.load_stored_calendar().await?;
         Ok(store)
     }
 
@@ -140,16 +137,12 @@ impl Store {
         &self.calendar
     }
 
-    pub fn settings(&self) -> Settings {
-        self.settings
-    }
-
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(self) {
         self.pool.close().await;
     }
 
-    async fn load_calendar_and_settings(&mut self) -> Result<()> {
+    async fn load_stored_calendar(&mut self) -> Result<()> {
         let rows: Vec<(i64, String)> =
             sqlx::query_as("SELECT year, data FROM calendar_years ORDER BY year")
                 .fetch_all(&self.pool)
@@ -159,13 +152,6 @@ impl Store {
                 StoreError::Invalid(format!("数据库中保存的{year}年工作日历无法读取：{e}"))
             })?;
             self.calendar.extend(&extra);
-        }
-        let fee: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE name = $1")
-            .bind("fee_period_pauses_clock")
-            .fetch_optional(&self.pool)
-            .await?;
-        if let Some((v,)) = fee {
-            self.settings.fee_period_pauses_clock = v == "true";
         }
         Ok(())
     }

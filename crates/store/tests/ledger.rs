@@ -232,7 +232,6 @@ async fn generated_ledger_gives_clean_reports_that_chain() {
             let cases = sample::applications(
                 i as u64 + 11,
                 store.calendar(),
-                &store.settings(),
                 d("2023-01-01"),
                 d("2025-12-31"),
                 1500,
