@@ -7,12 +7,12 @@
 //!   later one is accepted with a warning). While the office awaits the
 //!   correction no deadline runs; when the corrected application arrives the 20
 //!   working days run again, in full, from that day.
-//! - 征求意见 (第三十二条): the time a consultation takes is not counted: the
+//! - 征求意见 (第三十二条; 第三十三条第三款): the time a consultation takes is not counted: the
 //!   deadline moves later by the working days `d` with `start < d <= end`. The
 //!   third party has 15 working days to answer; past that, an open consultation
 //!   is flagged. A consultation started after the deadline has passed does not
 //!   move it (the case is already late), and is flagged.
-//! - 延期 (第三十三条): once, 1 to 20 working days, approved by a named person on
+//! - 延期 (第三十三条第二款): once, 1 to 20 working days, approved by a named person on
 //!   or before the deadline; it adds its days to the deadline.
 //! - Fees (国办函〔2020〕109号第七条): the applicant has 20 working days from the
 //!   day after the notice to pay; the period from the day the notice is sent to
@@ -35,7 +35,7 @@ use crate::calendar::Calendar;
 use crate::fees;
 use crate::model::{Event, EventKind, FeeBasis, Outcome};
 
-/// Working days to reply (条例 第三十三条第一款).
+/// Working days to reply (条例 第三十三条第二款).
 pub const REPLY_DAYS: u32 = 20;
 /// Working days to send a correction notice (条例 第三十条).
 pub const CORRECTION_NOTICE_DAYS: u32 = 7;
@@ -550,7 +550,16 @@ impl<'a> Machine<'a> {
                 self.paused = self.paused.saturating_add(self.open_pause_days(on));
                 self.pause = Pause::None;
             }
-            EventKind::Replied { outcome } => {
+            EventKind::Replied {
+                outcome,
+                responsible,
+            } => {
+                if responsible.is_some() && *outcome != Outcome::NOT_HELD {
+                    return Err(fail(format!(
+                        "“由其他机关负责公开”只能用于“本机关不掌握相关政府信息”，而不是“{}”",
+                        outcome.short_label()
+                    )));
+                }
                 let due = self.running(on);
                 if let Some(due) = due {
                     if on > due {
@@ -749,6 +758,7 @@ mod tests {
             on,
             EventKind::Replied {
                 outcome: Outcome::GRANTED,
+                responsible: None,
             },
         )
     }

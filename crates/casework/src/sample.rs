@@ -224,6 +224,7 @@ fn timeline(rng: &mut Rng, cal: &Calendar, received: NaiveDate, as_of: NaiveDate
     } else {
         EventKind::Replied {
             outcome: outcome(rng),
+            responsible: None,
         }
     };
     events.push(ev(reply_on.max(cursor), close));

@@ -11,7 +11,7 @@ use gongkai_casework::fees;
 use gongkai_casework::letter::{LetterContext, Letters};
 use gongkai_casework::model::{
     Applicant, ApplicantKind, CaseKind, CaseResult, Channel, DocumentKind, Enforcement, Event,
-    EventKind, FeeBasis, LegalCase, NewApplication, NormativeDocument, Outcome,
+    EventKind, FeeBasis, LegalCase, NewApplication, NormativeDocument, Outcome, Responsible,
 };
 use gongkai_store::{CaseRow, ListFilter, Store, StoreError};
 use unicode_width::UnicodeWidthStr;
@@ -136,6 +136,12 @@ enum LedgerCommand {
         /// 办理结果（答复）：年度报告表三的措辞，如 予以公开、部分公开、本机关不掌握相关政府信息，或其代码如 granted（写错时列出全部）
         #[arg(long)]
         outcome: Option<String>,
+        /// 负责公开所申请信息的其他机关（答复：不属于本机关负责公开，条例第三十六条第（五）项）
+        #[arg(long)]
+        responsible: Option<String>,
+        /// 该机关的联系方式（与 --responsible 同用）
+        #[arg(long)]
+        responsible_contact: Option<String>,
         /// 计费方式（收费通知）：按件 或 按量
         #[arg(long)]
         basis: Option<String>,
@@ -684,6 +690,8 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
             approver,
             notified,
             outcome,
+            responsible,
+            responsible_contact,
             basis,
             pages,
             amount,
@@ -741,13 +749,39 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
                     let Some(text) = outcome else {
                         return fail("答复须用 --outcome 写明办理结果");
                     };
-                    let Some(outcome) = Outcome::parse(&text) else {
+                    // 第三十六条第（五）项: another agency is responsible.
+                    let elsewhere = ["不属于本机关", "非本机关", "其他机关负责", "其他行政机关负责"]
+                        .iter()
+                        .any(|w| text.contains(w));
+                    let outcome = if elsewhere {
+                        Some(Outcome::NOT_HELD)
+                    } else {
+                        Outcome::parse(&text)
+                    };
+                    let Some(outcome) = outcome else {
                         return fail(format!(
-                            "办理结果“{text}”无法识别。可写年度报告表三的措辞或其代码：\n{}",
+                            "办理结果“{text}”无法识别。可写年度报告表三的措辞或其代码：\n{}\n\
+                             所申请的信息由其他机关负责公开的，写 --outcome 不属于本机关负责公开 --responsible 该机关 --responsible-contact 联系方式",
                             outcome_list()
                         ));
                     };
-                    EventKind::Replied { outcome }
+                    let responsible = if elsewhere || responsible.is_some() {
+                        if outcome != Outcome::NOT_HELD {
+                            return fail(
+                                "--responsible 只用于所申请的信息由其他机关负责公开的情形（条例第三十六条第（五）项，计入“本机关不掌握相关政府信息”）",
+                            );
+                        }
+                        Some(Responsible {
+                            agency: responsible.unwrap_or_default().trim().to_string(),
+                            contact: responsible_contact.unwrap_or_default().trim().to_string(),
+                        })
+                    } else {
+                        None
+                    };
+                    EventKind::Replied {
+                        outcome,
+                        responsible,
+                    }
                 }
                 "撤回" | "撤回申请" | "withdrawn" => EventKind::Withdrawn,
                 other => {
@@ -1194,7 +1228,20 @@ async fn show(
                 format!("，{}，数量{quantity}，{amount_yuan}元", basis.label())
             }
             EventKind::FeePaid { amount_yuan } => format!("{amount_yuan}元"),
-            EventKind::Replied { outcome } | EventKind::Lapsed { outcome } => {
+            EventKind::Replied {
+                outcome,
+                responsible: Some(r),
+            } => {
+                let who = if r.agency.is_empty() {
+                    "负责机关无法确定".to_string()
+                } else if r.contact.is_empty() {
+                    format!("由{}负责公开", r.agency)
+                } else {
+                    format!("由{}负责公开，联系方式{}", r.agency, r.contact)
+                };
+                format!("：{}（不属于本机关负责公开，{who}）", outcome.label())
+            }
+            EventKind::Replied { outcome, .. } | EventKind::Lapsed { outcome } => {
                 format!("：{}", outcome.label())
             }
             _ => String::new(),
@@ -1275,6 +1322,10 @@ async fn letter(
         reason: reason.to_string(),
         review_body,
         court,
+        responsible: a.events.iter().rev().find_map(|e| match &e.kind {
+            EventKind::Replied { responsible, .. } => responsible.clone(),
+            _ => None,
+        }),
     };
     match letters.render(&ctx) {
         Ok(text) => Ok(write_output(output, text.as_bytes())),

@@ -21,7 +21,8 @@ fn template(positionals: bool, subcommands: bool) -> String {
 /// The value name shown for an argument, by its id (`<机关>` for `--agency`).
 fn value_name(id: &str) -> &'static str {
     match id {
-        "agency" => "机关",
+        "agency" | "responsible" => "机关",
+        "responsible_contact" => "联系方式",
         "paths" => "路径",
         "file" => "文件",
         "to" | "format" => "格式",

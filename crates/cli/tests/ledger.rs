@@ -416,3 +416,106 @@ fn a_free_application_gets_no_fee_notice() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("少于收费通知的100元"), "{}", stdout(&o));
 }
+
+#[test]
+fn information_another_agency_is_responsible_for_is_referred_and_counted_as_not_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    add_case(&db, "某局", "2025-09-01");
+    add_case(&db, "某局", "2025-09-01");
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0001",
+            "答复",
+            "--on",
+            "2025-09-05",
+            "--as-of",
+            "2025-09-05",
+            "--outcome",
+            "不属于本机关负责公开",
+            "--responsible",
+            "某县自然资源局",
+            "--responsible-contact",
+            "0000-12345678",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = gongkai(&db, &["ledger", "letter", "--agency", "某局", "2025-0001"]);
+    let letter = stdout(&o);
+    assert!(letter.contains("第三十六条第（五）项"), "{letter}");
+    assert!(
+        letter.contains("某县自然资源局负责公开，联系方式：0000-12345678"),
+        "{letter}"
+    );
+    assert!(!letter.contains("不存在"), "{letter}");
+
+    // A withdrawal cites no article.
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0002",
+            "撤回",
+            "--on",
+            "2025-09-05",
+            "--as-of",
+            "2025-09-05",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = gongkai(&db, &["ledger", "letter", "--agency", "某局", "2025-0002"]);
+    let letter = stdout(&o);
+    assert!(
+        letter.contains("撤回") && !letter.contains("第三十三条"),
+        "{letter}"
+    );
+
+    // --responsible with another outcome is refused.
+    add_case(&db, "某局", "2025-09-01");
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0003",
+            "答复",
+            "--on",
+            "2025-09-05",
+            "--as-of",
+            "2025-09-05",
+            "--outcome",
+            "予以公开",
+            "--responsible",
+            "某县自然资源局",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+
+    let o = gongkai(
+        &db,
+        &[
+            "report",
+            "generate",
+            "--agency",
+            "某局",
+            "--year",
+            "2025",
+            "--to",
+            "json",
+            "--as-of",
+            "2026-01-10",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["cells"]["t3.unavailable.not_held.natural_person"], 1);
+}

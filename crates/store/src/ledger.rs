@@ -544,7 +544,10 @@ impl Store {
                         {
                             EventKind::Withdrawn
                         } else {
-                            EventKind::Replied { outcome }
+                            EventKind::Replied {
+                                outcome,
+                                responsible: None,
+                            }
                         },
                         actor: actor.to_string(),
                         note: format!("由台账第{}行导入", r.line),

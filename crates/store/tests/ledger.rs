@@ -141,6 +141,7 @@ async fn deadlines_across_national_day_with_consultation_and_extension() {
                     "2025-12-01",
                     EventKind::Replied {
                         outcome: Outcome::GRANTED,
+                        responsible: None,
                     },
                 ),
                 d("2025-12-01"),
@@ -352,6 +353,7 @@ async fn audit_log_records_changes_without_personal_data() {
                     "2025-03-10",
                     EventKind::Replied {
                         outcome: Outcome::GRANTED,
+                        responsible: None,
                     },
                 ),
                 d("2025-03-10"),
