@@ -1253,6 +1253,37 @@ mod tests {
         assert_eq!(s.warnings[0].message, "缴费1000元，少于收费通知的1700元");
     }
 
+    /// The choices docs/ledger.md documents, each pinned on real dates.
+    #[test]
+    fn the_documented_choices_hold() {
+        let docs = include_str!("../../../docs/ledger.md");
+        // Receipt on Saturday 11-08: counted from Monday 11-10, due 12-05.
+        assert!(docs.contains("received Saturday 2025-11-08"));
+        let s = state("2025-11-08", &[], "2025-11-08");
+        assert_eq!(s.due_on, Some(d("2025-12-05")));
+        assert_eq!(
+            state("2025-11-10", &[], "2025-11-10").due_on,
+            Some(d("2025-12-08"))
+        );
+        // A consultation pauses start < d <= end: sent Monday 11-10, answered
+        // Wednesday 11-12 pauses 11-11 and 11-12.
+        assert!(docs.contains("start < d ≤ end"));
+        let s = state(
+            "2025-11-03",
+            &[
+                consult("2025-11-10"),
+                ev("2025-11-12", EventKind::ConsultationEnded),
+            ],
+            "2025-11-12",
+        );
+        assert_eq!(s.paused_working_days, 2);
+        // The third party's 15 days from the day the request is sent.
+        assert!(docs.contains("counted from the day the request is sent"));
+        let s = state("2025-11-03", &[consult("2025-11-10")], "2025-11-10");
+        assert_eq!(s.consultation_answer_due, Some(d("2025-12-01")));
+        assert!(docs.contains("consultation_after_deadline"));
+    }
+
     #[test]
     fn events_out_of_order_are_refused() {
         let e = run(
