@@ -302,6 +302,9 @@ enum LedgerCommand {
         /// 显示某年的节假日与调休上班日
         #[arg(long)]
         year: Option<i32>,
+        /// 文件中的年份已在日历中（随附的或以前载入的）时，替换它（先不加此项查看哪些申请的期限会变）
+        #[arg(long)]
+        replace: bool,
     },
     /// 审计日志
     Audit {
@@ -1003,26 +1006,18 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
                     ExitCode::SUCCESS
                 })
         }
-        LedgerCommand::Calendar { load, year } => {
+        LedgerCommand::Calendar {
+            load,
+            year,
+            replace,
+        } => {
             if let Some(path) = load {
                 let text = match crate::input::read_text(&path, crate::input::TEXT_LIMIT) {
                     Ok(t) => t,
                     Err(msg) => return fail(msg),
                 };
-                match store.load_calendar(&actor, &text, as_of).await {
-                    Ok((changed, open)) => {
-                        if changed.is_empty() {
-                            println!("工作日历没有变化");
-                        } else {
-                            let years: Vec<String> =
-                                changed.iter().map(|y| y.to_string()).collect();
-                            println!(
-                                "已更新{}年的工作日历，重新计算了{open}件未办结申请的期限",
-                                years.join("、")
-                            );
-                        }
-                        Ok(ExitCode::SUCCESS)
-                    }
+                match store.load_calendar(&actor, &text, as_of, replace).await {
+                    Ok(done) => Ok(print_calendar_load(&done)),
                     Err(e) => Err(e),
                 }
             } else {
@@ -1090,6 +1085,53 @@ fn outcome_list() -> String {
         .map(|o| format!("  {}（{}）", o.label(), o.key()))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// What `calendar --load` did, or why it did nothing; the exit code.
+fn print_calendar_load(done: &gongkai_store::CalendarLoad) -> ExitCode {
+    let years = |ys: &[i32]| {
+        ys.iter()
+            .map(|y| format!("{y}年"))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "无".into());
+    let list_moved = |verb: &str| {
+        if done.moved.is_empty() {
+            println!("没有未办结申请的期限{verb}变化");
+        } else {
+            println!("{}件未办结申请的答复期限{verb}改变：", done.moved.len());
+            for m in &done.moved {
+                println!(
+                    "  {} 第{}号：{} → {}",
+                    m.agency,
+                    m.number,
+                    day(m.before),
+                    day(m.after)
+                );
+            }
+        }
+    };
+    if !done.applied {
+        eprintln!(
+            "错误：文件将替换工作日历中已有的{}（国务院办公厅公布的安排），未载入。确要替换，请加 --replace。",
+            years(&done.replaced)
+        );
+        list_moved("将会");
+        return ExitCode::from(1);
+    }
+    if done.added.is_empty() && done.replaced.is_empty() {
+        println!("工作日历没有变化");
+        return ExitCode::SUCCESS;
+    }
+    if !done.added.is_empty() {
+        println!("已载入{}的工作日历", years(&done.added));
+    }
+    if !done.replaced.is_empty() {
+        println!("已替换{}的工作日历", years(&done.replaced));
+    }
+    list_moved("已");
+    ExitCode::SUCCESS
 }
 
 fn parse_basis(s: &str) -> Option<FeeBasis> {

@@ -519,3 +519,73 @@ fn information_another_agency_is_responsible_for_is_referred_and_counted_as_not_
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(json["cells"]["t3.unavailable.not_held.natural_person"], 1);
 }
+
+#[test]
+fn a_calendar_file_replaces_a_shipped_year_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    add_case(&db, "某局", "2025-09-26");
+    let file = dir.path().join("2025.toml");
+    std::fs::write(
+        &file,
+        "[[year]]\nyear = 2025\noff = [\"01-01\"]\nwork = []\n",
+    )
+    .unwrap();
+    let load = |extra: &[&str]| {
+        let mut args = vec![
+            "ledger",
+            "calendar",
+            "--load",
+            file.to_str().unwrap(),
+            "--as-of",
+            "2025-09-26",
+        ];
+        args.extend_from_slice(extra);
+        gongkai(&db, &args)
+    };
+    let o = load(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("--replace"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("某局 第2025-0001号：2025-10-30 →"),
+        "{}",
+        stdout(&o)
+    );
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "show",
+            "--agency",
+            "某局",
+            "2025-0001",
+            "--as-of",
+            "2025-09-26",
+        ],
+    );
+    assert!(
+        stdout(&o).contains("答复期限：2025-10-30"),
+        "{}",
+        stdout(&o)
+    );
+    let o = load(&["--replace"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已替换2025年"), "{}", stdout(&o));
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "show",
+            "--agency",
+            "某局",
+            "2025-0001",
+            "--as-of",
+            "2025-09-26",
+        ],
+    );
+    assert!(
+        !stdout(&o).contains("答复期限：2025-10-30"),
+        "{}",
+        stdout(&o)
+    );
+}

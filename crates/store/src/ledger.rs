@@ -345,6 +345,31 @@ fn import_key(source: &str, received: &str, request: &str, name: &str) -> Import
     )
 }
 
+/// What loading a calendar file did, or would do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalendarLoad {
+    /// False when the file would replace years already in the calendar and
+    /// replacing was not asked for: nothing was written.
+    pub applied: bool,
+    /// Years the calendar did not have.
+    pub added: Vec<i32>,
+    /// Years it had, with different days.
+    pub replaced: Vec<i32>,
+    /// The open cases whose deadline moves (or would move).
+    pub moved: Vec<MovedDeadline>,
+    /// Open cases in the ledger.
+    pub open: usize,
+}
+
+/// An open case whose deadline a calendar change moves.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MovedDeadline {
+    pub agency: String,
+    pub number: String,
+    pub before: Option<NaiveDate>,
+    pub after: Option<NaiveDate>,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportOutcome {
@@ -970,17 +995,42 @@ impl Store {
 
     /// Loads years of the working-day calendar (the data file an administrator
     /// extends each December) and recomputes the deadlines of open cases.
-    /// Returns the years that changed and the number of open cases recomputed.
+    /// A year the calendar already has (shipped or loaded before) is replaced
+    /// only when `replace` is set; otherwise nothing is written and the
+    /// outcome lists the years and the open cases whose deadline would move.
     pub async fn load_calendar(
         &mut self,
         actor: &str,
         text: &str,
         as_of: NaiveDate,
-    ) -> Result<(Vec<i32>, usize)> {
+        replace: bool,
+    ) -> Result<CalendarLoad> {
         let extra = Calendar::parse(text)
             .map_err(|e| StoreError::Invalid(format!("工作日历文件有误：{e}")))?;
+        let known = self.calendar.years();
         let mut updated = self.calendar.clone();
         let changed = updated.extend(&extra);
+        let replaced: Vec<i32> = changed
+            .iter()
+            .copied()
+            .filter(|y| known.contains(y))
+            .collect();
+        let added: Vec<i32> = changed
+            .iter()
+            .copied()
+            .filter(|y| !known.contains(y))
+            .collect();
+        let moved = self.moved_deadlines(&updated, as_of).await?;
+        let open = self.count_open(None).await?;
+        if !replaced.is_empty() && !replace {
+            return Ok(CalendarLoad {
+                applied: false,
+                added,
+                replaced,
+                moved,
+                open,
+            });
+        }
         let mut tx = self.pool.begin().await?;
         for year in extra.years() {
             let data = extra.year_only(year).to_toml();
@@ -1000,16 +1050,58 @@ impl Store {
             "calendar.load",
             "calendar",
             None,
-            Some(json!({ "years": extra.years(), "changed": changed })),
+            Some(json!({
+                "years": extra.years(),
+                "added": added,
+                "replaced": replaced,
+                "moved": moved.len(),
+            })),
         )
         .await?;
         tx.commit().await?;
         self.calendar = updated;
-        let open = self.count_open(None).await?;
         if !changed.is_empty() {
             self.recompute(actor, None, as_of, false).await?;
         }
-        Ok((changed, open))
+        Ok(CalendarLoad {
+            applied: true,
+            added,
+            replaced,
+            moved,
+            open,
+        })
+    }
+
+    /// The open cases whose deadline differs under `cal` from the one stored.
+    async fn moved_deadlines(
+        &self,
+        cal: &Calendar,
+        as_of: NaiveDate,
+    ) -> Result<Vec<MovedDeadline>> {
+        let open: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT agency, number, received_on, due_on FROM applications \
+             WHERE stage <> 'closed' ORDER BY agency, number",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut tx = self.pool.begin().await?;
+        let mut moved = Vec::new();
+        for (agency, number, received, due_on) in open {
+            let received = parse_date(&received)?;
+            let events = load_events(&mut tx, &agency, &number).await?;
+            let state = clock::evaluate(cal, received, &events, as_of)?;
+            let before = due_on.as_deref().map(parse_date).transpose()?;
+            if state.due_on != before {
+                moved.push(MovedDeadline {
+                    agency,
+                    number,
+                    before,
+                    after: state.due_on,
+                });
+            }
+        }
+        tx.rollback().await?;
+        Ok(moved)
     }
 
     async fn count_open(&self, agency: Option<&str>) -> Result<usize> {

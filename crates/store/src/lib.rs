@@ -22,7 +22,9 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use error::StoreError;
-pub use ledger::{AuditEntry, CaseRow, DueRow, ImportOutcome, ListFilter};
+pub use ledger::{
+    AuditEntry, CalendarLoad, CaseRow, DueRow, ImportOutcome, ListFilter, MovedDeadline,
+};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
