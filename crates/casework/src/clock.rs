@@ -172,26 +172,10 @@ pub fn append(
             ),
         });
     }
-    // A notice for no fee would pause the clock and let a free application
-    // lapse as unpaid (国办函〔2020〕109号: the first 10 applications of a
-    // month and the first 30 pages are free).
-    if let EventKind::FeeNoticed {
-        basis,
-        quantity,
-        amount_yuan: 0,
-    } = &next.kind
-    {
-        let what = match basis {
-            FeeBasis::ByCount => format!("同一申请人本月第{quantity}件"),
-            FeeBasis::ByVolume => format!("{quantity}页"),
-        };
+    if let Err(message) = m.check_new(next) {
         return Err(ClockError {
             event: events.len(),
-            message: format!(
-                "收费金额为0元：{}{what}不收费（国办函〔2020〕109号），不发收费通知；\
-                 不收费的申请不会因“逾期未缴纳费用”而终止，请照常答复",
-                basis.label()
-            ),
+            message,
         });
     }
     m.apply(events.len(), next)?;
@@ -626,6 +610,94 @@ impl<'a> Machine<'a> {
     }
 
     /// Refuses to start a pause while another is open.
+    /// Rules for a new event that a stored timeline is not held to (it was
+    /// recorded before they existed and must still load): they refuse what
+    /// the rules do not allow, whatever the sweep has or has not yet done.
+    fn check_new(&self, next: &Event) -> Result<(), String> {
+        let on = next.on;
+        // After the correction period the application is deemed abandoned
+        // (条例 第三十条): the same answer before and after `overdue` has
+        // recorded the lapse.
+        if let Pause::Correction { until } = self.pause {
+            if on > until {
+                let refused = match &next.kind {
+                    EventKind::CorrectionReceived => Some("补正"),
+                    EventKind::Replied { outcome, .. } if *outcome != Outcome::NO_CORRECTION => {
+                        Some("答复")
+                    }
+                    EventKind::ConsultationStarted { .. }
+                    | EventKind::Extended { .. }
+                    | EventKind::FeeNoticed { .. } => Some(next.kind.label()),
+                    _ => None,
+                };
+                if let Some(what) = refused {
+                    return Err(format!(
+                        "补正期限{until}已过，{on}不能再登记{what}：申请人无正当理由逾期不补正的，\
+                         视为放弃申请（条例第三十条），本案应以“申请人逾期未按要求补正”办结\
+                         （gongkai ledger overdue 会自动办结）。申请人有正当理由的，应在期限届满前\
+                         重新告知补正期限；期限已过的，可请申请人重新提出申请"
+                    ));
+                }
+            }
+        }
+        match &next.kind {
+            // A notice for no fee would pause the clock and let a free
+            // application lapse as unpaid (国办函〔2020〕109号: the first 10
+            // applications of a month and the first 30 pages are free).
+            EventKind::FeeNoticed {
+                basis,
+                quantity,
+                amount_yuan: 0,
+            } => {
+                let what = match basis {
+                    FeeBasis::ByCount => format!("同一申请人本月第{quantity}件"),
+                    FeeBasis::ByVolume => format!("{quantity}页"),
+                };
+                Err(format!(
+                    "收费金额为0元：{}{what}不收费（国办函〔2020〕109号），不发收费通知；\
+                     不收费的申请不会因“逾期未缴纳费用”而终止，请照常答复",
+                    basis.label()
+                ))
+            }
+            // "逾期不补正" needs a correction notice whose period has run out.
+            EventKind::Replied { outcome, .. } if *outcome == Outcome::NO_CORRECTION => {
+                match self.pause {
+                    Pause::Correction { until } if on > until => Ok(()),
+                    Pause::Correction { until } => Err(format!(
+                        "补正期限{until}尚未届满，不能以“申请人逾期未按要求补正”办结"
+                    )),
+                    _ if self.corrections == 0 => Err(
+                        "本案没有发出补正告知，不能以“申请人逾期未按要求补正”办结（条例第三十条）"
+                            .to_string(),
+                    ),
+                    _ => Err("补正已经收到，不能以“申请人逾期未按要求补正”办结".to_string()),
+                }
+            }
+            // "逾期未缴纳费用" needs a fee notice whose period has run out.
+            EventKind::Replied { outcome, .. } if *outcome == Outcome::FEE_UNPAID => {
+                match self.pause {
+                    Pause::Payment { pay_due, .. } if on > pay_due => Ok(()),
+                    Pause::Payment { pay_due, .. } => Err(format!(
+                        "缴费期限{pay_due}尚未届满，不能以“申请人逾期未缴纳信息处理费”办结"
+                    )),
+                    _ => Err(
+                        "本案没有待缴费的收费通知，不能以“申请人逾期未缴纳信息处理费”办结"
+                            .to_string(),
+                    ),
+                }
+            }
+            // The applicant is told of an extension once it is approved.
+            EventKind::Extended {
+                applicant_notified_on,
+                ..
+            } if *applicant_notified_on < on => Err(format!(
+                "告知申请人延期的日期{applicant_notified_on}早于批准延期的日期{on}：\
+                 延期须先经负责人同意，再告知申请人（条例第三十三条第二款）"
+            )),
+            _ => Ok(()),
+        }
+    }
+
     fn no_open_pause(&self, label: &str) -> Result<(), String> {
         let what = match self.pause {
             Pause::None => return Ok(()),
@@ -1251,6 +1323,105 @@ mod tests {
         let s = state("2025-11-03", &paid_less, "2025-11-17");
         assert_eq!(codes(&s), vec!["fee_underpaid"]);
         assert_eq!(s.warnings[0].message, "缴费1000元，少于收费通知的1700元");
+    }
+
+    fn try_append(
+        received: &str,
+        events: &[Event],
+        next: Event,
+        as_of: &str,
+    ) -> Result<CaseState, ClockError> {
+        append(&Calendar::china(), d(received), events, &next, d(as_of))
+    }
+
+    #[test]
+    fn a_late_correction_is_refused_before_and_after_the_sweep() {
+        // Correction asked 12-03 by 12-17; it arrives 12-19.
+        let asked = [correction("2025-12-03", "2025-12-17")];
+        let late = ev("2025-12-19", EventKind::CorrectionReceived);
+        let before_sweep =
+            try_append("2025-12-01", &asked, late.clone(), "2025-12-19").unwrap_err();
+        assert!(
+            before_sweep.message.contains("视为放弃申请"),
+            "{}",
+            before_sweep.message
+        );
+        // After the sweep recorded the lapse: refused too.
+        let lapsed = [
+            asked[0].clone(),
+            ev(
+                "2025-12-18",
+                EventKind::Lapsed {
+                    outcome: Outcome::NO_CORRECTION,
+                },
+            ),
+        ];
+        assert!(try_append("2025-12-01", &lapsed, late, "2025-12-19").is_err());
+        // So is any reply but the lapse, and a correction in time is taken.
+        let reply = replied("2025-12-19");
+        assert!(try_append("2025-12-01", &asked, reply, "2025-12-19").is_err());
+        let in_time = ev("2025-12-17", EventKind::CorrectionReceived);
+        assert!(try_append("2025-12-01", &asked, in_time, "2025-12-17").is_ok());
+        // A stored timeline with a late correction still loads (with its warning).
+        let stored = [
+            asked[0].clone(),
+            ev("2025-12-19", EventKind::CorrectionReceived),
+        ];
+        assert_eq!(
+            codes(&state("2025-12-01", &stored, "2025-12-19")),
+            vec!["correction_late"]
+        );
+    }
+
+    #[test]
+    fn doubtful_closings_and_extensions_are_refused() {
+        let no_correction = |on: &str| {
+            ev(
+                on,
+                EventKind::Replied {
+                    outcome: Outcome::NO_CORRECTION,
+                    responsible: None,
+                },
+            )
+        };
+        // 逾期不补正 with no correction notice at all.
+        let e =
+            try_append("2025-12-01", &[], no_correction("2025-12-10"), "2025-12-10").unwrap_err();
+        assert!(e.message.contains("没有发出补正告知"), "{}", e.message);
+        // … before the correction period ran out.
+        let asked = [correction("2025-12-03", "2025-12-17")];
+        assert!(try_append(
+            "2025-12-01",
+            &asked,
+            no_correction("2025-12-10"),
+            "2025-12-10"
+        )
+        .is_err());
+        assert!(try_append(
+            "2025-12-01",
+            &asked,
+            no_correction("2025-12-18"),
+            "2025-12-18"
+        )
+        .is_ok());
+        // 逾期未缴纳费用 without a fee notice.
+        let unpaid = ev(
+            "2025-12-10",
+            EventKind::Replied {
+                outcome: Outcome::FEE_UNPAID,
+                responsible: None,
+            },
+        );
+        assert!(try_append("2025-12-01", &[], unpaid, "2025-12-10").is_err());
+        // An extension told to the applicant before it was approved.
+        let e = try_append(
+            "2025-12-01",
+            &[],
+            extended("2025-12-20", 10, "2025-12-19"),
+            "2025-12-20",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("早于批准延期的日期"), "{}", e.message);
     }
 
     /// The choices docs/ledger.md documents, each pinned on real dates.

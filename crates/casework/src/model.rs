@@ -411,6 +411,40 @@ pub struct NewApplication {
     pub form: String,
 }
 
+impl NewApplication {
+    /// The first day an application under the 条例 can have been received:
+    /// the day it took effect, 2008-05-01.
+    pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(2008, 5, 1) {
+        Some(d) => d,
+        None => NaiveDate::MIN,
+    };
+
+    /// What makes the application doubtful enough to refuse, in Chinese:
+    /// no applicant, no request, a day of receipt before the 条例 or after
+    /// `as_of` (today).
+    pub fn problem(&self, as_of: NaiveDate) -> Option<String> {
+        if self.applicant.name.trim().is_empty() {
+            return Some("申请人姓名或名称不能为空".into());
+        }
+        if self.request.trim().is_empty() {
+            return Some("申请内容不能为空".into());
+        }
+        if self.received_on < Self::EARLIEST {
+            return Some(format!(
+                "收到日期{}早于《政府信息公开条例》施行之日（2008-05-01），请检查年份",
+                self.received_on
+            ));
+        }
+        if self.received_on > as_of {
+            return Some(format!(
+                "收到日期{}晚于今天（{as_of}），不能预先登记；请检查日期，或用 --as-of 指定办理日期",
+                self.received_on
+            ));
+        }
+        None
+    }
+}
+
 /// How a fee is counted (国办函〔2020〕109号): one basis per application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -589,3 +589,106 @@ fn a_calendar_file_replaces_a_shipped_year_only_when_asked() {
         stdout(&o)
     );
 }
+
+#[test]
+fn doubtful_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let add = |name: &str, received: &str, as_of: &str| {
+        gongkai(
+            &db,
+            &[
+                "ledger",
+                "add",
+                "--agency",
+                "某局",
+                "--kind",
+                "自然人",
+                "--name",
+                name,
+                "--channel",
+                "网络",
+                "--received",
+                received,
+                "--request",
+                "某文件",
+                "--as-of",
+                as_of,
+            ],
+        )
+    };
+    for (name, received, as_of, why) in [
+        (
+            "张某",
+            "1900-01-05",
+            "2025-01-05",
+            "早于《政府信息公开条例》施行之日",
+        ),
+        ("张某", "2099-01-05", "2025-01-05", "晚于今天"),
+        ("张某", "2025-01-06", "2025-01-05", "晚于今天"),
+        ("  ", "2025-01-05", "2025-01-05", "申请人姓名或名称不能为空"),
+    ] {
+        let o = add(name, received, as_of);
+        assert_eq!(o.status.code(), Some(2), "{received}");
+        assert!(stderr(&o).contains(why), "{received}: {}", stderr(&o));
+    }
+    let o = gongkai(&db, &["ledger", "list"]);
+    assert!(stdout(&o).contains("没有符合条件的申请"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_late_correction_gets_the_same_answer_whether_or_not_overdue_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    add_case(&db, "某局", "2025-12-01");
+    add_case(&db, "某局", "2025-12-01");
+    for n in ["2025-0001", "2025-0002"] {
+        let o = gongkai(
+            &db,
+            &[
+                "ledger",
+                "event",
+                "--agency",
+                "某局",
+                n,
+                "补正告知",
+                "--on",
+                "2025-12-03",
+                "--until",
+                "2025-12-17",
+                "--as-of",
+                "2025-12-03",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let late = |n: &str| {
+        gongkai(
+            &db,
+            &[
+                "ledger",
+                "event",
+                "--agency",
+                "某局",
+                n,
+                "收到补正",
+                "--on",
+                "2025-12-19",
+                "--as-of",
+                "2025-12-19",
+            ],
+        )
+    };
+    // Case 1 before any sweep; case 2 after `overdue` closed it.
+    let before = late("2025-0001");
+    let o = gongkai(&db, &["ledger", "overdue", "--as-of", "2025-12-19"]);
+    assert!(o.status.code().is_some());
+    let after = late("2025-0002");
+    assert_eq!(before.status.code(), Some(2), "{}", stdout(&before));
+    assert_eq!(after.status.code(), Some(2), "{}", stdout(&after));
+    // Both end the same way: closed as no correction.
+    let o = gongkai(&db, &["ledger", "overdue", "--as-of", "2025-12-19"]);
+    assert!(o.status.code().is_some());
+    let o = gongkai(&db, &["ledger", "list"]);
+    assert_eq!(stdout(&o).matches("已办结").count(), 2, "{}", stdout(&o));
+}

@@ -486,6 +486,9 @@ impl Store {
         new: &NewApplication,
         as_of: NaiveDate,
     ) -> Result<String> {
+        if let Some(why) = new.problem(as_of) {
+            return Err(StoreError::Invalid(why));
+        }
         let mut tx = self.pool.begin().await?;
         ensure_agency_in(&mut tx, actor, agency).await?;
         let numbers = self
@@ -515,6 +518,22 @@ impl Store {
         let agency = agency.trim();
         if agency.is_empty() {
             return Err(StoreError::Invalid("机关名称不能为空".into()));
+        }
+        let doubtful: Vec<String> = report
+            .rows
+            .iter()
+            .filter_map(|r| {
+                r.application
+                    .problem(as_of)
+                    .map(|why| format!("第{}行：{why}", r.line))
+            })
+            .collect();
+        if !doubtful.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "台账中有{}行不能导入，整个文件未导入：\n  {}",
+                doubtful.len(),
+                doubtful.join("\n  ")
+            )));
         }
         let mut tx = self.pool.begin().await?;
         let held: Vec<(String, String, String, String, String)> = sqlx::query_as(
