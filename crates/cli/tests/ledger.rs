@@ -692,3 +692,72 @@ fn a_late_correction_gets_the_same_answer_whether_or_not_overdue_ran() {
     let o = gongkai(&db, &["ledger", "list"]);
     assert_eq!(stdout(&o).matches("已办结").count(), 2, "{}", stdout(&o));
 }
+
+#[test]
+fn the_generated_report_has_every_sub_part_and_no_placeholder() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    add_case(&db, "某局", "2025-09-01");
+    add_case(&db, "某局", "2025-09-01");
+    // One reply late (due 2025-09-29), one in time.
+    for (n, on) in [("2025-0001", "2025-10-15"), ("2025-0002", "2025-09-10")] {
+        let o = gongkai(
+            &db,
+            &[
+                "ledger",
+                "event",
+                "--agency",
+                "某局",
+                n,
+                "答复",
+                "--on",
+                on,
+                "--as-of",
+                on,
+                "--outcome",
+                "予以公开",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let out = dir.path().join("报告.md");
+    let o = gongkai(
+        &db,
+        &[
+            "report",
+            "generate",
+            "--agency",
+            "某局",
+            "--year",
+            "2025",
+            "--to",
+            "md",
+            "-o",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2026-01-10",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = std::fs::read_to_string(&out).unwrap();
+    for part in [
+        "（一）主动公开",
+        "（二）依申请公开",
+        "（三）政府信息管理",
+        "（四）政府信息公开平台建设",
+        "（五）监督保障",
+    ] {
+        assert!(md.contains(part), "{part}:\n{md}");
+    }
+    assert!(md.contains("共收到政府信息公开申请2件"), "{md}");
+    assert!(md.contains("通过网络") || md.contains("网络2件"), "{md}");
+    assert!(md.contains("有1件申请超过法定期限答复"), "{md}");
+    assert!(!md.contains("尚未填写"), "{md}");
+    // The report checks without a warning: text and tables agree.
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["check", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("0 个错误，0 个警告"), "{}", stdout(&o));
+}
