@@ -42,7 +42,46 @@ pub struct Store {
     calendar: Calendar,
 }
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// The migrations, embedded in the binary (without sqlx's compile-time
+/// macros): version, description and SQL of each file in `migrations/`.
+const MIGRATIONS: [(i64, &str, &str); 1] =
+    [(1, "ledger", include_str!("../migrations/0001_ledger.sql"))];
+
+/// The embedded migrations as a source for sqlx's migrator (the checksums
+/// are those `sqlx::migrate!` computes, so existing databases agree).
+#[derive(Debug)]
+struct Embedded;
+
+impl<'s> sqlx::migrate::MigrationSource<'s> for Embedded {
+    fn resolve(
+        self,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<
+                    Output = std::result::Result<
+                        Vec<sqlx::migrate::Migration>,
+                        sqlx::error::BoxDynError,
+                    >,
+                > + Send
+                + 's,
+        >,
+    > {
+        Box::pin(async {
+            Ok(MIGRATIONS
+                .iter()
+                .map(|&(version, description, sql)| {
+                    sqlx::migrate::Migration::new(
+                        version,
+                        description.into(),
+                        sqlx::migrate::MigrationType::Simple,
+                        sql.into(),
+                        false,
+                    )
+                })
+                .collect())
+        })
+    }
+}
 
 /// The database URL for a plain file path: `gongkai.db` → `sqlite://gongkai.db?mode=rwc`.
 pub fn database_url(spec: &str) -> String {
@@ -248,9 +287,12 @@ async fn migrate(pool: &AnyPool, backend: Backend) -> Result<()> {
         Backend::Sqlite => 20,
         Backend::Postgres => 1,
     };
+    let migrator = sqlx::migrate::Migrator::new(Embedded)
+        .await
+        .map_err(|e| StoreError::Migrate(e.to_string()))?;
     let mut last = None;
     for attempt in 0..attempts {
-        match MIGRATOR.run(pool).await {
+        match migrator.run(pool).await {
             Ok(()) => return Ok(()),
             Err(e) => last = Some(e),
         }

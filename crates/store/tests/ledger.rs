@@ -599,3 +599,26 @@ async fn replacing_a_shipped_year_must_be_asked_for_and_lists_the_moved_cases() 
         db.drop_database().await;
     }
 }
+
+/// A ledger written before the migrations were embedded by hand (with
+/// `sqlx::migrate!`) opens: the checksums agree.
+#[tokio::test]
+async fn a_ledger_from_an_earlier_build_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/ledger/ledger_v0001.db"
+        ),
+        &path,
+    )
+    .unwrap();
+    let store = gongkai_store::Store::open(&path.display().to_string())
+        .await
+        .unwrap();
+    let rows = store.list(&ListFilter::default()).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].agency, "某局");
+    store.close().await;
+}
