@@ -18,14 +18,38 @@ pub fn report(out: &mut impl Write, report: &Report, bytes: &[u8], show_info: bo
     let (text, _, _) = gongkai_read::decode::decode(bytes);
     let lines: Vec<&str> = text.split('\n').collect();
     for d in shown {
-        diagnostic(out, &report.source, Some(&lines), d);
+        located(out, &report.source, Some(&lines), d, report);
     }
 }
 
 /// Prints one diagnostic.
 pub fn diagnostic(out: &mut impl Write, source: &str, lines: Option<&[&str]>, d: &Diagnostic) {
+    located(
+        out,
+        source,
+        lines,
+        d,
+        &Report::new(source, gongkai_template::Edition::V2021),
+    );
+}
+
+/// Prints one diagnostic of `report`: a PDF's positions name the page.
+fn located(
+    out: &mut impl Write,
+    source: &str,
+    lines: Option<&[&str]>,
+    d: &Diagnostic,
+    report: &Report,
+) {
     let _ = writeln!(out, "{}[{}]: {}", d.level.label(), d.rule, d.message);
     match (d.line, d.column) {
+        (Some(line), _) if report.page_of(line).is_some() => {
+            let (page, on_page) = report.page_of(line).unwrap_or((1, line));
+            let _ = writeln!(
+                out,
+                "  --> {source}：第{page}页第{on_page}行（全文第{line}行）"
+            );
+        }
         (Some(line), col) => {
             let col = col.unwrap_or(1);
             let _ = writeln!(out, "  --> {source}:{line}:{col}");

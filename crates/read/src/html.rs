@@ -918,6 +918,7 @@ impl<'s> Builder<'s> {
         Document {
             blocks,
             notes: self.notes,
+            pages: Vec::new(),
         }
     }
 

@@ -100,6 +100,7 @@ pub fn align(doc: &Document, source: &str) -> Report {
     let sections = find_sections(&items);
     let edition = detect_edition(&items, &sections);
     let mut report = Report::new(source, edition);
+    report.pages = doc.pages.clone();
     let mut ctx = Ctx {
         report: &mut report,
         diags: Vec::new(),
