@@ -169,6 +169,16 @@ pub struct LedgerYear {
     pub cases: BTreeMap<CaseKindKey, CaseCounts>,
     /// Narrative text the office wrote for sections 一, 五 and 六.
     pub narrative: BTreeMap<String, String>,
+    /// Applications received in the year, by channel key (`online` …).
+    #[serde(default)]
+    pub channels: BTreeMap<String, i64>,
+    /// Steps taken in the year, by event kind (`correction_requested`,
+    /// `consultation_started`, `extended`, `fee_noticed`).
+    #[serde(default)]
+    pub steps: BTreeMap<String, i64>,
+    /// Applications closed in the year whose reply came after the deadline.
+    #[serde(default)]
+    pub late_replies: i64,
 }
 
 /// [`CaseKind`] as a map key that serialises as its row key.
@@ -347,13 +357,10 @@ pub fn build_report(ly: &LedgerYear) -> Report {
     }
 
     // Sections.
-    let received: i64 = q.new_received.iter().sum();
-    let processed: i64 = q.processed().iter().sum();
-    let forward: i64 = q.carried_forward.iter().sum();
     for s in &t.sections {
         let text = match ly.narrative.get(s.key.as_str()) {
             Some(text) if !text.trim().is_empty() => text.trim_end().to_string(),
-            _ => default_narrative(s.key, year, received, processed, forward),
+            _ => default_narrative(s.key, ly),
         };
         r.sections[s.key.index()] = Some(SectionText {
             heading: s.heading(),
@@ -364,22 +371,130 @@ pub fn build_report(ly: &LedgerYear) -> Report {
     r
 }
 
-/// What a section says when the office has not written it yet.
-fn default_narrative(
-    key: SectionKey,
-    year: i32,
-    received: i64,
-    processed: i64,
-    forward: i64,
-) -> String {
+/// "N件" clauses joined by "、", the zero ones left out; `none` when all are zero.
+fn counted(parts: &[(&str, i64)], none: &str) -> String {
+    let shown: Vec<String> = parts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(what, n)| format!("{what}{n}件"))
+        .collect();
+    if shown.is_empty() {
+        none.to_string()
+    } else {
+        shown.join("、")
+    }
+}
+
+/// What a section says when the office has not written it: every sub-part
+/// of the template, in sentences made of the ledger's own figures (the same
+/// numbers as the tables).
+fn default_narrative(key: SectionKey, ly: &LedgerYear) -> String {
+    let year = ly.year;
+    let q = &ly.requests;
+    let sum = |k: &ByKind| k.iter().sum::<i64>();
+    let received = sum(&q.new_received);
+    let over = sum(&q.carried_over);
+    let processed = sum(&q.processed());
+    let forward = sum(&q.carried_forward);
+    let group = |prefix: &str| -> i64 {
+        q.outcomes
+            .iter()
+            .filter(|(o, _)| o.key() == prefix || o.key().starts_with(&format!("{prefix}.")))
+            .map(|(_, k)| sum(k))
+            .sum()
+    };
+    let step = |k: &str| ly.steps.get(k).copied().unwrap_or(0);
+    let case = |k: &str| ly.cases.get(k).copied().unwrap_or_default();
+    let review = case("review");
+    let (direct, after) = (case("suit_direct"), case("suit_after_review"));
+    let lawsuits = direct.total() + after.total();
+    let corrected = review.corrected + direct.corrected + after.corrected;
+    let pending = review.pending + direct.pending + after.pending;
     match key {
-        SectionKey::General => format!(
-            "（二）依申请公开\n{year}年，本机关共收到政府信息公开申请{received}件，办结{processed}件，结转下年度继续办理{forward}件。"
-        ),
-        SectionKey::Problems => "（本部分尚未填写。）".to_string(),
-        SectionKey::Other => format!(
-            "本报告所列数据的统计期限为{year}年1月1日至{year}年12月31日。"
-        ),
+        SectionKey::General => {
+            let (rg, nm) = (ly.regulation, ly.normative);
+            let enforcement = match ly.enforcement {
+                Some(e) => format!(
+                    "全年作出行政许可决定{}件、行政处罚决定{}件、行政强制决定{}件。",
+                    e.license, e.penalty, e.coercion
+                ),
+                None => {
+                    "行政许可、行政处罚、行政强制的决定数尚未录入台账，表二按0填报。".to_string()
+                }
+            };
+            let channels: Vec<(&str, i64)> = crate::model::Channel::ALL
+                .iter()
+                .map(|c| (c.label(), ly.channels.get(c.key()).copied().unwrap_or(0)))
+                .collect();
+            let by_channel = counted(&channels, "");
+            let platform = if received == 0 {
+                format!("{year}年未收到政府信息公开申请。")
+            } else if by_channel.is_empty() {
+                format!("{year}年共收到政府信息公开申请{received}件。")
+            } else {
+                format!("{year}年收到的申请中，按提交方式：{by_channel}。")
+            };
+            [
+                format!(
+                    "（一）主动公开\n{year}年，本机关制发规章{}件、行政规范性文件{}件，废止规章{}件、行政规范性文件{}件；截至{year}年12月31日，现行有效规章{}件、行政规范性文件{}件。{enforcement}",
+                    rg.issued, nm.issued, rg.repealed, nm.repealed, rg.in_force, nm.in_force
+                ),
+                format!(
+                    "（二）依申请公开\n{year}年，本机关共收到政府信息公开申请{received}件，上年结转{over}件；办结{processed}件（{}），结转下年度继续办理{forward}件。",
+                    counted(
+                        &[
+                            ("予以公开", group("granted")),
+                            ("部分公开", group("partially_granted")),
+                            ("不予公开", group("withheld")),
+                            ("无法提供", group("unavailable")),
+                            ("不予处理", group("not_processed")),
+                            ("其他处理", group("other")),
+                        ],
+                        "无"
+                    )
+                ),
+                format!(
+                    "（三）政府信息管理\n本机关以台账登记每一件政府信息公开申请的收到、补正、征求意见、延期、收费和答复，按法定期限办理。{year}年{}。",
+                    counted(
+                        &[
+                            ("发出补正告知", step("correction_requested")),
+                            ("征求第三方或其他机关意见", step("consultation_started")),
+                            ("延期答复", step("extended")),
+                            ("发出收费通知", step("fee_noticed")),
+                        ],
+                        "没有需要补正、征求意见、延期或收费的申请"
+                    )
+                ),
+                format!("（四）政府信息公开平台建设\n{platform}"),
+                format!(
+                    "（五）监督保障\n{year}年，本机关因政府信息公开工作被申请行政复议{}件、被提起行政诉讼{lawsuits}件；审结的案件中结果被纠正{corrected}件，尚未审结{pending}件。",
+                    review.total()
+                ),
+            ]
+            .join("\n")
+        }
+        SectionKey::Problems => {
+            if ly.late_replies == 0 && corrected == 0 {
+                format!(
+                    "台账记录显示，{year}年本机关办结的政府信息公开申请均在法定期限内答复，行政复议、行政诉讼中没有结果被纠正的案件。本机关将继续按期限提醒跟踪在办申请。"
+                )
+            } else {
+                let mut found = Vec::new();
+                if ly.late_replies > 0 {
+                    found.push(format!("有{}件申请超过法定期限答复", ly.late_replies));
+                }
+                if corrected > 0 {
+                    found.push(format!("行政复议、行政诉讼中结果被纠正{corrected}件"));
+                }
+                format!(
+                    "台账记录显示，{year}年本机关{}。本机关将逐件核查原因，对在办申请按期限提醒跟踪办理，依法规范答复。",
+                    found.join("，")
+                )
+            }
+        }
+        SectionKey::Other => {
+            format!("本报告所列数据的统计期限为{year}年1月1日至{year}年12月31日。")
+        }
         _ => String::new(),
     }
 }

@@ -7,16 +7,17 @@
 //!   later one is accepted with a warning). While the office awaits the
 //!   correction no deadline runs; when the corrected application arrives the 20
 //!   working days run again, in full, from that day.
-//! - 征求意见 (第三十二条): the time a consultation takes is not counted: the
+//! - 征求意见 (第三十二条; 第三十三条第三款): the time a consultation takes is not counted: the
 //!   deadline moves later by the working days `d` with `start < d <= end`. The
 //!   third party has 15 working days to answer; past that, an open consultation
 //!   is flagged. A consultation started after the deadline has passed does not
 //!   move it (the case is already late), and is flagged.
-//! - 延期 (第三十三条): once, 1 to 20 working days, approved by a named person on
+//! - 延期 (第三十三条第二款): once, 1 to 20 working days, approved by a named person on
 //!   or before the deadline; it adds its days to the deadline.
-//! - Fees (国办函〔2020〕109号): the applicant has 20 working days from the notice
-//!   to pay. Whether that period pauses the reply clock is a setting
-//!   ([`Settings::fee_period_pauses_clock`]).
+//! - Fees (国办函〔2020〕109号第七条): the applicant has 20 working days from the
+//!   day after the notice to pay; the period from the day the notice is sent to
+//!   the day of payment, both included, is not counted in the reply clock. A
+//!   notice for no fee is refused (free applications never pause or lapse).
 //! - A reply, a withdrawal or a lapse closes the case; nothing may follow.
 //!
 //! Lapses: when the correction period (`until`) or the payment period has run
@@ -28,13 +29,13 @@
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::calendar::Calendar;
 use crate::fees;
 use crate::model::{Event, EventKind, FeeBasis, Outcome};
 
-/// Working days to reply (条例 第三十三条第一款).
+/// Working days to reply (条例 第三十三条第二款).
 pub const REPLY_DAYS: u32 = 20;
 /// Working days to send a correction notice (条例 第三十条).
 pub const CORRECTION_NOTICE_DAYS: u32 = 7;
@@ -44,25 +45,6 @@ pub const CONSULTATION_DAYS: u32 = 15;
 pub const MAX_EXTENSION_DAYS: u32 = 20;
 /// Working days the applicant has to pay a fee (国办函〔2020〕109号).
 pub const PAYMENT_DAYS: u32 = 20;
-
-/// Choices the national rules leave to the office.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Settings {
-    /// Whether the 20 working days the applicant has to pay a fee pause the
-    /// reply clock. The national rules (条例, 国办函〔2020〕109号) do not settle
-    /// whether the payment period counts towards the 20 working days to reply;
-    /// the default is that it pauses the clock (`true`), as a consultation does.
-    pub fee_period_pauses_clock: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Settings {
-        Settings {
-            fee_period_pauses_clock: true,
-        }
-    }
-}
 
 /// Where a case stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -156,12 +138,11 @@ pub struct CaseState {
 /// Refuses a timeline that breaks a rule, naming the first offending event.
 pub fn evaluate(
     cal: &Calendar,
-    settings: &Settings,
     received_on: NaiveDate,
     events: &[Event],
     as_of: NaiveDate,
 ) -> Result<CaseState, ClockError> {
-    let mut m = Machine::new(cal, settings, received_on);
+    let mut m = Machine::new(cal, received_on);
     for (i, e) in events.iter().enumerate() {
         m.apply(i, e)?;
     }
@@ -172,13 +153,12 @@ pub fn evaluate(
 /// after `as_of`); returns the state after it.
 pub fn append(
     cal: &Calendar,
-    settings: &Settings,
     received_on: NaiveDate,
     events: &[Event],
     next: &Event,
     as_of: NaiveDate,
 ) -> Result<CaseState, ClockError> {
-    let mut m = Machine::new(cal, settings, received_on);
+    let mut m = Machine::new(cal, received_on);
     for (i, e) in events.iter().enumerate() {
         m.apply(i, e)?;
     }
@@ -190,6 +170,12 @@ pub fn append(
                 next.kind.label(),
                 next.on
             ),
+        });
+    }
+    if let Err(message) = m.check_new(next) {
+        return Err(ClockError {
+            event: events.len(),
+            message,
         });
     }
     m.apply(events.len(), next)?;
@@ -221,6 +207,8 @@ enum Pause {
     Payment {
         notice: NaiveDate,
         pay_due: NaiveDate,
+        /// The amount noticed, in yuan.
+        amount: i64,
         /// Whether it moves the deadline (the setting, and it came in time).
         counts: bool,
     },
@@ -228,7 +216,6 @@ enum Pause {
 
 struct Machine<'a> {
     cal: &'a Calendar,
-    settings: Settings,
     received: NaiveDate,
     /// The day the 20 working days last started from.
     base: NaiveDate,
@@ -250,11 +237,10 @@ struct Machine<'a> {
 }
 
 impl<'a> Machine<'a> {
-    fn new(cal: &'a Calendar, settings: &Settings, received: NaiveDate) -> Machine<'a> {
+    fn new(cal: &'a Calendar, received: NaiveDate) -> Machine<'a> {
         let correction_notice_due = cal.add_working_days(received, CORRECTION_NOTICE_DAYS);
         Machine {
             cal,
-            settings: *settings,
             received,
             base: received,
             paused: 0,
@@ -303,12 +289,19 @@ impl<'a> Machine<'a> {
                 start,
                 counts: true,
                 ..
-            }
-            | Pause::Payment {
-                notice: start,
+            } => self.between(start, at),
+            // 国办函〔2020〕109号第七条: the period from the day the notice is
+            // sent to the day of payment, both included, is not counted. The
+            // day of the notice is one of them when it is a working day the
+            // reply clock would have counted (not the day it started from).
+            Pause::Payment {
+                notice,
                 counts: true,
                 ..
-            } => self.between(start, at),
+            } => {
+                let notice_day = u32::from(notice > self.base && self.cal.is_working_day(notice));
+                self.between(notice, at) + notice_day
+            }
             _ => 0,
         }
     }
@@ -488,8 +481,18 @@ impl<'a> Machine<'a> {
                         ),
                     );
                 }
+                if *amount_yuan == 0 {
+                    // Recorded before such notices were refused: nothing is
+                    // owed, so nothing pauses and nothing can lapse.
+                    self.warn(
+                        "fee_zero",
+                        format!("{on}的收费通知金额为0元，不暂停答复期限，也不会因未缴费而终止"),
+                    );
+                    self.last = on;
+                    return Ok(());
+                }
                 let deadline = self.frozen();
-                let mut counts = self.settings.fee_period_pauses_clock;
+                let mut counts = true;
                 if on > deadline {
                     counts = false;
                     self.warn(
@@ -502,15 +505,25 @@ impl<'a> Machine<'a> {
                 self.pause = Pause::Payment {
                     notice: on,
                     pay_due,
+                    amount: *amount_yuan,
                     counts,
                 };
             }
             EventKind::FeePaid { amount_yuan } => {
-                let Pause::Payment { pay_due, .. } = self.pause else {
+                let Pause::Payment {
+                    pay_due, amount, ..
+                } = self.pause
+                else {
                     return Err(fail("没有待缴费的收费通知，不能登记缴费".to_string()));
                 };
                 if *amount_yuan < 0 {
                     return Err(fail(format!("缴费金额不能为负数（{amount_yuan}元）")));
+                }
+                if *amount_yuan < amount {
+                    self.warn(
+                        "fee_underpaid",
+                        format!("缴费{amount_yuan}元，少于收费通知的{amount}元"),
+                    );
                 }
                 if on > pay_due {
                     self.warn(
@@ -521,7 +534,16 @@ impl<'a> Machine<'a> {
                 self.paused = self.paused.saturating_add(self.open_pause_days(on));
                 self.pause = Pause::None;
             }
-            EventKind::Replied { outcome } => {
+            EventKind::Replied {
+                outcome,
+                responsible,
+            } => {
+                if responsible.is_some() && *outcome != Outcome::NOT_HELD {
+                    return Err(fail(format!(
+                        "“由其他机关负责公开”只能用于“本机关不掌握相关政府信息”，而不是“{}”",
+                        outcome.short_label()
+                    )));
+                }
                 let due = self.running(on);
                 if let Some(due) = due {
                     if on > due {
@@ -588,6 +610,94 @@ impl<'a> Machine<'a> {
     }
 
     /// Refuses to start a pause while another is open.
+    /// Rules for a new event that a stored timeline is not held to (it was
+    /// recorded before they existed and must still load): they refuse what
+    /// the rules do not allow, whatever the sweep has or has not yet done.
+    fn check_new(&self, next: &Event) -> Result<(), String> {
+        let on = next.on;
+        // After the correction period the application is deemed abandoned
+        // (条例 第三十条): the same answer before and after `overdue` has
+        // recorded the lapse.
+        if let Pause::Correction { until } = self.pause {
+            if on > until {
+                let refused = match &next.kind {
+                    EventKind::CorrectionReceived => Some("补正"),
+                    EventKind::Replied { outcome, .. } if *outcome != Outcome::NO_CORRECTION => {
+                        Some("答复")
+                    }
+                    EventKind::ConsultationStarted { .. }
+                    | EventKind::Extended { .. }
+                    | EventKind::FeeNoticed { .. } => Some(next.kind.label()),
+                    _ => None,
+                };
+                if let Some(what) = refused {
+                    return Err(format!(
+                        "补正期限{until}已过，{on}不能再登记{what}：申请人无正当理由逾期不补正的，\
+                         视为放弃申请（条例第三十条），本案应以“申请人逾期未按要求补正”办结\
+                         （gongkai ledger overdue 会自动办结）。申请人有正当理由的，应在期限届满前\
+                         重新告知补正期限；期限已过的，可请申请人重新提出申请"
+                    ));
+                }
+            }
+        }
+        match &next.kind {
+            // A notice for no fee would pause the clock and let a free
+            // application lapse as unpaid (国办函〔2020〕109号: the first 10
+            // applications of a month and the first 30 pages are free).
+            EventKind::FeeNoticed {
+                basis,
+                quantity,
+                amount_yuan: 0,
+            } => {
+                let what = match basis {
+                    FeeBasis::ByCount => format!("同一申请人本月第{quantity}件"),
+                    FeeBasis::ByVolume => format!("{quantity}页"),
+                };
+                Err(format!(
+                    "收费金额为0元：{}{what}不收费（国办函〔2020〕109号），不发收费通知；\
+                     不收费的申请不会因“逾期未缴纳费用”而终止，请照常答复",
+                    basis.label()
+                ))
+            }
+            // "逾期不补正" needs a correction notice whose period has run out.
+            EventKind::Replied { outcome, .. } if *outcome == Outcome::NO_CORRECTION => {
+                match self.pause {
+                    Pause::Correction { until } if on > until => Ok(()),
+                    Pause::Correction { until } => Err(format!(
+                        "补正期限{until}尚未届满，不能以“申请人逾期未按要求补正”办结"
+                    )),
+                    _ if self.corrections == 0 => Err(
+                        "本案没有发出补正告知，不能以“申请人逾期未按要求补正”办结（条例第三十条）"
+                            .to_string(),
+                    ),
+                    _ => Err("补正已经收到，不能以“申请人逾期未按要求补正”办结".to_string()),
+                }
+            }
+            // "逾期未缴纳费用" needs a fee notice whose period has run out.
+            EventKind::Replied { outcome, .. } if *outcome == Outcome::FEE_UNPAID => {
+                match self.pause {
+                    Pause::Payment { pay_due, .. } if on > pay_due => Ok(()),
+                    Pause::Payment { pay_due, .. } => Err(format!(
+                        "缴费期限{pay_due}尚未届满，不能以“申请人逾期未缴纳信息处理费”办结"
+                    )),
+                    _ => Err(
+                        "本案没有待缴费的收费通知，不能以“申请人逾期未缴纳信息处理费”办结"
+                            .to_string(),
+                    ),
+                }
+            }
+            // The applicant is told of an extension once it is approved.
+            EventKind::Extended {
+                applicant_notified_on,
+                ..
+            } if *applicant_notified_on < on => Err(format!(
+                "告知申请人延期的日期{applicant_notified_on}早于批准延期的日期{on}：\
+                 延期须先经负责人同意，再告知申请人（条例第三十三条第二款）"
+            )),
+            _ => Ok(()),
+        }
+    }
+
     fn no_open_pause(&self, label: &str) -> Result<(), String> {
         let what = match self.pause {
             Pause::None => return Ok(()),
@@ -704,13 +814,7 @@ mod tests {
     }
 
     fn run(received: &str, events: &[Event], as_of: &str) -> Result<CaseState, ClockError> {
-        evaluate(
-            &Calendar::china(),
-            &Settings::default(),
-            d(received),
-            events,
-            d(as_of),
-        )
+        evaluate(&Calendar::china(), d(received), events, d(as_of))
     }
 
     fn state(received: &str, events: &[Event], as_of: &str) -> CaseState {
@@ -726,6 +830,7 @@ mod tests {
             on,
             EventKind::Replied {
                 outcome: Outcome::GRANTED,
+                responsible: None,
             },
         )
     }
@@ -873,22 +978,13 @@ mod tests {
         assert_eq!(s.lapse, Some((d("2025-12-18"), Outcome::NO_CORRECTION)));
 
         let cal = Calendar::china();
-        let st = Settings::default();
         let lapsed = ev(
             "2025-12-18",
             EventKind::Lapsed {
                 outcome: Outcome::NO_CORRECTION,
             },
         );
-        let s = append(
-            &cal,
-            &st,
-            d("2025-12-01"),
-            &events,
-            &lapsed,
-            d("2025-12-18"),
-        )
-        .unwrap();
+        let s = append(&cal, d("2025-12-01"), &events, &lapsed, d("2025-12-18")).unwrap();
         assert_eq!(s.stage, Stage::Closed);
         assert_eq!(s.closed, Some((d("2025-12-18"), Outcome::NO_CORRECTION)));
         assert_eq!(s.lapse, None);
@@ -901,7 +997,7 @@ mod tests {
                 outcome: Outcome::NO_CORRECTION,
             },
         );
-        let e = append(&cal, &st, d("2025-12-01"), &events, &early, d("2025-12-17")).unwrap_err();
+        let e = append(&cal, d("2025-12-01"), &events, &early, d("2025-12-17")).unwrap_err();
         assert_eq!(e.event, 1);
         assert!(e.message.contains("尚未届满"), "{e}");
         let wrong = ev(
@@ -910,7 +1006,7 @@ mod tests {
                 outcome: Outcome::FEE_UNPAID,
             },
         );
-        assert!(append(&cal, &st, d("2025-12-01"), &events, &wrong, d("2025-12-18")).is_err());
+        assert!(append(&cal, d("2025-12-01"), &events, &wrong, d("2025-12-18")).is_err());
     }
 
     #[test]
@@ -1095,44 +1191,47 @@ mod tests {
     }
 
     #[test]
-    fn the_fee_period_pauses_the_clock_or_not() {
-        // Received Monday 11-03: due 12-01. Fee notice 11-10, paid 11-17
-        // (11-11 .. 11-14, 11-17: 5 working days).
+    fn the_fee_period_from_the_notice_to_payment_is_not_counted() {
+        // 109号第七条. Received Monday 11-03: due 12-01. Fee notice Monday
+        // 11-10, paid Monday 11-17: 11-10 .. 11-14 and 11-17, 6 working days.
         let paid = [
             fee_notice("2025-11-10"),
             ev("2025-11-17", EventKind::FeePaid { amount_yuan: 1700 }),
         ];
-        let paused = Settings::default();
-        let counted = Settings {
-            fee_period_pauses_clock: false,
-        };
-        let cal = Calendar::china();
-        let at = |st: &Settings, events: &[Event], as_of: &str| {
-            evaluate(&cal, st, d("2025-11-03"), events, d(as_of)).unwrap()
-        };
-        let s = at(&paused, &paid[..1], "2025-11-12");
+        let s = state("2025-11-03", &paid[..1], "2025-11-12");
         assert_eq!(s.stage, Stage::AwaitingPayment);
         assert_eq!(s.due_on, None);
-        // 11-10 + 20: 11-11 .. 11-14 (4), 11-17 .. 12-05 (19), 12-08 (20).
+        // The applicant has 20 working days from the day after the notice:
+        // 11-11 .. 11-14 (4), 11-17 .. 12-05 (19), 12-08 (20).
         assert_eq!(s.pay_due, Some(d("2025-12-08")));
-        let s = at(&counted, &paid[..1], "2025-11-12");
-        assert_eq!(s.stage, Stage::AwaitingPayment);
-        assert_eq!(s.due_on, Some(d("2025-12-01")));
-
-        let s = at(&paused, &paid, "2025-11-17");
-        assert_eq!(s.paused_working_days, 5);
-        // 12-01 + 5: 12-02 .. 12-05, 12-08.
-        assert_eq!(s.due_on, Some(d("2025-12-08")));
-        let s = at(&counted, &paid, "2025-11-17");
-        assert_eq!(s.paused_working_days, 0);
-        assert_eq!(s.due_on, Some(d("2025-12-01")));
+        let s = state("2025-11-03", &paid, "2025-11-17");
+        assert_eq!(s.paused_working_days, 6);
+        // 12-01 + 6: 12-02 .. 12-05, 12-08, 12-09.
+        assert_eq!(s.due_on, Some(d("2025-12-09")));
         assert!(s.warnings.is_empty());
+
+        // A notice on the day of receipt: that day was never counted, so
+        // only the days after it are paused (11-04).
+        let same_day = [
+            fee_notice("2025-11-03"),
+            ev("2025-11-04", EventKind::FeePaid { amount_yuan: 1700 }),
+        ];
+        let s = state("2025-11-03", &same_day, "2025-11-04");
+        assert_eq!(s.paused_working_days, 1);
+        assert_eq!(s.due_on, Some(d("2025-12-02")));
+
+        // A notice sent on a Saturday pauses from the Monday.
+        let weekend = [
+            fee_notice("2025-11-08"),
+            ev("2025-11-10", EventKind::FeePaid { amount_yuan: 1700 }),
+        ];
+        let s = state("2025-11-03", &weekend, "2025-11-10");
+        assert_eq!(s.paused_working_days, 1);
     }
 
     #[test]
     fn a_fee_not_paid_lapses() {
         let cal = Calendar::china();
-        let st = Settings::default();
         let events = [fee_notice("2025-11-10")];
         let s = state("2025-11-03", &events, "2025-12-08");
         assert_eq!(s.lapse, None);
@@ -1144,15 +1243,7 @@ mod tests {
                 outcome: Outcome::FEE_UNPAID,
             },
         );
-        let s = append(
-            &cal,
-            &st,
-            d("2025-11-03"),
-            &events,
-            &lapsed,
-            d("2025-12-09"),
-        )
-        .unwrap();
+        let s = append(&cal, d("2025-11-03"), &events, &lapsed, d("2025-12-09")).unwrap();
         assert_eq!(s.closed, Some((d("2025-12-09"), Outcome::FEE_UNPAID)));
         assert_eq!(s.lapse, None);
         let early = ev(
@@ -1161,7 +1252,7 @@ mod tests {
                 outcome: Outcome::FEE_UNPAID,
             },
         );
-        assert!(append(&cal, &st, d("2025-11-03"), &events, &early, d("2025-12-08")).is_err());
+        assert!(append(&cal, d("2025-11-03"), &events, &early, d("2025-12-08")).is_err());
         // Paid late: accepted with a warning.
         let late = [
             fee_notice("2025-11-10"),
@@ -1196,6 +1287,172 @@ mod tests {
             },
         );
         assert!(run("2025-11-03", &[negative], "2025-11-10").is_err());
+    }
+
+    #[test]
+    fn a_notice_for_no_fee_is_refused_and_an_underpayment_warned() {
+        // The 10th application of the month is free: no notice, no lapse.
+        let free = ev(
+            "2025-11-10",
+            EventKind::FeeNoticed {
+                basis: FeeBasis::ByCount,
+                quantity: 10,
+                amount_yuan: 0,
+            },
+        );
+        let e = append(
+            &Calendar::china(),
+            d("2025-11-03"),
+            &[],
+            &free,
+            d("2025-11-10"),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("不收费"), "{}", e.message);
+        assert!(e.message.contains("第10件"), "{}", e.message);
+        // One already recorded pauses nothing and never lapses.
+        let s = state("2025-11-03", std::slice::from_ref(&free), "2026-03-01");
+        assert_eq!(s.lapse, None);
+        assert_eq!(s.due_on, Some(d("2025-12-01")));
+        assert!(codes(&s).contains(&"fee_zero"), "{:?}", codes(&s));
+
+        let paid_less = [
+            fee_notice("2025-11-10"),
+            ev("2025-11-17", EventKind::FeePaid { amount_yuan: 1000 }),
+        ];
+        let s = state("2025-11-03", &paid_less, "2025-11-17");
+        assert_eq!(codes(&s), vec!["fee_underpaid"]);
+        assert_eq!(s.warnings[0].message, "缴费1000元，少于收费通知的1700元");
+    }
+
+    fn try_append(
+        received: &str,
+        events: &[Event],
+        next: Event,
+        as_of: &str,
+    ) -> Result<CaseState, ClockError> {
+        append(&Calendar::china(), d(received), events, &next, d(as_of))
+    }
+
+    #[test]
+    fn a_late_correction_is_refused_before_and_after_the_sweep() {
+        // Correction asked 12-03 by 12-17; it arrives 12-19.
+        let asked = [correction("2025-12-03", "2025-12-17")];
+        let late = ev("2025-12-19", EventKind::CorrectionReceived);
+        let before_sweep =
+            try_append("2025-12-01", &asked, late.clone(), "2025-12-19").unwrap_err();
+        assert!(
+            before_sweep.message.contains("视为放弃申请"),
+            "{}",
+            before_sweep.message
+        );
+        // After the sweep recorded the lapse: refused too.
+        let lapsed = [
+            asked[0].clone(),
+            ev(
+                "2025-12-18",
+                EventKind::Lapsed {
+                    outcome: Outcome::NO_CORRECTION,
+                },
+            ),
+        ];
+        assert!(try_append("2025-12-01", &lapsed, late, "2025-12-19").is_err());
+        // So is any reply but the lapse, and a correction in time is taken.
+        let reply = replied("2025-12-19");
+        assert!(try_append("2025-12-01", &asked, reply, "2025-12-19").is_err());
+        let in_time = ev("2025-12-17", EventKind::CorrectionReceived);
+        assert!(try_append("2025-12-01", &asked, in_time, "2025-12-17").is_ok());
+        // A stored timeline with a late correction still loads (with its warning).
+        let stored = [
+            asked[0].clone(),
+            ev("2025-12-19", EventKind::CorrectionReceived),
+        ];
+        assert_eq!(
+            codes(&state("2025-12-01", &stored, "2025-12-19")),
+            vec!["correction_late"]
+        );
+    }
+
+    #[test]
+    fn doubtful_closings_and_extensions_are_refused() {
+        let no_correction = |on: &str| {
+            ev(
+                on,
+                EventKind::Replied {
+                    outcome: Outcome::NO_CORRECTION,
+                    responsible: None,
+                },
+            )
+        };
+        // 逾期不补正 with no correction notice at all.
+        let e =
+            try_append("2025-12-01", &[], no_correction("2025-12-10"), "2025-12-10").unwrap_err();
+        assert!(e.message.contains("没有发出补正告知"), "{}", e.message);
+        // … before the correction period ran out.
+        let asked = [correction("2025-12-03", "2025-12-17")];
+        assert!(try_append(
+            "2025-12-01",
+            &asked,
+            no_correction("2025-12-10"),
+            "2025-12-10"
+        )
+        .is_err());
+        assert!(try_append(
+            "2025-12-01",
+            &asked,
+            no_correction("2025-12-18"),
+            "2025-12-18"
+        )
+        .is_ok());
+        // 逾期未缴纳费用 without a fee notice.
+        let unpaid = ev(
+            "2025-12-10",
+            EventKind::Replied {
+                outcome: Outcome::FEE_UNPAID,
+                responsible: None,
+            },
+        );
+        assert!(try_append("2025-12-01", &[], unpaid, "2025-12-10").is_err());
+        // An extension told to the applicant before it was approved.
+        let e = try_append(
+            "2025-12-01",
+            &[],
+            extended("2025-12-20", 10, "2025-12-19"),
+            "2025-12-20",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("早于批准延期的日期"), "{}", e.message);
+    }
+
+    /// The choices docs/ledger.md documents, each pinned on real dates.
+    #[test]
+    fn the_documented_choices_hold() {
+        let docs = include_str!("../../../docs/ledger.md");
+        // Receipt on Saturday 11-08: counted from Monday 11-10, due 12-05.
+        assert!(docs.contains("received Saturday 2025-11-08"));
+        let s = state("2025-11-08", &[], "2025-11-08");
+        assert_eq!(s.due_on, Some(d("2025-12-05")));
+        assert_eq!(
+            state("2025-11-10", &[], "2025-11-10").due_on,
+            Some(d("2025-12-08"))
+        );
+        // A consultation pauses start < d <= end: sent Monday 11-10, answered
+        // Wednesday 11-12 pauses 11-11 and 11-12.
+        assert!(docs.contains("start < d ≤ end"));
+        let s = state(
+            "2025-11-03",
+            &[
+                consult("2025-11-10"),
+                ev("2025-11-12", EventKind::ConsultationEnded),
+            ],
+            "2025-11-12",
+        );
+        assert_eq!(s.paused_working_days, 2);
+        // The third party's 15 days from the day the request is sent.
+        assert!(docs.contains("counted from the day the request is sent"));
+        let s = state("2025-11-03", &[consult("2025-11-10")], "2025-11-10");
+        assert_eq!(s.consultation_answer_due, Some(d("2025-12-01")));
+        assert!(docs.contains("consultation_after_deadline"));
     }
 
     #[test]
@@ -1331,14 +1588,7 @@ mod tests {
             &Calendar::parse("[[year]]\nyear = 2027\noff = [\"01-01..01-03\", \"01-06\"]\n")
                 .unwrap(),
         );
-        let s = evaluate(
-            &cal,
-            &Settings::default(),
-            d("2026-12-10"),
-            &[],
-            d("2026-12-10"),
-        )
-        .unwrap();
+        let s = evaluate(&cal, d("2026-12-10"), &[], d("2026-12-10")).unwrap();
         assert_eq!(s.due_on, Some(d("2027-01-11")));
         assert!(!s.provisional);
         assert!(s.warnings.is_empty());
@@ -1347,23 +1597,21 @@ mod tests {
     #[test]
     fn append_checks_like_evaluate_and_refuses_the_future() {
         let cal = Calendar::china();
-        let st = Settings::default();
         let events = [consult("2025-10-09")];
         let next = ev("2025-10-13", EventKind::ConsultationEnded);
-        let appended = append(&cal, &st, d("2025-09-26"), &events, &next, d("2025-10-13")).unwrap();
+        let appended = append(&cal, d("2025-09-26"), &events, &next, d("2025-10-13")).unwrap();
         let all = [events[0].clone(), next.clone()];
         assert_eq!(
             appended,
-            evaluate(&cal, &st, d("2025-09-26"), &all, d("2025-10-13")).unwrap()
+            evaluate(&cal, d("2025-09-26"), &all, d("2025-10-13")).unwrap()
         );
-        let e = append(&cal, &st, d("2025-09-26"), &events, &next, d("2025-10-10")).unwrap_err();
+        let e = append(&cal, d("2025-09-26"), &events, &next, d("2025-10-10")).unwrap_err();
         assert_eq!(e.event, 1);
         assert!(e.message.contains("晚于今天"), "{e}");
         // A bad earlier event is reported with its own index.
         let bad = [ev("2025-10-09", EventKind::ConsultationEnded)];
         let e = append(
             &cal,
-            &st,
             d("2025-09-26"),
             &bad,
             &replied("2025-10-10"),
@@ -1374,12 +1622,7 @@ mod tests {
     }
 
     #[test]
-    fn settings_and_labels() {
-        assert!(Settings::default().fee_period_pauses_clock);
-        let s: Settings = serde_json::from_str("{}").unwrap();
-        assert!(s.fee_period_pauses_clock);
-        let s: Settings = serde_json::from_str("{\"fee_period_pauses_clock\":false}").unwrap();
-        assert!(!s.fee_period_pauses_clock);
+    fn stage_labels() {
         let labels: Vec<_> = [
             Stage::Open,
             Stage::AwaitingCorrection,

@@ -19,7 +19,7 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::{context, Environment, ErrorKind, UndefinedBehavior, Value};
 use serde::Serialize;
 
-use crate::model::Outcome;
+use crate::model::{Outcome, Responsible};
 
 /// What a letter says.
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +39,9 @@ pub struct LetterContext {
     pub review_body: String,
     /// 管辖法院; empty for the generic wording.
     pub court: String,
+    /// The agency responsible for the information, when it is not this one
+    /// (条例 第三十六条第（五）项).
+    pub responsible: Option<Responsible>,
 }
 
 /// The frame of every letter.
@@ -65,7 +68,7 @@ const DEFAULTS: [(&str, &str); 7] = [
 ];
 
 /// The variables a template may use.
-pub const VARIABLES: [&str; 13] = [
+pub const VARIABLES: [&str; 16] = [
     "agency",
     "number",
     "number_line",
@@ -78,6 +81,9 @@ pub const VARIABLES: [&str; 13] = [
     "reason",
     "replied_on",
     "review_body",
+    "elsewhere",
+    "responsible_agency",
+    "responsible_contact",
     "court",
 ];
 
@@ -273,7 +279,13 @@ fn values(ctx: &LetterContext) -> Value {
         request => ctx.request.trim(),
         outcome => ctx.outcome.key(),
         outcome_label => ctx.outcome.label(),
-        article => ctx.outcome.article(),
+        article => match &ctx.responsible {
+            Some(_) => "第三十六条第（五）项",
+            None => ctx.outcome.article(),
+        },
+        elsewhere => ctx.responsible.is_some(),
+        responsible_agency => ctx.responsible.as_ref().map(|r| r.agency.trim()).unwrap_or(""),
+        responsible_contact => ctx.responsible.as_ref().map(|r| r.contact.trim()).unwrap_or(""),
         reason => sentence(&ctx.reason),
         replied_on => chinese_date(ctx.replied_on),
         review_body => ctx.review_body.trim(),
@@ -334,12 +346,17 @@ fn sample_contexts(outcome: Outcome) -> [LetterContext; 2] {
         reason: "说明".into(),
         review_body: "某县人民政府".into(),
         court: "某县人民法院".into(),
+        responsible: (outcome == Outcome::NOT_HELD).then(|| Responsible {
+            agency: "某县自然资源局".into(),
+            contact: "0000-12345678".into(),
+        }),
     };
     let bare = LetterContext {
         number: String::new(),
         reason: String::new(),
         review_body: String::new(),
         court: String::new(),
+        responsible: None,
         ..full.clone()
     };
     [full, bare]
@@ -404,6 +421,7 @@ mod tests {
             reason: String::new(),
             review_body: "某县人民政府".into(),
             court: "某县人民法院".into(),
+            responsible: None,
         }
     }
 
@@ -426,14 +444,20 @@ mod tests {
                 text.contains("本机关于2025年3月4日收到您（单位）提出的政府信息公开申请，申请获取“某路段道路改造工程的立项批复文件”的信息。"),
                 "{o}:\n{text}"
             );
-            assert!(
-                text.contains(&format!(
-                    "《中华人民共和国政府信息公开条例》{}",
+            if o.article().is_empty() {
+                // A withdrawal: the 条例 says nothing of it, nothing is cited.
+                assert!(!text.contains("第三十三条"), "{o}:\n{text}");
+                assert!(!text.contains("依据《"), "{o}:\n{text}");
+            } else {
+                assert!(
+                    text.contains(&format!(
+                        "《中华人民共和国政府信息公开条例》{}",
+                        o.article()
+                    )),
+                    "{o} should cite {}:\n{text}",
                     o.article()
-                )),
-                "{o} should cite {}:\n{text}",
-                o.article()
-            );
+                );
+            }
             assert!(text.contains(
                 "如对本答复不服，可以在收到本告知书之日起60日内向某县人民政府申请行政复议，或者在6个月内向某县人民法院提起行政诉讼。"
             ), "{o}:\n{text}");
@@ -451,6 +475,35 @@ mod tests {
             assert!(body.iter().all(|l| l.starts_with("　　")), "{o}:\n{text}");
             assert_eq!(body[3], "　　特此告知。");
         }
+    }
+
+    #[test]
+    fn information_another_agency_is_responsible_for_names_it() {
+        let letters = Letters::default();
+        let mut c = ctx(Outcome::NOT_HELD);
+        let held = letters.render(&c).unwrap();
+        assert!(held.contains("第三十六条第（四）项") && held.contains("该政府信息不存在"));
+        c.responsible = Some(Responsible {
+            agency: "某县自然资源局".into(),
+            contact: "0000-12345678".into(),
+        });
+        let text = letters.render(&c).unwrap();
+        assert!(text.contains("第三十六条第（五）项"), "{text}");
+        assert!(
+            !text.contains("第（四）项") && !text.contains("不存在"),
+            "{text}"
+        );
+        assert!(
+            text.contains("该政府信息由某县自然资源局负责公开，联系方式：0000-12345678"),
+            "{text}"
+        );
+        // Responsible agency unknown: said so, nothing named.
+        c.responsible = Some(Responsible {
+            agency: String::new(),
+            contact: String::new(),
+        });
+        let text = letters.render(&c).unwrap();
+        assert!(text.contains("本机关不负责公开该政府信息"), "{text}");
     }
 
     #[test]

@@ -194,6 +194,9 @@ const NOT_OUTCOMES: [&str; 4] = [
 
 impl Outcome {
     pub const GRANTED: Outcome = Outcome("granted");
+    /// 本机关不掌握相关政府信息: the information does not exist (条例 第三十六条
+    /// 第（四）项), or another agency is responsible for it (第（五）项).
+    pub const NOT_HELD: Outcome = Outcome("unavailable.not_held");
     pub const NO_CORRECTION: Outcome = Outcome("other.no_correction");
     pub const FEE_UNPAID: Outcome = Outcome("other.fee_unpaid");
     /// A withdrawal, and anything else the template has no row for.
@@ -314,7 +317,10 @@ impl Outcome {
     /// confirming or re-issuing what the applicant has); 第三十九条 petitions
     /// (第一款) and publications (第二款); 第三十五条 excessive applications;
     /// 第二十九条第二款 and 第三十条 an unclear application and its correction;
-    /// 第四十二条 fees; 第三十三条 (the duty to reply) for anything else.
+    /// 第四十二条 fees; nothing for a withdrawal and other endings the 条例
+    /// does not provide for. Information another agency is responsible for
+    /// (counted as `not_held`) rests on 第三十六条第（五）项 instead: see
+    /// [`Responsible`].
     pub fn article(self) -> &'static str {
         match self.0 {
             "granted" => "第三十六条第（一）项、第（二）项",
@@ -337,7 +343,8 @@ impl Outcome {
             "not_processed.confirmation" => "第三十八条",
             "other.no_correction" => "第三十条",
             "other.fee_unpaid" => "第四十二条",
-            _ => "第三十三条",
+            // A withdrawal and the like: the 条例 has no article on them.
+            _ => "",
         }
     }
 }
@@ -361,6 +368,17 @@ impl<'de> Deserialize<'de> for Outcome {
             .find(|o| o.0 == s)
             .ok_or_else(|| serde::de::Error::custom(format!("未知的办理结果：{s}")))
     }
+}
+
+/// The agency responsible for disclosing information the office does not
+/// hold (条例 第三十六条第（五）项): its name and contact, or empty when it
+/// cannot be determined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Responsible {
+    #[serde(default)]
+    pub agency: String,
+    #[serde(default)]
+    pub contact: String,
 }
 
 /// The applicant. Name, identity document and contact are personal data: they
@@ -391,6 +409,40 @@ pub struct NewApplication {
     /// In what form it is wanted (纸质、电子数据 …).
     #[serde(default)]
     pub form: String,
+}
+
+impl NewApplication {
+    /// The first day an application under the 条例 can have been received:
+    /// the day it took effect, 2008-05-01.
+    pub const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(2008, 5, 1) {
+        Some(d) => d,
+        None => NaiveDate::MIN,
+    };
+
+    /// What makes the application doubtful enough to refuse, in Chinese:
+    /// no applicant, no request, a day of receipt before the 条例 or after
+    /// `as_of` (today).
+    pub fn problem(&self, as_of: NaiveDate) -> Option<String> {
+        if self.applicant.name.trim().is_empty() {
+            return Some("申请人姓名或名称不能为空".into());
+        }
+        if self.request.trim().is_empty() {
+            return Some("申请内容不能为空".into());
+        }
+        if self.received_on < Self::EARLIEST {
+            return Some(format!(
+                "收到日期{}早于《政府信息公开条例》施行之日（2008-05-01），请检查年份",
+                self.received_on
+            ));
+        }
+        if self.received_on > as_of {
+            return Some(format!(
+                "收到日期{}晚于今天（{as_of}），不能预先登记；请检查日期，或用 --as-of 指定办理日期",
+                self.received_on
+            ));
+        }
+        None
+    }
 }
 
 /// How a fee is counted (国办函〔2020〕109号): one basis per application.
@@ -445,9 +497,13 @@ pub enum EventKind {
     FeePaid {
         amount_yuan: i64,
     },
-    /// The reply (答复), with its outcome.
+    /// The reply (答复), with its outcome; for information another agency is
+    /// responsible for (条例 第三十六条第（五）项, counted as
+    /// `unavailable.not_held`), that agency.
     Replied {
         outcome: Outcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        responsible: Option<Responsible>,
     },
     /// The applicant withdrew (counted as `other.other`).
     Withdrawn,
@@ -477,7 +533,7 @@ impl EventKind {
     /// The outcome this event closes the case with, if it closes it.
     pub fn closes_with(&self) -> Option<Outcome> {
         match self {
-            EventKind::Replied { outcome } | EventKind::Lapsed { outcome } => Some(*outcome),
+            EventKind::Replied { outcome, .. } | EventKind::Lapsed { outcome } => Some(*outcome),
             EventKind::Withdrawn => Some(Outcome::OTHER),
             _ => None,
         }
@@ -732,7 +788,12 @@ mod tests {
         );
         assert_eq!(article("not_processed.confirmation"), "第三十八条");
         for o in Outcome::all() {
-            assert!(o.article().starts_with('第'), "{o}");
+            // A withdrawal rests on no article of the 条例.
+            if o == Outcome::OTHER {
+                assert_eq!(o.article(), "");
+            } else {
+                assert!(o.article().starts_with('第'), "{o}");
+            }
         }
     }
 
@@ -767,6 +828,7 @@ mod tests {
             on: NaiveDate::from_ymd_opt(2025, 3, 4).unwrap(),
             kind: EventKind::Replied {
                 outcome: Outcome::parse("partially_granted").unwrap(),
+                responsible: None,
             },
             actor: "张三".into(),
             note: String::new(),

@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use gongkai_report::sample::Rng;
 
 use crate::calendar::Calendar;
-use crate::clock::{self, Settings};
+use crate::clock;
 use crate::model::{
     Applicant, ApplicantKind, CaseKind, CaseResult, Channel, DocumentKind, Enforcement, Event,
     EventKind, FeeBasis, LegalCase, NewApplication, NormativeDocument, Outcome,
@@ -46,6 +46,61 @@ fn kind(rng: &mut Rng) -> ApplicantKind {
     }
 }
 
+/// A name that fits the kind of applicant, as ledgers write them (people
+/// anonymised as 张某), and an identity document: an ID number for people,
+/// a unified social credit code for organisations (sample values, marked so).
+fn applicant_name(rng: &mut Rng, kind: ApplicantKind, i: usize) -> (String, String) {
+    let place = pick(rng, &["城关", "东城", "西湖", "南山", "北关", "河西"]);
+    let name = match kind {
+        ApplicantKind::NaturalPerson => {
+            let given = pick(rng, &["", "某"]);
+            format!("{}某{given}", pick(rng, SURNAMES))
+        }
+        ApplicantKind::Business => format!(
+            "某某{}{}",
+            pick(
+                rng,
+                &["建设工程", "科技", "商贸", "置业", "物流", "环保科技"]
+            ),
+            pick(rng, &["有限公司", "有限责任公司", "股份有限公司"])
+        ),
+        ApplicantKind::Research => pick(
+            rng,
+            &[
+                "某某大学公共管理学院",
+                "某某大学法学院",
+                "某某省社会科学院",
+                "某某城市规划设计研究院",
+            ],
+        )
+        .to_string(),
+        ApplicantKind::SocialWelfare => format!(
+            "某某{}",
+            pick(
+                rng,
+                &[
+                    "公益基金会",
+                    "环保志愿者协会",
+                    "社会工作服务中心",
+                    "助残服务中心"
+                ]
+            )
+        ),
+        ApplicantKind::LegalService => {
+            format!("某某{}", pick(rng, &["律师事务所", "法律服务所", "公证处"]))
+        }
+        ApplicantKind::OtherOrg => format!(
+            "{place}{}",
+            pick(rng, &["社区居民委员会", "村民委员会", "某小区业主委员会"])
+        ),
+    };
+    let id = match kind {
+        ApplicantKind::NaturalPerson => format!("示例身份证号{:06}", i),
+        _ => format!("示例统一社会信用代码{:06}", i),
+    };
+    (name, id)
+}
+
 fn outcome(rng: &mut Rng) -> Outcome {
     let key = match rng.below(100) {
         0..=44 => "granted",
@@ -75,7 +130,6 @@ fn outcome(rng: &mut Rng) -> Outcome {
 pub fn applications(
     seed: u64,
     cal: &Calendar,
-    settings: &Settings,
     from: NaiveDate,
     to: NaiveDate,
     count: usize,
@@ -88,20 +142,14 @@ pub fn applications(
     let mut out = Vec::with_capacity(count);
     for (i, day) in days.into_iter().enumerate() {
         let received = from + Days::new(day);
-        let name = if rng.below(4) == 0 {
-            format!(
-                "某某{}有限公司",
-                pick(&mut rng, &["建设", "科技", "商贸", "置业"])
-            )
-        } else {
-            format!("{}某{}", pick(&mut rng, SURNAMES), i % 97)
-        };
+        let kind = kind(&mut rng);
+        let (name, id_document) = applicant_name(&mut rng, kind, i);
         let application = NewApplication {
             number: None,
             applicant: Applicant {
-                kind: kind(&mut rng),
+                kind,
                 name,
-                id_document: String::new(),
+                id_document,
                 contact: format!("1380000{:04}", rng.below(10_000)),
             },
             channel: pick(&mut rng, &Channel::ALL),
@@ -109,7 +157,7 @@ pub fn applications(
             request: pick(&mut rng, REQUESTS).to_string(),
             form: pick(&mut rng, &["纸质", "电子数据"]).to_string(),
         };
-        let events = timeline(&mut rng, cal, settings, received, as_of);
+        let events = timeline(&mut rng, cal, received, as_of);
         out.push(SampleCase {
             application,
             events,
@@ -120,13 +168,7 @@ pub fn applications(
 
 /// A plausible timeline: optional correction, consultation, extension or fee,
 /// then a reply within the deadline (a few late), a withdrawal, or nothing yet.
-fn timeline(
-    rng: &mut Rng,
-    cal: &Calendar,
-    settings: &Settings,
-    received: NaiveDate,
-    as_of: NaiveDate,
-) -> Vec<Event> {
+fn timeline(rng: &mut Rng, cal: &Calendar, received: NaiveDate, as_of: NaiveDate) -> Vec<Event> {
     let mut events: Vec<Event> = Vec::new();
     let ev = |on: NaiveDate, kind: EventKind| Event {
         on,
@@ -197,7 +239,7 @@ fn timeline(
             },
         ));
     }
-    let Ok(state) = clock::evaluate(cal, settings, received, &events, cursor) else {
+    let Ok(state) = clock::evaluate(cal, received, &events, cursor) else {
         return Vec::new();
     };
     let Some(mut due) = state.due_on else {
@@ -231,6 +273,7 @@ fn timeline(
     } else {
         EventKind::Replied {
             outcome: outcome(rng),
+            responsible: None,
         }
     };
     events.push(ev(reply_on.max(cursor), close));
@@ -337,4 +380,37 @@ pub fn end_of_year(year: i32) -> NaiveDate {
 /// Whether a date is in a year.
 pub fn in_year(d: NaiveDate, year: i32) -> bool {
     d.year() == year
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::ApplicantKind as K;
+
+    #[test]
+    fn applicants_are_named_as_their_kind() {
+        let cal = crate::calendar::Calendar::china();
+        let from = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let to = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+        let cases = super::applications(7, &cal, from, to, 600, to);
+        let ends = |name: &str, words: &[&str]| words.iter().any(|w| name.ends_with(w));
+        for c in &cases {
+            let a = &c.application.applicant;
+            let ok = match a.kind {
+                K::NaturalPerson => a.name.chars().count() <= 3 && a.name.contains('某'),
+                K::Business => ends(&a.name, &["公司"]),
+                K::Research => ends(&a.name, &["学院", "研究院", "科学院"]),
+                K::SocialWelfare => ends(&a.name, &["基金会", "协会", "中心"]),
+                K::LegalService => ends(&a.name, &["事务所", "服务所", "公证处"]),
+                K::OtherOrg => ends(&a.name, &["委员会"]),
+            };
+            assert!(ok, "{:?}: {}", a.kind, a.name);
+            assert!(!a.id_document.is_empty());
+        }
+        for k in K::ALL {
+            assert!(
+                cases.iter().any(|c| c.application.applicant.kind == k),
+                "{k:?}"
+            );
+        }
+    }
 }

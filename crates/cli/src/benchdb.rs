@@ -43,6 +43,8 @@ pub async fn run<F>(parent: Option<&Path>, bench: F) -> ExitCode
 where
     F: for<'a> FnOnce(&'a Store) -> BenchFuture<'a>,
 {
+    // Signals are caught from here on, before anything is created.
+    let signals = Signals::new();
     let parent = parent
         .map(Path::to_path_buf)
         .unwrap_or_else(std::env::temp_dir);
@@ -85,7 +87,7 @@ where
                 ExitCode::from(2)
             }
         },
-        _ = interrupted() => {
+        _ = signals.wait() => {
             eprintln!("已中断，删除临时数据库");
             ExitCode::from(130)
         }
@@ -95,27 +97,45 @@ where
     code
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn interrupted() {
+/// Ctrl-C, or SIGTERM on Unix, caught from the moment of creation.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let term = signal(SignalKind::terminate());
-        let int = signal(SignalKind::interrupt());
-        match (term, int) {
-            (Ok(mut t), Ok(mut i)) => {
-                tokio::select! {
-                    _ = t.recv() => {}
-                    _ = i.recv() => {}
-                }
+    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Signals {
+    fn new() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Signals {
+                streams: signal(SignalKind::terminate())
+                    .ok()
+                    .zip(signal(SignalKind::interrupt()).ok()),
             }
-            _ => std::future::pending::<()>().await,
         }
+        #[cfg(not(unix))]
+        Signals {}
     }
-    #[cfg(not(unix))]
-    {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        {
+            match &mut self.streams {
+                Some((t, i)) => {
+                    tokio::select! {
+                        _ = t.recv() => {}
+                        _ = i.recv() => {}
+                    }
+                }
+                None => std::future::pending::<()>().await,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
         }
     }
 }

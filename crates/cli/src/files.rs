@@ -12,7 +12,7 @@ const EXTENSIONS: &[&str] = &[
 /// Expands the paths: files as given, directories walked recursively (files
 /// with a report extension, in name order). Returns the files and a message
 /// for each path that could not be read.
-pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut files = Vec::new();
     let mut missing = Vec::new();
     for p in paths {
@@ -37,17 +37,66 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
                             }
                         }
                         Ok(_) => {}
-                        Err(err) => missing.push(format!("{}：无法读取目录（{err}）", p.display())),
+                        Err(err) => missing
+                            .push((err.path().unwrap_or(p).to_path_buf(), walk_error(p, &err))),
                     }
                 }
                 found.sort();
                 files.extend(found);
             }
             Ok(_) => files.push(p.clone()),
-            Err(_) => missing.push(format!("{}：文件或目录不存在", p.display())),
+            Err(e) => missing.push((
+                p.clone(),
+                format!("{}：{}", p.display(), crate::input::describe(p, &e)),
+            )),
         }
     }
     (files, missing)
+}
+
+/// A problem met while walking a directory, in words.
+fn walk_error(root: &std::path::Path, err: &walkdir::Error) -> String {
+    let path = err.path().unwrap_or(root);
+    if let Some(ancestor) = err.loop_ancestor() {
+        return format!(
+            "{}：符号链接循环（指向上级目录 {}），已跳过",
+            path.display(),
+            ancestor.display()
+        );
+    }
+    match err.io_error() {
+        Some(e) => format!(
+            "{}：无法读取（{}）",
+            path.display(),
+            crate::input::describe(path, e)
+        ),
+        None => format!("{}：无法读取目录", path.display()),
+    }
+}
+
+/// How the template words a cell: section, group or clause, row and column,
+/// joined by "｜" ("三、收到和处理政府信息公开申请情况｜（三）不予公开｜1.属于国家秘密｜自然人").
+pub fn cell_words(address: &str) -> String {
+    for edition in [Edition::V2021, Edition::V2019] {
+        let t = Template::get(edition);
+        if let Some(def) = t.cells.iter().find(|c| c.address == address) {
+            let table = t.table(def.table);
+            let row = &table.rows[def.row];
+            let col = &table.columns[def.column];
+            let group = match def.table {
+                gongkai_template::TableKey::T2 => row.clause.unwrap_or_default(),
+                _ => row.group.unwrap_or_default(),
+            };
+            let section = t.section(table.section).heading();
+            return [section.as_str(), group, row.label, col.label]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("｜");
+        }
+    }
+    address.to_string()
 }
 
 /// Every cell address of both editions: the 2021 edition's, then those only the 2019 edition has.

@@ -11,7 +11,7 @@ use gongkai_casework::fees;
 use gongkai_casework::letter::{LetterContext, Letters};
 use gongkai_casework::model::{
     Applicant, ApplicantKind, CaseKind, CaseResult, Channel, DocumentKind, Enforcement, Event,
-    EventKind, FeeBasis, LegalCase, NewApplication, NormativeDocument, Outcome,
+    EventKind, FeeBasis, LegalCase, NewApplication, NormativeDocument, Outcome, Responsible,
 };
 use gongkai_store::{CaseRow, ListFilter, Store, StoreError};
 use unicode_width::UnicodeWidthStr;
@@ -21,13 +21,13 @@ use crate::{io_error, write_output};
 /// Where the ledger is and who is working on it.
 #[derive(Args)]
 pub struct Db {
-    /// 数据库：文件路径（默认 gongkai.db），或 postgres://… 地址
+    /// 台账数据库：SQLite 文件路径，或 postgres://用户@主机/库名
     #[arg(long, env = "GONGKAI_DB", default_value = "gongkai.db", global = true)]
     db: String,
     /// 以此日期为“今天”计算期限（默认今天），如 2025-10-09
     #[arg(long, value_parser = parse_date_arg, global = true)]
     as_of: Option<NaiveDate>,
-    /// 操作人，记入审计日志（默认取环境变量 GONGKAI_USER）
+    /// 操作人，记入审计日志
     #[arg(long, env = "GONGKAI_USER", default_value = "管理员", global = true)]
     actor: String,
 }
@@ -44,6 +44,7 @@ pub struct LedgerArgs {
 enum LedgerCommand {
     /// 登记一件政府信息公开申请
     Add {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
         /// 申请人类型：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他
@@ -73,7 +74,9 @@ enum LedgerCommand {
     },
     /// 导入已有的台账（.xlsx 或 .csv）：全部导入或全部不导入
     Import {
+        /// 台账文件（.xlsx 或 .csv，CSV 可为 UTF-8 或 GBK）
         file: PathBuf,
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
         /// 只检查，不写入
@@ -82,6 +85,7 @@ enum LedgerCommand {
     },
     /// 列出申请
     List {
+        /// 只看此机关（默认全部机关）
         #[arg(long)]
         agency: Option<String>,
         /// 收到申请的年份
@@ -90,19 +94,24 @@ enum LedgerCommand {
         /// 只列出尚未办结的
         #[arg(long)]
         open: bool,
+        /// 以 JSON 输出
         #[arg(long)]
         json: bool,
     },
     /// 查看一件申请：办理过程与期限
     Show {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
+        /// 申请编号，如 2025-0001
         number: String,
     },
     /// 记录办理环节：补正告知、收到补正、征求意见、征求意见结束、延期、收费通知、缴费、答复、撤回
     Event {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
+        /// 申请编号，如 2025-0001
         number: String,
         /// 环节
         what: String,
@@ -124,9 +133,15 @@ enum LedgerCommand {
         /// 告知申请人延期的日期（延期，默认同日）
         #[arg(long, value_parser = parse_date_arg)]
         notified: Option<NaiveDate>,
-        /// 办理结果（答复）：如 予以公开、部分公开、本机关不掌握相关政府信息，或 granted 等代码
+        /// 办理结果（答复）：年度报告表三的措辞，如 予以公开、部分公开、本机关不掌握相关政府信息，或其代码如 granted（写错时列出全部）
         #[arg(long)]
         outcome: Option<String>,
+        /// 负责公开所申请信息的其他机关（答复：不属于本机关负责公开，条例第三十六条第（五）项）
+        #[arg(long)]
+        responsible: Option<String>,
+        /// 该机关的联系方式（与 --responsible 同用）
+        #[arg(long)]
+        responsible_contact: Option<String>,
         /// 计费方式（收费通知）：按件 或 按量
         #[arg(long)]
         basis: Option<String>,
@@ -136,16 +151,19 @@ enum LedgerCommand {
         /// 缴费金额（缴费，元）
         #[arg(long)]
         amount: Option<i64>,
+        /// 备注，记入办理过程
         #[arg(long, default_value = "")]
         note: String,
     },
     /// 即将到期和已经逾期的申请
     Overdue {
+        /// 只看此机关（默认全部机关）
         #[arg(long)]
         agency: Option<String>,
         /// 列出剩余工作日不超过此数的申请
         #[arg(long, default_value_t = 5)]
         within: i64,
+        /// 以 JSON 输出
         #[arg(long)]
         json: bool,
     },
@@ -160,8 +178,10 @@ enum LedgerCommand {
     },
     /// 生成政府信息公开申请答复告知书
     Letter {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
+        /// 申请编号，如 2025-0001
         number: String,
         /// 办理人补充的理由
         #[arg(long, default_value = "")]
@@ -175,6 +195,7 @@ enum LedgerCommand {
     },
     /// 修改本机关的答复告知书模板，或查看默认模板
     LetterTemplate {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
         /// 模板名（办理结果代码或分组，如 granted、withheld）
@@ -185,15 +206,19 @@ enum LedgerCommand {
     },
     /// 设置复议机关和管辖法院（写入答复告知书）
     Remedies {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
+        /// 行政复议机关，如 某某县人民政府
         #[arg(long)]
         review_body: String,
+        /// 管辖法院，如 某某县人民法院
         #[arg(long)]
         court: String,
     },
     /// 登记规章或行政规范性文件（印发、废止）
     Document {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
         /// 文号
@@ -202,23 +227,31 @@ enum LedgerCommand {
         /// 规章 或 行政规范性文件
         #[arg(long)]
         kind: String,
+        /// 文件标题
         #[arg(long)]
         title: String,
+        /// 印发日期
         #[arg(long, value_parser = parse_date_arg)]
         issued: NaiveDate,
+        /// 废止日期（已废止时）
         #[arg(long, value_parser = parse_date_arg)]
         repealed: Option<NaiveDate>,
     },
     /// 录入本年度行政许可、行政处罚、行政强制决定数和行政事业性收费金额
     Enforcement {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
+        /// 年度
         #[arg(long)]
         year: i32,
+        /// 行政许可决定数（件）
         #[arg(long)]
         license: i64,
+        /// 行政处罚决定数（件）
         #[arg(long)]
         penalty: i64,
+        /// 行政强制决定数（件）
         #[arg(long)]
         coercion: i64,
         /// 行政事业性收费金额（万元）
@@ -227,6 +260,7 @@ enum LedgerCommand {
     },
     /// 登记行政复议或行政诉讼案件
     Case {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
         /// 案号
@@ -235,8 +269,10 @@ enum LedgerCommand {
         /// 行政复议、直接起诉、复议后起诉
         #[arg(long)]
         kind: String,
+        /// 立案（收到）日期
         #[arg(long, value_parser = parse_date_arg)]
         filed: NaiveDate,
+        /// 审结日期（已审结时，同时写 --result）
         #[arg(long, value_parser = parse_date_arg)]
         decided: Option<NaiveDate>,
         /// 维持、纠正、其他
@@ -245,8 +281,10 @@ enum LedgerCommand {
     },
     /// 填写年度报告第一、五、六部分的文字
     Narrative {
+        /// 机关名称（全称，如 某某县住房和城乡建设局）
         #[arg(long)]
         agency: String,
+        /// 报告年度
         #[arg(long)]
         year: i32,
         /// general（总体情况）、problems（存在的主要问题及改进情况）、other（其他需要报告的事项）
@@ -258,17 +296,15 @@ enum LedgerCommand {
     },
     /// 工作日历：查看，或载入国务院办公厅公布的新一年节假日安排
     Calendar {
-        /// 载入此文件（格式同 crates/casework/data/calendar-cn.toml）
+        /// 载入此文件（UTF-8 文本，每年一段：[[year]]、year = 2027、off = ["01-01..01-03"] 放假日、work = ["02-14"] 调休上班日；用 --year 2026 查看一年的写法）
         #[arg(long)]
         load: Option<PathBuf>,
         /// 显示某年的节假日与调休上班日
         #[arg(long)]
         year: Option<i32>,
-    },
-    /// 设置：收费通知后的缴费期间是否暂停答复期限（默认暂停）
-    Settings {
+        /// 文件中的年份已在日历中（随附的或以前载入的）时，替换它（先不加此项查看哪些申请的期限会变）
         #[arg(long)]
-        fee_pauses_clock: bool_arg::Bool,
+        replace: bool,
     },
     /// 审计日志
     Audit {
@@ -307,22 +343,6 @@ enum LedgerCommand {
     },
 }
 
-mod bool_arg {
-    /// 是 / 否 on the command line.
-    #[derive(Clone, Copy, Debug)]
-    pub struct Bool(pub bool);
-    impl std::str::FromStr for Bool {
-        type Err = String;
-        fn from_str(s: &str) -> Result<Bool, String> {
-            match s.trim() {
-                "true" | "是" | "yes" | "1" => Ok(Bool(true)),
-                "false" | "否" | "no" | "0" => Ok(Bool(false)),
-                _ => Err(format!("应为“是”或“否”（true/false），而不是“{s}”")),
-            }
-        }
-    }
-}
-
 #[derive(Args)]
 pub struct ReportArgs {
     #[command(subcommand)]
@@ -336,11 +356,13 @@ enum ReportCommand {
         #[command(flatten)]
         db: Db,
         /// 机关名称；不给出时为台账中的每个机关各生成一份（需 --out-dir）
+        /// 只看此机关（默认全部机关）
         #[arg(long)]
         agency: Option<String>,
+        /// 报告年度
         #[arg(long)]
         year: i32,
-        /// md、html、txt、json、docx、xlsx 或 pdf
+        /// 输出格式：md、html、txt、json、docx、xlsx 或 pdf
         #[arg(long, default_value = "md")]
         to: String,
         /// 输出文件（默认输出到标准输出）
@@ -671,11 +693,14 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
             approver,
             notified,
             outcome,
+            responsible,
+            responsible_contact,
             basis,
             pages,
             amount,
             note,
         } => {
+            let mut fee_explained = None;
             let kind = match what.trim() {
                 "补正告知" | "补正" | "correction_requested" => match until {
                     Some(until) => EventKind::CorrectionRequested { until },
@@ -711,26 +736,55 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
                         },
                     };
                     let quote = fees::quote(basis, quantity);
-                    println!("{}", quote.explain());
+                    // Shown once the notice is recorded, not before a refusal.
+                    fee_explained = Some(quote.explain());
                     EventKind::FeeNoticed {
                         basis,
                         quantity,
                         amount_yuan: quote.amount_yuan,
                     }
                 }
-                "缴费" | "fee_paid" => EventKind::FeePaid {
-                    amount_yuan: amount.unwrap_or(0),
+                "缴费" | "fee_paid" => match amount {
+                    Some(amount_yuan) => EventKind::FeePaid { amount_yuan },
+                    None => return fail("缴费须用 --amount 写明缴纳的金额（元）"),
                 },
                 "答复" | "replied" => {
                     let Some(text) = outcome else {
                         return fail("答复须用 --outcome 写明办理结果");
                     };
-                    let Some(outcome) = Outcome::parse(&text) else {
+                    // 第三十六条第（五）项: another agency is responsible.
+                    let elsewhere = ["不属于本机关", "非本机关", "其他机关负责", "其他行政机关负责"]
+                        .iter()
+                        .any(|w| text.contains(w));
+                    let outcome = if elsewhere {
+                        Some(Outcome::NOT_HELD)
+                    } else {
+                        Outcome::parse(&text)
+                    };
+                    let Some(outcome) = outcome else {
                         return fail(format!(
-                            "办理结果“{text}”无法识别；可用 gongkai ledger event --help 查看，或写代码如 granted、unavailable.not_held"
+                            "办理结果“{text}”无法识别。可写年度报告表三的措辞或其代码：\n{}\n\
+                             所申请的信息由其他机关负责公开的，写 --outcome 不属于本机关负责公开 --responsible 该机关 --responsible-contact 联系方式",
+                            outcome_list()
                         ));
                     };
-                    EventKind::Replied { outcome }
+                    let responsible = if elsewhere || responsible.is_some() {
+                        if outcome != Outcome::NOT_HELD {
+                            return fail(
+                                "--responsible 只用于所申请的信息由其他机关负责公开的情形（条例第三十六条第（五）项，计入“本机关不掌握相关政府信息”）",
+                            );
+                        }
+                        Some(Responsible {
+                            agency: responsible.unwrap_or_default().trim().to_string(),
+                            contact: responsible_contact.unwrap_or_default().trim().to_string(),
+                        })
+                    } else {
+                        None
+                    };
+                    EventKind::Replied {
+                        outcome,
+                        responsible,
+                    }
                 }
                 "撤回" | "撤回申请" | "withdrawn" => EventKind::Withdrawn,
                 other => {
@@ -748,6 +802,9 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
             match store.add_event(&agency, &number, event, as_of).await {
                 Ok(state) => {
                     println!("已记录：{agency} 第{number}号");
+                    if let Some(text) = fee_explained {
+                        println!("{text}");
+                    }
                     print_state(&store, &state, as_of);
                     Ok(ExitCode::SUCCESS)
                 }
@@ -808,11 +865,9 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
         }
         LedgerCommand::LetterTemplate { agency, key, file } => match file {
             Some(path) => {
-                let body = match std::fs::read_to_string(&path) {
+                let body = match crate::input::read_text(&path, crate::input::TEXT_LIMIT) {
                     Ok(b) => b,
-                    Err(e) => {
-                        return fail(format!("无法读取 {}（{}）", path.display(), io_error(&e)))
-                    }
+                    Err(msg) => return fail(msg),
                 };
                 let mut letters = Letters::default();
                 if let Err(e) = letters.with_override(&key, &body) {
@@ -939,9 +994,9 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
             section,
             file,
         } => {
-            let body = match std::fs::read_to_string(&file) {
+            let body = match crate::input::read_text(&file, crate::input::TEXT_LIMIT) {
                 Ok(b) => b,
-                Err(e) => return fail(format!("无法读取 {}（{}）", file.display(), io_error(&e))),
+                Err(msg) => return fail(msg),
             };
             store
                 .put_narrative(&actor, &agency, year, &section, &body)
@@ -951,28 +1006,18 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
                     ExitCode::SUCCESS
                 })
         }
-        LedgerCommand::Calendar { load, year } => {
+        LedgerCommand::Calendar {
+            load,
+            year,
+            replace,
+        } => {
             if let Some(path) = load {
-                let text = match std::fs::read_to_string(&path) {
+                let text = match crate::input::read_text(&path, crate::input::TEXT_LIMIT) {
                     Ok(t) => t,
-                    Err(e) => {
-                        return fail(format!("无法读取 {}（{}）", path.display(), io_error(&e)))
-                    }
+                    Err(msg) => return fail(msg),
                 };
-                match store.load_calendar(&actor, &text, as_of).await {
-                    Ok((changed, open)) => {
-                        if changed.is_empty() {
-                            println!("工作日历没有变化");
-                        } else {
-                            let years: Vec<String> =
-                                changed.iter().map(|y| y.to_string()).collect();
-                            println!(
-                                "已更新{}年的工作日历，重新计算了{open}件未办结申请的期限",
-                                years.join("、")
-                            );
-                        }
-                        Ok(ExitCode::SUCCESS)
-                    }
+                match store.load_calendar(&actor, &text, as_of, replace).await {
+                    Ok(done) => Ok(print_calendar_load(&done)),
                     Err(e) => Err(e),
                 }
             } else {
@@ -988,20 +1033,6 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
                 Ok(ExitCode::SUCCESS)
             }
         }
-        LedgerCommand::Settings { fee_pauses_clock } => store
-            .set_fee_period_pauses_clock(&actor, fee_pauses_clock.0, as_of)
-            .await
-            .map(|_| {
-                println!(
-                    "已设置：缴费期间{}答复期限",
-                    if fee_pauses_clock.0 {
-                        "暂停计算"
-                    } else {
-                        "照常计算"
-                    }
-                );
-                ExitCode::SUCCESS
-            }),
         LedgerCommand::Audit { limit } => match store.audit_log(limit).await {
             Ok(entries) => {
                 for e in entries {
@@ -1047,6 +1078,62 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
     }
 }
 
+/// The outcomes a reply may have, one a line: the table-3 wording and the code.
+fn outcome_list() -> String {
+    Outcome::all()
+        .filter(|o| *o != Outcome::NO_CORRECTION && *o != Outcome::FEE_UNPAID)
+        .map(|o| format!("  {}（{}）", o.label(), o.key()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What `calendar --load` did, or why it did nothing; the exit code.
+fn print_calendar_load(done: &gongkai_store::CalendarLoad) -> ExitCode {
+    let years = |ys: &[i32]| {
+        ys.iter()
+            .map(|y| format!("{y}年"))
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "无".into());
+    let list_moved = |verb: &str| {
+        if done.moved.is_empty() {
+            println!("没有未办结申请的期限{verb}变化");
+        } else {
+            println!("{}件未办结申请的答复期限{verb}改变：", done.moved.len());
+            for m in &done.moved {
+                println!(
+                    "  {} 第{}号：{} → {}",
+                    m.agency,
+                    m.number,
+                    day(m.before),
+                    day(m.after)
+                );
+            }
+        }
+    };
+    if !done.applied {
+        eprintln!(
+            "错误：文件将替换工作日历中已有的{}（国务院办公厅公布的安排），未载入。确要替换，请加 --replace。",
+            years(&done.replaced)
+        );
+        list_moved("将会");
+        return ExitCode::from(1);
+    }
+    if done.added.is_empty() && done.replaced.is_empty() {
+        println!("工作日历没有变化");
+        return ExitCode::SUCCESS;
+    }
+    if !done.added.is_empty() {
+        println!("已载入{}的工作日历", years(&done.added));
+    }
+    if !done.replaced.is_empty() {
+        println!("已替换{}的工作日历", years(&done.replaced));
+    }
+    list_moved("已");
+    ExitCode::SUCCESS
+}
+
 fn parse_basis(s: &str) -> Option<FeeBasis> {
     match s.trim() {
         "按件" | "按件计收" | "by_count" => Some(FeeBasis::ByCount),
@@ -1063,15 +1150,9 @@ async fn import(
     dry_run: bool,
     as_of: NaiveDate,
 ) -> Result<ExitCode, StoreError> {
-    let bytes = match std::fs::read(file) {
+    let bytes = match crate::input::read(file, crate::input::LEDGER_LIMIT) {
         Ok(b) => b,
-        Err(e) => {
-            return Ok(fail(format!(
-                "无法读取 {}（{}）",
-                file.display(),
-                io_error(&e)
-            )))
-        }
+        Err(msg) => return Ok(fail(msg)),
     };
     let name = file.display().to_string();
     let report = match gongkai_casework::import::read_ledger(&name, &bytes) {
@@ -1189,7 +1270,20 @@ async fn show(
                 format!("，{}，数量{quantity}，{amount_yuan}元", basis.label())
             }
             EventKind::FeePaid { amount_yuan } => format!("{amount_yuan}元"),
-            EventKind::Replied { outcome } | EventKind::Lapsed { outcome } => {
+            EventKind::Replied {
+                outcome,
+                responsible: Some(r),
+            } => {
+                let who = if r.agency.is_empty() {
+                    "负责机关无法确定".to_string()
+                } else if r.contact.is_empty() {
+                    format!("由{}负责公开", r.agency)
+                } else {
+                    format!("由{}负责公开，联系方式{}", r.agency, r.contact)
+                };
+                format!("：{}（不属于本机关负责公开，{who}）", outcome.label())
+            }
+            EventKind::Replied { outcome, .. } | EventKind::Lapsed { outcome } => {
                 format!("：{}", outcome.label())
             }
             _ => String::new(),
@@ -1270,6 +1364,10 @@ async fn letter(
         reason: reason.to_string(),
         review_body,
         court,
+        responsible: a.events.iter().rev().find_map(|e| match &e.kind {
+            EventKind::Replied { responsible, .. } => responsible.clone(),
+            _ => None,
+        }),
     };
     match letters.render(&ctx) {
         Ok(text) => Ok(write_output(output, text.as_bytes())),
@@ -1296,15 +1394,7 @@ async fn sample(
     let mut total = 0;
     for (i, name) in names.iter().enumerate() {
         let seed = i as u64 + 1;
-        let cases = sample::applications(
-            seed,
-            store.calendar(),
-            &store.settings(),
-            from,
-            to,
-            per_year * 3,
-            as_of,
-        );
+        let cases = sample::applications(seed, store.calendar(), from, to, per_year * 3, as_of);
         total += store.insert_sample(actor, name, &cases, as_of).await?;
         for d in sample::documents(seed, first, last_year) {
             store.put_document(actor, name, &d).await?;
@@ -1353,15 +1443,8 @@ pub(crate) async fn bench(
     let mut generate = Duration::ZERO;
     for (i, name) in names.iter().enumerate() {
         let t = Instant::now();
-        let cases = sample::applications(
-            i as u64 + 1,
-            store.calendar(),
-            &store.settings(),
-            from,
-            to,
-            per_agency,
-            as_of,
-        );
+        let cases =
+            sample::applications(i as u64 + 1, store.calendar(), from, to, per_agency, as_of);
         generate += t.elapsed();
         store.insert_sample(actor, name, &cases, as_of).await?;
         if (i + 1) % 100 == 0 {

@@ -4,12 +4,14 @@
 mod bench;
 mod benchdb;
 mod files;
+mod input;
 mod ledger;
 mod outfile;
 mod output;
 mod show;
+mod zh;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use gongkai_report::{rule, Figures, Level, Report, RULES};
 use rayon::prelude::*;
 use std::io::{self, IsTerminal, Write};
@@ -21,8 +23,9 @@ use std::process::ExitCode;
     name = "gongkai",
     version,
     about = "政府信息公开：年度报告的读取、检查、排版、导出；申请台账与期限；由台账生成年度报告",
-    long_about = "读取各种格式（文本、Markdown、HTML、JSON）的政府信息公开工作年度报告，\
-按国家模板逐格核对，像编译器一样指出每一处问题。"
+    long_about = "读取各种格式（文本、Markdown、HTML、Word、PDF、Excel、JSON）的政府信息公开工作年度报告，\
+按国家模板逐格核对，像编译器一样指出每一处问题；按标准格式排版、导出汇总表。\
+台账：登记申请、计算法定期限、生成答复告知书，并由台账生成年度报告。"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -52,14 +55,17 @@ enum Command {
     },
     /// 读取一份报告，输出单元格与诊断
     Parse {
+        /// 报告文件
         file: PathBuf,
+        /// 输出格式
         #[arg(long, value_enum, default_value_t = ParseFormat::Json)]
         format: ParseFormat,
     },
     /// 按标准格式输出报告（md、html、txt、json、docx、xlsx、pdf）
     Render {
+        /// 报告文件
         file: PathBuf,
-        /// 目标格式
+        /// 目标格式：md、html、txt、json、docx、pdf、xlsx
         #[arg(long)]
         to: String,
         /// 输出文件（默认输出到标准输出）
@@ -73,9 +79,10 @@ enum Command {
     },
     /// 导出汇总表（CSV 或 Excel）：每份报告一行，每个单元格一列
     Export {
+        /// 报告文件或目录
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// csv 或 xlsx
+        /// 汇总表格式：csv 或 xlsx
         #[arg(long, default_value = "csv")]
         to: String,
         /// 输出文件（默认输出到标准输出）
@@ -90,7 +97,10 @@ enum Command {
     /// 由台账生成年度报告：gongkai report generate --agency … --year 2025 --to md
     Report(ledger::ReportArgs),
     /// 解释一条规则，如 gongkai explain GK012
-    Explain { rule: String },
+    Explain {
+        /// 规则编号，如 GK012
+        rule: String,
+    },
     /// 列出全部规则
     Rules,
     /// 性能测试：生成各种版式的报告并计时读取与检查
@@ -119,7 +129,12 @@ enum ParseFormat {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let command = zh::localize(Cli::command());
+    let matches = command
+        .clone()
+        .try_get_matches()
+        .unwrap_or_else(|e| zh::exit(e, &command));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| zh::exit(e, &command));
     match cli.command {
         Command::Check {
             paths,
@@ -187,8 +202,7 @@ fn main() -> ExitCode {
 
 /// Reads one file into a report; the error is a message for the user.
 pub(crate) fn load(path: &std::path::Path) -> Result<(Report, Vec<u8>), String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("{}：无法读取文件（{}）", path.display(), io_error(&e)))?;
+    let bytes = input::read(path, input::REPORT_LIMIT)?;
     let source = path.display().to_string();
     match gongkai_read::read_report(&source, &bytes) {
         Ok(r) => Ok((r, bytes)),
@@ -204,8 +218,7 @@ type Loaded = Result<(Vec<Report>, Vec<u8>), String>;
 /// PDF and Excel files, whose positions are not lines of their bytes, they
 /// are left out.
 pub(crate) fn load_all(path: &std::path::Path) -> Loaded {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("{}：无法读取文件（{}）", path.display(), io_error(&e)))?;
+    let bytes = input::read(path, input::REPORT_LIMIT)?;
     let source = path.display().to_string();
     match gongkai_read::read_reports(&source, &bytes) {
         Ok(reports) => {
@@ -276,7 +289,7 @@ fn check(
 ) -> ExitCode {
     let (files, missing) = files::collect(paths);
     let stderr = io::stderr();
-    for m in &missing {
+    for (_, m) in &missing {
         let _ = writeln!(stderr.lock(), "错误：{m}");
     }
     let progress = if stderr.is_terminal() && files.len() > 200 && format == OutputFormat::Human {
@@ -293,7 +306,11 @@ fn check(
     };
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut totals = (0usize, 0usize, 0usize);
-    let mut unreadable = missing.len();
+    // The files that could not be read, named in the JSON summary.
+    let mut unreadable: Vec<(String, String)> = missing
+        .iter()
+        .map(|(p, m)| (p.display().to_string(), m.clone()))
+        .collect();
     // Reports read: one per file, or one per row of a collection sheet.
     let mut reports_read = 0usize;
     let mut figures: Vec<Option<Figures>> = Vec::new();
@@ -315,7 +332,7 @@ fn check(
                 r
             })
             .collect();
-        for result in results {
+        for (path, result) in chunk.iter().zip(results) {
             match result {
                 Ok((reports, bytes)) => {
                     for report in reports {
@@ -353,7 +370,7 @@ fn check(
                     }
                 }
                 Err(msg) => {
-                    unreadable += 1;
+                    unreadable.push((path.display().to_string(), msg.clone()));
                     if let Some(pb) = &progress {
                         pb.suspend(|| eprintln!("错误：{msg}"));
                     } else {
@@ -390,8 +407,8 @@ fn check(
             let _ = writeln!(
                 out,
                 "\n检查了 {read} 份报告{}：{} 个错误，{} 个警告，{} 个提示{}",
-                if unreadable > 0 {
-                    format!("（另有 {unreadable} 个文件无法读取）")
+                if !unreadable.is_empty() {
+                    format!("（另有 {} 个文件无法读取）", unreadable.len())
                 } else {
                     String::new()
                 },
@@ -416,7 +433,11 @@ fn check(
                 serde_json::Value::Array(series_json),
                 serde_json::json!({
                     "reports": reports_read,
-                    "unreadable": unreadable,
+                    "unreadable": unreadable.len(),
+                    "unreadable_files": unreadable
+                        .iter()
+                        .map(|(source, message)| serde_json::json!({ "source": source, "message": message }))
+                        .collect::<Vec<_>>(),
                     "errors": totals.0, "warnings": totals.1, "infos": totals.2
                 })
             );
@@ -424,7 +445,7 @@ fn check(
         }
     }
     let _ = out.flush();
-    if unreadable > 0 {
+    if !unreadable.is_empty() {
         ExitCode::from(2)
     } else if totals.0 > 0 {
         ExitCode::from(1)
@@ -545,7 +566,7 @@ fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>, force: 
         return ExitCode::from(2);
     }
     let (files, missing) = files::collect(paths);
-    for m in &missing {
+    for (_, m) in &missing {
         eprintln!("错误：{m}");
     }
     let sink = match output {
@@ -564,15 +585,26 @@ fn export(paths: &[PathBuf], to: &str, output: Option<&std::path::Path>, force: 
         }
         None => outfile::Sink::Stdout(io::BufWriter::new(io::stdout())),
     };
+    // A byte-order mark, so that Excel opens the file as UTF-8.
+    let mut sink = sink;
+    if sink.write_all("\u{FEFF}".as_bytes()).is_err() {
+        return ExitCode::from(2);
+    }
     let mut w = csv::Writer::from_writer(sink);
     let addresses = files::all_addresses();
+    // Two header rows: the template's words, then the keys and addresses.
+    let mut words: Vec<String> = ["来源文件", "机关名称", "年度", "模板版本", "错误", "警告"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    words.extend(addresses.iter().map(|a| files::cell_words(a)));
     let mut header: Vec<String> = ["source", "agency", "year", "template", "errors", "warnings"]
         .iter()
         .map(|s| s.to_string())
         .collect();
     header.extend(addresses.iter().cloned());
     let mut failed = missing.len();
-    if w.write_record(&header).is_err() {
+    if w.write_record(&words).is_err() || w.write_record(&header).is_err() {
         return ExitCode::from(2);
     }
     for chunk in files.chunks(CHUNK) {
@@ -628,7 +660,7 @@ fn export_xlsx(paths: &[PathBuf], output: Option<&std::path::Path>, force: bool)
         return ExitCode::from(2);
     }
     let (files, missing) = files::collect(paths);
-    for m in &missing {
+    for (_, m) in &missing {
         eprintln!("错误：{m}");
     }
     if let Some(p) = output {
@@ -690,5 +722,76 @@ fn explain(id: &str) -> ExitCode {
             eprintln!("错误：没有规则“{id}”。运行 gongkai rules 查看全部规则。");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every command's help, as `--help` shows it.
+    fn all_help(cmd: &mut clap::Command, out: &mut Vec<(String, String)>) {
+        out.push((
+            cmd.get_name().to_string(),
+            cmd.render_long_help().to_string(),
+        ));
+        for sub in cmd.get_subcommands_mut() {
+            all_help(sub, out);
+        }
+    }
+
+    #[test]
+    fn every_word_of_the_help_is_chinese() {
+        let mut cmd = zh::localize(Cli::command());
+        let mut pages = Vec::new();
+        all_help(&mut cmd, &mut pages);
+        assert!(pages.len() > 25);
+        for (name, page) in &pages {
+            let text = page.replace("--help", "").replace("help_", "");
+            for word in [
+                "Usage",
+                "Options",
+                "Arguments",
+                "Commands",
+                "Print",
+                "help",
+                "default",
+                "possible",
+                "env:",
+                "[OPTIONS]",
+                "<COMMAND>",
+            ] {
+                assert!(!text.contains(word), "{name}: “{word}” in\n{page}");
+            }
+            // No value named by its field in capitals (<AGENCY>).
+            assert!(
+                !page.contains(|c: char| c.is_ascii_uppercase())
+                    || !page
+                        .split('<')
+                        .skip(1)
+                        .any(|v| v.starts_with(|c: char| c.is_ascii_uppercase())),
+                "{name}:\n{page}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_argument_is_described() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for a in cmd.get_arguments() {
+                let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+                if help.trim().is_empty() {
+                    missing.push(format!("{path} {}", a.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut cmd = zh::localize(Cli::command());
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "gongkai", &mut missing);
+        assert!(missing.is_empty(), "no description: {missing:#?}");
     }
 }

@@ -18,14 +18,38 @@ pub fn report(out: &mut impl Write, report: &Report, bytes: &[u8], show_info: bo
     let (text, _, _) = gongkai_read::decode::decode(bytes);
     let lines: Vec<&str> = text.split('\n').collect();
     for d in shown {
-        diagnostic(out, &report.source, Some(&lines), d);
+        located(out, &report.source, Some(&lines), d, report);
     }
 }
 
 /// Prints one diagnostic.
 pub fn diagnostic(out: &mut impl Write, source: &str, lines: Option<&[&str]>, d: &Diagnostic) {
+    located(
+        out,
+        source,
+        lines,
+        d,
+        &Report::new(source, gongkai_template::Edition::V2021),
+    );
+}
+
+/// Prints one diagnostic of `report`: a PDF's positions name the page.
+fn located(
+    out: &mut impl Write,
+    source: &str,
+    lines: Option<&[&str]>,
+    d: &Diagnostic,
+    report: &Report,
+) {
     let _ = writeln!(out, "{}[{}]: {}", d.level.label(), d.rule, d.message);
     match (d.line, d.column) {
+        (Some(line), _) if report.page_of(line).is_some() => {
+            let (page, on_page) = report.page_of(line).unwrap_or((1, line));
+            let _ = writeln!(
+                out,
+                "  --> {source}：第{page}页第{on_page}行（全文第{line}行）"
+            );
+        }
         (Some(line), col) => {
             let col = col.unwrap_or(1);
             let _ = writeln!(out, "  --> {source}:{line}:{col}");
@@ -51,8 +75,12 @@ pub fn diagnostic(out: &mut impl Write, source: &str, lines: Option<&[&str]>, d:
         })
         .collect();
     if !cells.is_empty() {
-        let more = if d.cells.len() > 8 {
-            format!(" 等 {} 个", d.cells.len())
+        let more = if d.cells.len() > cells.len() {
+            format!(
+                "，另有 {} 个（共 {} 个）",
+                d.cells.len() - cells.len(),
+                d.cells.len()
+            )
         } else {
             String::new()
         };
@@ -97,6 +125,19 @@ fn excerpt(line: &str, col: usize) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_list_of_cells_says_how_many_more_there_are() {
+        let mut d = gongkai_report::Diagnostic::new(gongkai_report::rules::GK003, "缺 25 个");
+        for i in 0..25 {
+            d = d.cell_address(&format!("t3.x{i}"), None);
+        }
+        let mut out = Vec::new();
+        diagnostic(&mut out, "a.xlsx", None, &d);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.matches("t3.x").count(), 8, "{text}");
+        assert!(text.contains("另有 17 个（共 25 个）"), "{text}");
+    }
 
     #[test]
     fn caret_counts_wide_characters() {

@@ -240,3 +240,524 @@ fn fee_calculator() {
     );
     assert!(stdout(&o).contains("200"), "{}", stdout(&o));
 }
+
+fn add_case(db: &Path, agency: &str, received: &str) {
+    let o = gongkai(
+        db,
+        &[
+            "ledger",
+            "add",
+            "--agency",
+            agency,
+            "--kind",
+            "自然人",
+            "--name",
+            "张某",
+            "--channel",
+            "网络",
+            "--received",
+            received,
+            "--request",
+            "某文件",
+            "--as-of",
+            received,
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn an_unknown_outcome_lists_the_outcomes_and_a_refused_fee_notice_prints_no_fee() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    add_case(&db, "某局", "2025-09-01");
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0001",
+            "答复",
+            "--on",
+            "2025-09-02",
+            "--outcome",
+            "好的",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    for row in [
+        "予以公开",
+        "本机关不掌握相关政府信息",
+        "属于国家秘密",
+        "重复申请",
+        "unavailable.not_held",
+    ] {
+        assert!(err.contains(row), "{err}");
+    }
+    assert!(!err.contains("--help"), "{err}");
+
+    let notice = |on: &str| {
+        gongkai(
+            &db,
+            &[
+                "ledger",
+                "event",
+                "--agency",
+                "某局",
+                "2025-0001",
+                "收费通知",
+                "--basis",
+                "按量",
+                "--pages",
+                "100",
+                "--on",
+                on,
+                "--as-of",
+                on,
+            ],
+        )
+    };
+    let o = notice("2025-09-02");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("700元"), "{}", stdout(&o));
+    let o = notice("2025-09-03");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stdout(&o).is_empty(),
+        "printed before the refusal: {}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_free_application_gets_no_fee_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    // The applicant's tenth application this month is free (109号).
+    for _ in 0..10 {
+        add_case(&db, "某局", "2025-11-03");
+    }
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0010",
+            "收费通知",
+            "--basis",
+            "按件",
+            "--on",
+            "2025-11-04",
+            "--as-of",
+            "2025-11-04",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("不收费"), "{}", stderr(&o));
+    // Nothing recorded; the case is open and never lapses as unpaid.
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "overdue",
+            "--within",
+            "30",
+            "--as-of",
+            "2026-02-02",
+        ],
+    );
+    assert!(!stdout(&o).contains("逾期未缴纳"), "{}", stdout(&o));
+    let o = gongkai(&db, &["ledger", "show", "--agency", "某局", "2025-0010"]);
+    assert!(!stdout(&o).contains("收费通知"), "{}", stdout(&o));
+
+    // The eleventh costs 100 元; paying less is recorded with a warning.
+    add_case(&db, "某局", "2025-11-03");
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0011",
+            "收费通知",
+            "--basis",
+            "按件",
+            "--on",
+            "2025-11-04",
+            "--as-of",
+            "2025-11-04",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("100元"), "{}", stdout(&o));
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0011",
+            "缴费",
+            "--amount",
+            "50",
+            "--on",
+            "2025-11-05",
+            "--as-of",
+            "2025-11-05",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("少于收费通知的100元"), "{}", stdout(&o));
+}
+
+#[test]
+fn information_another_agency_is_responsible_for_is_referred_and_counted_as_not_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    add_case(&db, "某局", "2025-09-01");
+    add_case(&db, "某局", "2025-09-01");
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0001",
+            "答复",
+            "--on",
+            "2025-09-05",
+            "--as-of",
+            "2025-09-05",
+            "--outcome",
+            "不属于本机关负责公开",
+            "--responsible",
+            "某县自然资源局",
+            "--responsible-contact",
+            "0000-12345678",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = gongkai(&db, &["ledger", "letter", "--agency", "某局", "2025-0001"]);
+    let letter = stdout(&o);
+    assert!(letter.contains("第三十六条第（五）项"), "{letter}");
+    assert!(
+        letter.contains("某县自然资源局负责公开，联系方式：0000-12345678"),
+        "{letter}"
+    );
+    assert!(!letter.contains("不存在"), "{letter}");
+
+    // A withdrawal cites no article.
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0002",
+            "撤回",
+            "--on",
+            "2025-09-05",
+            "--as-of",
+            "2025-09-05",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = gongkai(&db, &["ledger", "letter", "--agency", "某局", "2025-0002"]);
+    let letter = stdout(&o);
+    assert!(
+        letter.contains("撤回") && !letter.contains("第三十三条"),
+        "{letter}"
+    );
+
+    // --responsible with another outcome is refused.
+    add_case(&db, "某局", "2025-09-01");
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            "某局",
+            "2025-0003",
+            "答复",
+            "--on",
+            "2025-09-05",
+            "--as-of",
+            "2025-09-05",
+            "--outcome",
+            "予以公开",
+            "--responsible",
+            "某县自然资源局",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+
+    let o = gongkai(
+        &db,
+        &[
+            "report",
+            "generate",
+            "--agency",
+            "某局",
+            "--year",
+            "2025",
+            "--to",
+            "json",
+            "--as-of",
+            "2026-01-10",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["cells"]["t3.unavailable.not_held.natural_person"], 1);
+}
+
+#[test]
+fn a_calendar_file_replaces_a_shipped_year_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    add_case(&db, "某局", "2025-09-26");
+    let file = dir.path().join("2025.toml");
+    std::fs::write(
+        &file,
+        "[[year]]\nyear = 2025\noff = [\"01-01\"]\nwork = []\n",
+    )
+    .unwrap();
+    let load = |extra: &[&str]| {
+        let mut args = vec![
+            "ledger",
+            "calendar",
+            "--load",
+            file.to_str().unwrap(),
+            "--as-of",
+            "2025-09-26",
+        ];
+        args.extend_from_slice(extra);
+        gongkai(&db, &args)
+    };
+    let o = load(&[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("--replace"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("某局 第2025-0001号：2025-10-30 →"),
+        "{}",
+        stdout(&o)
+    );
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "show",
+            "--agency",
+            "某局",
+            "2025-0001",
+            "--as-of",
+            "2025-09-26",
+        ],
+    );
+    assert!(
+        stdout(&o).contains("答复期限：2025-10-30"),
+        "{}",
+        stdout(&o)
+    );
+    let o = load(&["--replace"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已替换2025年"), "{}", stdout(&o));
+    let o = gongkai(
+        &db,
+        &[
+            "ledger",
+            "show",
+            "--agency",
+            "某局",
+            "2025-0001",
+            "--as-of",
+            "2025-09-26",
+        ],
+    );
+    assert!(
+        !stdout(&o).contains("答复期限：2025-10-30"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn doubtful_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let add = |name: &str, received: &str, as_of: &str| {
+        gongkai(
+            &db,
+            &[
+                "ledger",
+                "add",
+                "--agency",
+                "某局",
+                "--kind",
+                "自然人",
+                "--name",
+                name,
+                "--channel",
+                "网络",
+                "--received",
+                received,
+                "--request",
+                "某文件",
+                "--as-of",
+                as_of,
+            ],
+        )
+    };
+    for (name, received, as_of, why) in [
+        (
+            "张某",
+            "1900-01-05",
+            "2025-01-05",
+            "早于《政府信息公开条例》施行之日",
+        ),
+        ("张某", "2099-01-05", "2025-01-05", "晚于今天"),
+        ("张某", "2025-01-06", "2025-01-05", "晚于今天"),
+        ("  ", "2025-01-05", "2025-01-05", "申请人姓名或名称不能为空"),
+    ] {
+        let o = add(name, received, as_of);
+        assert_eq!(o.status.code(), Some(2), "{received}");
+        assert!(stderr(&o).contains(why), "{received}: {}", stderr(&o));
+    }
+    let o = gongkai(&db, &["ledger", "list"]);
+    assert!(stdout(&o).contains("没有符合条件的申请"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_late_correction_gets_the_same_answer_whether_or_not_overdue_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    add_case(&db, "某局", "2025-12-01");
+    add_case(&db, "某局", "2025-12-01");
+    for n in ["2025-0001", "2025-0002"] {
+        let o = gongkai(
+            &db,
+            &[
+                "ledger",
+                "event",
+                "--agency",
+                "某局",
+                n,
+                "补正告知",
+                "--on",
+                "2025-12-03",
+                "--until",
+                "2025-12-17",
+                "--as-of",
+                "2025-12-03",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let late = |n: &str| {
+        gongkai(
+            &db,
+            &[
+                "ledger",
+                "event",
+                "--agency",
+                "某局",
+                n,
+                "收到补正",
+                "--on",
+                "2025-12-19",
+                "--as-of",
+                "2025-12-19",
+            ],
+        )
+    };
+    // Case 1 before any sweep; case 2 after `overdue` closed it.
+    let before = late("2025-0001");
+    let o = gongkai(&db, &["ledger", "overdue", "--as-of", "2025-12-19"]);
+    assert!(o.status.code().is_some());
+    let after = late("2025-0002");
+    assert_eq!(before.status.code(), Some(2), "{}", stdout(&before));
+    assert_eq!(after.status.code(), Some(2), "{}", stdout(&after));
+    // Both end the same way: closed as no correction.
+    let o = gongkai(&db, &["ledger", "overdue", "--as-of", "2025-12-19"]);
+    assert!(o.status.code().is_some());
+    let o = gongkai(&db, &["ledger", "list"]);
+    assert_eq!(stdout(&o).matches("已办结").count(), 2, "{}", stdout(&o));
+}
+
+#[test]
+fn the_generated_report_has_every_sub_part_and_no_placeholder() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    add_case(&db, "某局", "2025-09-01");
+    add_case(&db, "某局", "2025-09-01");
+    // One reply late (due 2025-09-29), one in time.
+    for (n, on) in [("2025-0001", "2025-10-15"), ("2025-0002", "2025-09-10")] {
+        let o = gongkai(
+            &db,
+            &[
+                "ledger",
+                "event",
+                "--agency",
+                "某局",
+                n,
+                "答复",
+                "--on",
+                on,
+                "--as-of",
+                on,
+                "--outcome",
+                "予以公开",
+            ],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let out = dir.path().join("报告.md");
+    let o = gongkai(
+        &db,
+        &[
+            "report",
+            "generate",
+            "--agency",
+            "某局",
+            "--year",
+            "2025",
+            "--to",
+            "md",
+            "-o",
+            out.to_str().unwrap(),
+            "--as-of",
+            "2026-01-10",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let md = std::fs::read_to_string(&out).unwrap();
+    for part in [
+        "（一）主动公开",
+        "（二）依申请公开",
+        "（三）政府信息管理",
+        "（四）政府信息公开平台建设",
+        "（五）监督保障",
+    ] {
+        assert!(md.contains(part), "{part}:\n{md}");
+    }
+    assert!(md.contains("共收到政府信息公开申请2件"), "{md}");
+    assert!(md.contains("通过网络") || md.contains("网络2件"), "{md}");
+    assert!(md.contains("有1件申请超过法定期限答复"), "{md}");
+    assert!(!md.contains("尚未填写"), "{md}");
+    // The report checks without a warning: text and tables agree.
+    let o = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["check", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("0 个错误，0 个警告"), "{}", stdout(&o));
+}

@@ -241,6 +241,7 @@ fn every_fixture_fires_its_rule_and_no_other() {
         let most = match rule.id {
             "GK003" => 56,
             "GK032" => 26,
+            "GK033" => 8,
             _ => 5,
         };
         assert!(
@@ -812,6 +813,22 @@ fn gk031_title_year_and_statistics_period_disagree() {
 }
 
 #[test]
+fn gk033_placeholder_text_left_in_a_section() {
+    let name = "GK033.txt";
+    let r = read(name);
+    let d = only(&r, "GK033");
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].level, Level::Warning);
+    assert!(d[0].message.contains("尚未填写"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("五、存在的主要问题及改进情况"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(d[0].line, Some(82));
+}
+
+#[test]
 fn gk032_a_2025_report_in_the_2019_template() {
     let name = "GK032.txt";
     let r = read(name);
@@ -1141,8 +1158,23 @@ fn export_csv_one_row_per_report_one_column_per_cell() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
-    let mut rdr = csv::Reader::from_path(&out).unwrap();
-    let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    // Excel opens it as UTF-8: a byte-order mark first.
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with("\u{FEFF}".as_bytes()));
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
+    let mut records = rdr.records().map(Result::unwrap);
+    // The template's words over the addresses.
+    let words: Vec<String> = records.next().unwrap().iter().map(str::to_string).collect();
+    let header: Vec<String> = records.next().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(words.len(), header.len());
+    assert_eq!(&words[..2], ["来源文件", "机关名称"]);
+    let at = |a: &str| words[header.iter().position(|h| h == a).unwrap()].clone();
+    assert_eq!(
+        at("t3.withheld.state_secret.natural_person"),
+        "三、收到和处理政府信息公开申请情况｜（三）不予公开｜1.属于国家秘密｜自然人"
+    );
     let mut addresses: Vec<String> = Template::get(Edition::V2021)
         .cells
         .iter()
@@ -1160,7 +1192,7 @@ fn export_csv_one_row_per_report_one_column_per_cell() {
     assert_eq!(&header[6..], &addresses[..]);
     let unique: BTreeSet<&String> = header.iter().collect();
     assert_eq!(unique.len(), header.len(), "no column twice");
-    let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+    let rows: Vec<csv::StringRecord> = records.collect();
     assert_eq!(rows.len(), names.len());
     let col = |a: &str| header.iter().position(|h| h == a).unwrap();
     // Rows in file-name order: GK003, GK032, clean.

@@ -1028,7 +1028,7 @@ fn read_rows(source: &str, sheet: &Sheet, layout: &Layout, several: bool) -> Vec
                     ),
                 )
                 .at(Pos::new(layout.first + 1, 1));
-                for &i in unheaded.iter().take(20) {
+                for &i in unheaded.iter() {
                     d = d.cell_address(&t.cells[i].address, None);
                 }
                 diags.push(d);
@@ -1049,7 +1049,7 @@ fn read_rows(source: &str, sheet: &Sheet, layout: &Layout, several: bool) -> Vec
                     ),
                 )
                 .at(Pos::new(r + 1, 1));
-                for &i in blank.iter().take(20) {
+                for &i in blank.iter() {
                     d = d.cell_address(&t.cells[i].address, None);
                 }
                 diags.push(d);

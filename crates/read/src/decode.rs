@@ -51,9 +51,29 @@ pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Encoding, Vec<ReadNote>) {
         }
         return (text, kind, notes);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (Cow::Borrowed(s), Encoding::Utf8, notes),
-        Err(_) => {
+    let utf8 = std::str::from_utf8(bytes).ok();
+    // UTF-16 without a BOM: not UTF-8, or "UTF-8" full of NUL bytes (ASCII
+    // in UTF-16).
+    if utf8.is_none_or(|s| s.contains('\0')) {
+        if let Some(kind) = utf16_without_bom(bytes) {
+            let enc = match kind {
+                Encoding::Utf16Be => encoding_rs::UTF_16BE,
+                _ => encoding_rs::UTF_16LE,
+            };
+            let (text, _) = enc.decode_without_bom_handling(bytes);
+            notes.push(ReadNote {
+                message: format!(
+                    "文件是没有字节顺序标记（BOM）的 {} 文本，已按此读取",
+                    kind.name()
+                ),
+                pos: Pos::new(1, 1),
+            });
+            return (Cow::Owned(text.into_owned()), kind, notes);
+        }
+    }
+    match utf8 {
+        Some(s) => (Cow::Borrowed(s), Encoding::Utf8, notes),
+        None => {
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
             notes.push(ReadNote {
                 message: "文件不是 UTF-8 编码，已按 GB18030（GBK）读取".into(),
@@ -67,6 +87,54 @@ pub fn decode(bytes: &[u8]) -> (Cow<'_, str>, Encoding, Vec<ReadNote>) {
             }
             (text, Encoding::Gb18030, notes)
         }
+    }
+}
+
+/// Whether the bytes are UTF-16 text without a byte-order mark, and in which
+/// order: they decode without error, and nearly every character is one a
+/// report has (Chinese characters, ASCII, CJK punctuation, full-width
+/// forms). GBK bytes read as UTF-16 give Hangul, Yi, private-use characters
+/// and broken surrogates, so they do not pass.
+pub fn utf16_without_bom(bytes: &[u8]) -> Option<Encoding> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(1 << 16) & !1];
+    let score = |enc: &'static encoding_rs::Encoding| -> f64 {
+        let (text, bad) = enc.decode_without_bom_handling(sample);
+        // A sample cut in a surrogate pair has one bad character at its end.
+        let bad_count = text.matches('\u{FFFD}').count();
+        if bad && (bad_count > 1 || sample.len() == bytes.len()) {
+            return 0.0;
+        }
+        let mut good = 0usize;
+        let mut all = 0usize;
+        for c in text.chars() {
+            all += 1;
+            let u = c as u32;
+            if (0x20..0x7F).contains(&u)
+                || matches!(c, '\n' | '\r' | '\t')
+                || (0x4E00..=0x9FFF).contains(&u)
+                || (0x3000..=0x303F).contains(&u)
+                || (0xFF00..=0xFFEF).contains(&u)
+                || (0x2000..=0x206F).contains(&u)
+                || (0x2460..=0x24FF).contains(&u)
+            {
+                good += 1;
+            }
+        }
+        if all == 0 {
+            0.0
+        } else {
+            good as f64 / all as f64
+        }
+    };
+    let le = score(encoding_rs::UTF_16LE);
+    let be = score(encoding_rs::UTF_16BE);
+    match (le >= 0.95, be >= 0.95) {
+        (true, _) if le >= be => Some(Encoding::Utf16Le),
+        (_, true) => Some(Encoding::Utf16Be),
+        _ => None,
     }
 }
 
@@ -103,5 +171,22 @@ mod tests {
         let (t, e, notes) = decode(&gbk);
         assert_eq!((t.as_ref(), e), (s, Encoding::Gb18030));
         assert_eq!(notes.len(), 1);
+    }
+
+    #[test]
+    fn detects_utf16_without_a_bom() {
+        let s = "二、主动公开政府信息情况\n第二十条第（一）项\t2025年\n";
+        let le: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let be: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let (t, e, notes) = decode(&le);
+        assert_eq!((t.as_ref(), e), (s, Encoding::Utf16Le));
+        assert!(notes[0].message.contains("UTF-16LE"));
+        let (t, e, _) = decode(&be);
+        assert_eq!((t.as_ref(), e), (s, Encoding::Utf16Be));
+        // GBK is not taken for UTF-16, nor is UTF-8.
+        let long = s.repeat(20);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&long);
+        assert_eq!(decode(&gbk).1, Encoding::Gb18030);
+        assert_eq!(utf16_without_bom(long.as_bytes()), None);
     }
 }

@@ -8,6 +8,10 @@ pub use gongkai_report::Pos;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Document {
     pub blocks: Vec<Block>,
+    /// For a PDF, whose positions are lines counted through the document:
+    /// the first such line of each page (empty for formats with lines of
+    /// their own).
+    pub pages: Vec<u32>,
     /// What the reader noticed and recovered from (encoding guessed, unclosed
     /// tags …), in Chinese, with where.
     pub notes: Vec<ReadNote>,

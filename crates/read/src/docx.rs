@@ -1304,6 +1304,7 @@ impl Parser<'_> {
         Document {
             blocks,
             notes: self.notes,
+            pages: Vec::new(),
         }
     }
 }

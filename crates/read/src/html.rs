@@ -319,7 +319,10 @@ pub(crate) fn sniff_binary(bytes: &[u8], what: &str) -> Option<ReadError> {
             pos: None,
         });
     }
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+    if bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF")
+        || crate::decode::utf16_without_bom(bytes).is_some()
+    {
         return None; // UTF-16 text has NUL bytes of its own.
     }
     let sample = &bytes[..bytes.len().min(PRESCAN)];
@@ -919,6 +922,7 @@ impl<'s> Builder<'s> {
         Document {
             blocks,
             notes: self.notes,
+            pages: Vec::new(),
         }
     }
 

@@ -65,6 +65,7 @@ pub fn read_str(src: &str) -> Document {
     Document {
         blocks: r.blocks,
         notes: r.notes,
+        pages: Vec::new(),
     }
 }
 

@@ -34,6 +34,7 @@ pub fn check(report: &Report) -> Vec<Diagnostic> {
     check_t3_columns(report, &mut out);
     check_t4(report, &mut out);
     check_text(report, &mut out);
+    check_placeholders(report, &mut out);
     check_years(report, &mut out);
     out
 }
@@ -280,6 +281,39 @@ fn check_text(report: &Report, out: &mut Vec<Diagnostic>) {
             d = d.at(general.pos);
         }
         out.push(d);
+    }
+}
+
+/// Words that mark text left to be written.
+const PLACEHOLDERS: [&str; 7] = [
+    "尚未填写",
+    "待填写",
+    "待补充",
+    "此处填写",
+    "请填写",
+    "××",
+    "XXX",
+];
+
+/// GK033: placeholder text left in a section.
+fn check_placeholders(report: &Report, out: &mut Vec<Diagnostic>) {
+    for section in report.sections.iter().flatten() {
+        for line in section.text.lines() {
+            let Some(word) = PLACEHOLDERS.iter().find(|w| line.contains(*w)) else {
+                continue;
+            };
+            let excerpt: String = line.trim().chars().take(30).collect();
+            let d = Diagnostic::new(
+                GK033,
+                format!(
+                    "“{}”中有未填写的占位文字“{word}”：“{excerpt}”",
+                    section.heading.trim()
+                ),
+            );
+            // At the section's heading (paragraphs do not keep their lines).
+            out.push(d.at(section.pos));
+            break;
+        }
     }
 }
 

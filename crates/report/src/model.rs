@@ -146,6 +146,9 @@ pub struct Report {
     /// The period the statistics cover, as stated in the text, if stated (year).
     pub stated_period_year: Option<i32>,
     pub diagnostics: Vec<crate::Diagnostic>,
+    /// For a PDF: the first line of each page, positions being lines counted
+    /// through the document (empty otherwise). See [`Report::page_of`].
+    pub pages: Vec<u32>,
 }
 
 impl Report {
@@ -162,7 +165,16 @@ impl Report {
             tables: [None; 3],
             stated_period_year: None,
             diagnostics: Vec::new(),
+            pages: Vec::new(),
         }
+    }
+
+    /// The page and the line on it of a line counted through a PDF (both
+    /// 1-based); `None` for formats with lines of their own.
+    pub fn page_of(&self, line: u32) -> Option<(u32, u32)> {
+        let page = self.pages.partition_point(|&start| start <= line);
+        let start = *self.pages.get(page.checked_sub(1)?)?;
+        Some((page as u32, line - start + 1))
     }
 
     pub fn template(&self) -> &'static Template {

@@ -345,6 +345,31 @@ fn import_key(source: &str, received: &str, request: &str, name: &str) -> Import
     )
 }
 
+/// What loading a calendar file did, or would do.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalendarLoad {
+    /// False when the file would replace years already in the calendar and
+    /// replacing was not asked for: nothing was written.
+    pub applied: bool,
+    /// Years the calendar did not have.
+    pub added: Vec<i32>,
+    /// Years it had, with different days.
+    pub replaced: Vec<i32>,
+    /// The open cases whose deadline moves (or would move).
+    pub moved: Vec<MovedDeadline>,
+    /// Open cases in the ledger.
+    pub open: usize,
+}
+
+/// An open case whose deadline a calendar change moves.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MovedDeadline {
+    pub agency: String,
+    pub number: String,
+    pub before: Option<NaiveDate>,
+    pub after: Option<NaiveDate>,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImportOutcome {
@@ -461,6 +486,9 @@ impl Store {
         new: &NewApplication,
         as_of: NaiveDate,
     ) -> Result<String> {
+        if let Some(why) = new.problem(as_of) {
+            return Err(StoreError::Invalid(why));
+        }
         let mut tx = self.pool.begin().await?;
         ensure_agency_in(&mut tx, actor, agency).await?;
         let numbers = self
@@ -490,6 +518,22 @@ impl Store {
         let agency = agency.trim();
         if agency.is_empty() {
             return Err(StoreError::Invalid("机关名称不能为空".into()));
+        }
+        let doubtful: Vec<String> = report
+            .rows
+            .iter()
+            .filter_map(|r| {
+                r.application
+                    .problem(as_of)
+                    .map(|why| format!("第{}行：{why}", r.line))
+            })
+            .collect();
+        if !doubtful.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "台账中有{}行不能导入，整个文件未导入：\n  {}",
+                doubtful.len(),
+                doubtful.join("\n  ")
+            )));
         }
         let mut tx = self.pool.begin().await?;
         let held: Vec<(String, String, String, String, String)> = sqlx::query_as(
@@ -544,7 +588,10 @@ impl Store {
                         {
                             EventKind::Withdrawn
                         } else {
-                            EventKind::Replied { outcome }
+                            EventKind::Replied {
+                                outcome,
+                                responsible: None,
+                            }
                         },
                         actor: actor.to_string(),
                         note: format!("由台账第{}行导入", r.line),
@@ -608,9 +655,8 @@ impl Store {
             let seq = next.get_mut(&y).expect("counted above");
             let number = number_for(y, *seq);
             *seq += 1;
-            let state =
-                clock::evaluate(&self.calendar, &self.settings, a.received_on, event, as_of)
-                    .map_err(|e| StoreError::Invalid(format!("申请{number}：{}", e.message)))?;
+            let state = clock::evaluate(&self.calendar, a.received_on, event, as_of)
+                .map_err(|e| StoreError::Invalid(format!("申请{number}：{}", e.message)))?;
             states.push((number.clone(), y, *seq - 1, state));
             numbers.push(number);
         }
@@ -705,7 +751,17 @@ impl Store {
     /// One application with its timeline.
     pub async fn application(&self, agency: &str, number: &str) -> Result<Application> {
         let mut tx = self.pool.begin().await?;
-        let row: Option<(String, String, String, String, String, String, String, String)> =
+        type Row = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+        );
+        let row: Option<Row> =
             sqlx::query_as(
                 "SELECT applicant_kind, applicant_name, applicant_id_document, applicant_contact, \
                  channel, received_on, request, form FROM applications WHERE agency = $1 AND number = $2",
@@ -750,7 +806,6 @@ impl Store {
         let a = self.application(agency, number).await?;
         Ok(clock::evaluate(
             &self.calendar,
-            &self.settings,
             a.received_on,
             &a.events,
             as_of,
@@ -768,15 +823,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let received = received_on(&mut tx, agency, number).await?;
         let events = load_events(&mut tx, agency, number).await?;
-        let before = clock::evaluate(&self.calendar, &self.settings, received, &events, as_of)?;
-        let state = clock::append(
-            &self.calendar,
-            &self.settings,
-            received,
-            &events,
-            &event,
-            as_of,
-        )?;
+        let before = clock::evaluate(&self.calendar, received, &events, as_of)?;
+        let state = clock::append(&self.calendar, received, &events, &event, as_of)?;
         insert_event(&mut tx, agency, number, events.len() as i64 + 1, &event).await?;
         write_derived(&mut tx, agency, number, &state).await?;
         let mut after = serde_json::to_value(&event).unwrap_or(Value::Null);
@@ -924,7 +972,7 @@ impl Store {
         for (agency, number, received, stage, due_on, provisional, warnings) in open {
             let received = parse_date(&received)?;
             let events = load_events(&mut tx, &agency, &number).await?;
-            let state = clock::evaluate(&self.calendar, &self.settings, received, &events, as_of)?;
+            let state = clock::evaluate(&self.calendar, received, &events, as_of)?;
             match state.lapse {
                 Some((on, outcome)) if record_lapses => {
                     let event = Event {
@@ -933,14 +981,7 @@ impl Store {
                         actor: actor.to_string(),
                         note: "期限届满，系统自动办结".into(),
                     };
-                    let closed = clock::append(
-                        &self.calendar,
-                        &self.settings,
-                        received,
-                        &events,
-                        &event,
-                        as_of,
-                    )?;
+                    let closed = clock::append(&self.calendar, received, &events, &event, as_of)?;
                     insert_event(&mut tx, &agency, &number, events.len() as i64 + 1, &event)
                         .await?;
                     write_derived(&mut tx, &agency, &number, &closed).await?;
@@ -973,17 +1014,42 @@ impl Store {
 
     /// Loads years of the working-day calendar (the data file an administrator
     /// extends each December) and recomputes the deadlines of open cases.
-    /// Returns the years that changed and the number of open cases recomputed.
+    /// A year the calendar already has (shipped or loaded before) is replaced
+    /// only when `replace` is set; otherwise nothing is written and the
+    /// outcome lists the years and the open cases whose deadline would move.
     pub async fn load_calendar(
         &mut self,
         actor: &str,
         text: &str,
         as_of: NaiveDate,
-    ) -> Result<(Vec<i32>, usize)> {
+        replace: bool,
+    ) -> Result<CalendarLoad> {
         let extra = Calendar::parse(text)
             .map_err(|e| StoreError::Invalid(format!("工作日历文件有误：{e}")))?;
+        let known = self.calendar.years();
         let mut updated = self.calendar.clone();
         let changed = updated.extend(&extra);
+        let replaced: Vec<i32> = changed
+            .iter()
+            .copied()
+            .filter(|y| known.contains(y))
+            .collect();
+        let added: Vec<i32> = changed
+            .iter()
+            .copied()
+            .filter(|y| !known.contains(y))
+            .collect();
+        let moved = self.moved_deadlines(&updated, as_of).await?;
+        let open = self.count_open(None).await?;
+        if !replaced.is_empty() && !replace {
+            return Ok(CalendarLoad {
+                applied: false,
+                added,
+                replaced,
+                moved,
+                open,
+            });
+        }
         let mut tx = self.pool.begin().await?;
         for year in extra.years() {
             let data = extra.year_only(year).to_toml();
@@ -1003,50 +1069,58 @@ impl Store {
             "calendar.load",
             "calendar",
             None,
-            Some(json!({ "years": extra.years(), "changed": changed })),
+            Some(json!({
+                "years": extra.years(),
+                "added": added,
+                "replaced": replaced,
+                "moved": moved.len(),
+            })),
         )
         .await?;
         tx.commit().await?;
         self.calendar = updated;
-        let open = self.count_open(None).await?;
         if !changed.is_empty() {
             self.recompute(actor, None, as_of, false).await?;
         }
-        Ok((changed, open))
+        Ok(CalendarLoad {
+            applied: true,
+            added,
+            replaced,
+            moved,
+            open,
+        })
     }
 
-    /// Whether the fee payment period pauses the reply clock (default: yes).
-    pub async fn set_fee_period_pauses_clock(
-        &mut self,
-        actor: &str,
-        pauses: bool,
+    /// The open cases whose deadline differs under `cal` from the one stored.
+    async fn moved_deadlines(
+        &self,
+        cal: &Calendar,
         as_of: NaiveDate,
-    ) -> Result<()> {
-        let before = self.settings.fee_period_pauses_clock;
+    ) -> Result<Vec<MovedDeadline>> {
+        let open: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT agency, number, received_on, due_on FROM applications \
+             WHERE stage <> 'closed' ORDER BY agency, number",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO settings (name, value) VALUES ($1, $2) \
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        )
-        .bind("fee_period_pauses_clock")
-        .bind(if pauses { "true" } else { "false" })
-        .execute(&mut *tx)
-        .await?;
-        audit(
-            &mut tx,
-            actor,
-            "settings.fee_period_pauses_clock",
-            "settings",
-            Some(json!(before)),
-            Some(json!(pauses)),
-        )
-        .await?;
-        tx.commit().await?;
-        self.settings.fee_period_pauses_clock = pauses;
-        if before != pauses {
-            self.recompute(actor, None, as_of, false).await?;
+        let mut moved = Vec::new();
+        for (agency, number, received, due_on) in open {
+            let received = parse_date(&received)?;
+            let events = load_events(&mut tx, &agency, &number).await?;
+            let state = clock::evaluate(cal, received, &events, as_of)?;
+            let before = due_on.as_deref().map(parse_date).transpose()?;
+            if state.due_on != before {
+                moved.push(MovedDeadline {
+                    agency,
+                    number,
+                    before,
+                    after: state.due_on,
+                });
+            }
         }
-        Ok(())
+        tx.rollback().await?;
+        Ok(moved)
     }
 
     async fn count_open(&self, agency: Option<&str>) -> Result<usize> {
@@ -1149,7 +1223,12 @@ impl Store {
         e: &Enforcement,
     ) -> Result<()> {
         self.ensure_agency(actor, agency).await?;
-        if e.license < 0 || e.penalty < 0 || e.coercion < 0 || !(e.fee_amount >= 0.0) {
+        if e.license < 0
+            || e.penalty < 0
+            || e.coercion < 0
+            || e.fee_amount.is_nan()
+            || e.fee_amount < 0.0
+        {
             return Err(StoreError::Invalid("执法数据不能为负数".into()));
         }
         let mut tx = self.pool.begin().await?;
@@ -1328,7 +1407,7 @@ impl Store {
 
     /// The latest audit entries, newest first.
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>> {
-        let rows: Vec<(
+        type Row = (
             i64,
             String,
             String,
@@ -1336,7 +1415,8 @@ impl Store {
             String,
             Option<String>,
             Option<String>,
-        )> = sqlx::query_as(
+        );
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT seq, at, actor, action, entity, before_state, after_state FROM audit_log \
                  ORDER BY seq DESC LIMIT $1",
         )

@@ -18,12 +18,13 @@ use std::str::FromStr;
 
 use chrono::{NaiveDate, SecondsFormat, Utc};
 use gongkai_casework::calendar::Calendar;
-use gongkai_casework::clock::Settings;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 pub use error::StoreError;
-pub use ledger::{AuditEntry, CaseRow, DueRow, ImportOutcome, ListFilter};
+pub use ledger::{
+    AuditEntry, CalendarLoad, CaseRow, DueRow, ImportOutcome, ListFilter, MovedDeadline,
+};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -39,10 +40,48 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     calendar: Calendar,
-    settings: Settings,
 }
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// The migrations, embedded in the binary (without sqlx's compile-time
+/// macros): version, description and SQL of each file in `migrations/`.
+const MIGRATIONS: [(i64, &str, &str); 1] =
+    [(1, "ledger", include_str!("../migrations/0001_ledger.sql"))];
+
+/// The embedded migrations as a source for sqlx's migrator (the checksums
+/// are those `sqlx::migrate!` computes, so existing databases agree).
+#[derive(Debug)]
+struct Embedded;
+
+impl<'s> sqlx::migrate::MigrationSource<'s> for Embedded {
+    fn resolve(
+        self,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<
+                    Output = std::result::Result<
+                        Vec<sqlx::migrate::Migration>,
+                        sqlx::error::BoxDynError,
+                    >,
+                > + Send
+                + 's,
+        >,
+    > {
+        Box::pin(async {
+            Ok(MIGRATIONS
+                .iter()
+                .map(|&(version, description, sql)| {
+                    sqlx::migrate::Migration::new(
+                        version,
+                        description.into(),
+                        sqlx::migrate::MigrationType::Simple,
+                        sql.into(),
+                        false,
+                    )
+                })
+                .collect())
+        })
+    }
+}
 
 /// The database URL for a plain file path: `gongkai.db` → `sqlite://gongkai.db?mode=rwc`.
 pub fn database_url(spec: &str) -> String {
@@ -67,7 +106,30 @@ impl Store {
         } else {
             Backend::Sqlite
         };
-        let options = AnyConnectOptions::from_str(&url).map_err(StoreError::connect)?;
+        let target = describe_target(spec, &url);
+        if backend == Backend::Sqlite {
+            check_sqlite_file(&url, &target)?;
+        }
+        let options =
+            AnyConnectOptions::from_str(&url).map_err(|e| StoreError::connect(&target, &e))?;
+        // One attempt first, so that a wrong address fails at once with its
+        // reason, rather than after the pool's wait for a connection.
+        match tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            <sqlx::AnyConnection as sqlx::Connection>::connect_with(&options),
+        )
+        .await
+        {
+            Ok(Ok(conn)) => {
+                let _ = sqlx::Connection::close(conn).await;
+            }
+            Ok(Err(e)) => return Err(StoreError::connect(&target, &e)),
+            Err(_) => {
+                return Err(StoreError::Connect(format!(
+                    "{target}：连接超时（10 秒内没有回应）"
+                )))
+            }
+        }
         let pool = match backend {
             // One writer: SQLite serialises writes anyway, and one connection
             // keeps "database is locked" out of the way of the user.
@@ -85,23 +147,24 @@ impl Store {
                         Ok(())
                     })
                 })
+                .acquire_timeout(std::time::Duration::from_secs(15))
                 .connect_with(options)
                 .await
-                .map_err(StoreError::connect)?,
+                .map_err(|e| StoreError::connect(&target, &e))?,
             Backend::Postgres => AnyPoolOptions::new()
                 .max_connections(8)
+                .acquire_timeout(std::time::Duration::from_secs(15))
                 .connect_with(options)
                 .await
-                .map_err(StoreError::connect)?,
+                .map_err(|e| StoreError::connect(&target, &e))?,
         };
         migrate(&pool, backend).await?;
         let mut store = Store {
             pool,
             backend,
             calendar: Calendar::china(),
-            settings: Settings::default(),
         };
-        store.load_calendar_and_settings().await?;
+        store.load_stored_calendar().await?;
         Ok(store)
     }
 
@@ -115,16 +178,12 @@ impl Store {
         &self.calendar
     }
 
-    pub fn settings(&self) -> Settings {
-        self.settings
-    }
-
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(self) {
         self.pool.close().await;
     }
 
-    async fn load_calendar_and_settings(&mut self) -> Result<()> {
+    async fn load_stored_calendar(&mut self) -> Result<()> {
         let rows: Vec<(i64, String)> =
             sqlx::query_as("SELECT year, data FROM calendar_years ORDER BY year")
                 .fetch_all(&self.pool)
@@ -135,14 +194,86 @@ impl Store {
             })?;
             self.calendar.extend(&extra);
         }
-        let fee: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE name = $1")
-            .bind("fee_period_pauses_clock")
-            .fetch_optional(&self.pool)
-            .await?;
-        if let Some((v,)) = fee {
-            self.settings.fee_period_pauses_clock = v == "true";
-        }
         Ok(())
+    }
+}
+
+/// How the user knows the database: the file path, or the server, port and
+/// database name (never the password).
+fn describe_target(spec: &str, url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) if scheme.starts_with("postgres") => {
+            let rest = rest.rsplit_once('@').map(|(_, r)| r).unwrap_or(rest);
+            let rest = rest.split('?').next().unwrap_or(rest);
+            let (host, db) = rest.split_once('/').unwrap_or((rest, ""));
+            let host = if host.is_empty() { "localhost" } else { host };
+            if db.is_empty() {
+                format!("PostgreSQL 服务器 {host}")
+            } else {
+                format!("PostgreSQL 服务器 {host} 上的数据库“{db}”")
+            }
+        }
+        _ => format!("台账文件 {}", sqlite_path(url).unwrap_or(spec)),
+    }
+}
+
+/// The file of an SQLite URL (`None` for an in-memory database).
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+/// Refuses, before SQLite is asked, what cannot be a ledger file: a
+/// directory, a pipe or device, a file of other content, a missing folder.
+fn check_sqlite_file(url: &str, target: &str) -> Result<()> {
+    let Some(path) = sqlite_path(url) else {
+        return Ok(());
+    };
+    let path = std::path::Path::new(path);
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(StoreError::Connect(format!(
+            "{target}：这是一个目录；请用 --db 指定文件，如 --db 台账.db"
+        ))),
+        Ok(m) if !m.is_file() => Err(StoreError::Connect(format!(
+            "{target}：不是普通文件（而是管道、设备或套接字）"
+        ))),
+        Ok(m) if m.len() > 0 => {
+            use std::io::Read;
+            let mut head = [0u8; 16];
+            let n = std::fs::File::open(path)
+                .and_then(|f| f.take(16).read(&mut head))
+                .map_err(|e| {
+                    let why = match e.kind() {
+                        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+                        _ => format!("无法读取（错误码 {}）", e.raw_os_error().unwrap_or(0)),
+                    };
+                    StoreError::Connect(format!("{target}：{why}"))
+                })?;
+            if n < 16 || &head != b"SQLite format 3\0" {
+                return Err(StoreError::Connect(format!(
+                    "{target}：这个文件不是台账数据库（SQLite 文件）；请检查 --db 或环境变量 GONGKAI_DB"
+                )));
+            }
+            Ok(())
+        }
+        Ok(_) => Ok(()),
+        Err(_) => {
+            let parent = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            if parent.is_dir() {
+                Ok(())
+            } else {
+                Err(StoreError::Connect(format!(
+                    "{target}：所在目录 {} 不存在",
+                    parent.display()
+                )))
+            }
+        }
     }
 }
 
@@ -156,9 +287,12 @@ async fn migrate(pool: &AnyPool, backend: Backend) -> Result<()> {
         Backend::Sqlite => 20,
         Backend::Postgres => 1,
     };
+    let migrator = sqlx::migrate::Migrator::new(Embedded)
+        .await
+        .map_err(|e| StoreError::Migrate(e.to_string()))?;
     let mut last = None;
     for attempt in 0..attempts {
-        match MIGRATOR.run(pool).await {
+        match migrator.run(pool).await {
             Ok(()) => return Ok(()),
             Err(e) => last = Some(e),
         }

@@ -155,6 +155,59 @@ impl Store {
             ly.requests.outcomes.entry(o).or_default()[kind_index(&kind)?] += n;
         }
 
+        // For the narrative: channels of the year's applications, the steps
+        // taken in the year, and the replies that came late.
+        let sql = format!(
+            "SELECT agency, channel, COUNT(*) FROM applications \
+             WHERE received_on >= $1 AND received_on <= $2{} GROUP BY agency, channel",
+            with_agency(3)
+        );
+        let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql)
+            .bind(s.clone())
+            .bind(e.clone());
+        if let Some(a) = agency {
+            q = q.bind(a.to_string());
+        }
+        for (a, channel, n) in q.fetch_all(&self.pool).await? {
+            if let Some(ly) = out.get_mut(&a) {
+                *ly.channels.entry(channel).or_default() += n;
+            }
+        }
+        let sql = format!(
+            "SELECT agency, kind, COUNT(*) FROM events WHERE on_date >= $1 AND on_date <= $2 \
+             AND kind IN ('correction_requested', 'consultation_started', 'extended', 'fee_noticed'){} \
+             GROUP BY agency, kind",
+            with_agency(3)
+        );
+        let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql)
+            .bind(s.clone())
+            .bind(e.clone());
+        if let Some(a) = agency {
+            q = q.bind(a.to_string());
+        }
+        for (a, kind, n) in q.fetch_all(&self.pool).await? {
+            if let Some(ly) = out.get_mut(&a) {
+                *ly.steps.entry(kind).or_default() += n;
+            }
+        }
+        let sql = format!(
+            "SELECT agency, COUNT(*) FROM applications WHERE closed_on >= $1 AND closed_on <= $2 \
+             AND warnings LIKE $3{} GROUP BY agency",
+            with_agency(4)
+        );
+        let mut q = sqlx::query_as::<_, (String, i64)>(&sql)
+            .bind(s.clone())
+            .bind(e.clone())
+            .bind("%\"reply_late\"%");
+        if let Some(a) = agency {
+            q = q.bind(a.to_string());
+        }
+        for (a, n) in q.fetch_all(&self.pool).await? {
+            if let Some(ly) = out.get_mut(&a) {
+                ly.late_replies += n;
+            }
+        }
+
         // Table 2: documents, counted by date.
         let one = if agency.is_some() {
             " WHERE agency = $1"

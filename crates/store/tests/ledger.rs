@@ -141,6 +141,7 @@ async fn deadlines_across_national_day_with_consultation_and_extension() {
                     "2025-12-01",
                     EventKind::Replied {
                         outcome: Outcome::GRANTED,
+                        responsible: None,
                     },
                 ),
                 d("2025-12-01"),
@@ -232,7 +233,6 @@ async fn generated_ledger_gives_clean_reports_that_chain() {
             let cases = sample::applications(
                 i as u64 + 11,
                 store.calendar(),
-                &store.settings(),
                 d("2023-01-01"),
                 d("2025-12-31"),
                 1500,
@@ -353,6 +353,7 @@ async fn audit_log_records_changes_without_personal_data() {
                     "2025-03-10",
                     EventKind::Replied {
                         outcome: Outcome::GRANTED,
+                        responsible: None,
                     },
                 ),
                 d("2025-03-10"),
@@ -404,11 +405,14 @@ async fn a_new_calendar_moves_the_deadlines_of_open_cases() {
         assert_eq!(s.due_on, Some(d("2027-01-07")), "{}", db.label);
         assert!(s.provisional);
         let text = "[[year]]\nyear = 2027\noff = [\"01-01..01-03\", \"01-06\"]\nwork = []\n";
-        let (changed, open) = store
-            .load_calendar("管理员", text, d("2026-12-11"))
+        let done = store
+            .load_calendar("管理员", text, d("2026-12-11"), false)
             .await
             .unwrap();
-        assert_eq!((changed, open), (vec![2027], 1));
+        assert!(done.applied);
+        assert_eq!((done.added.clone(), done.open), (vec![2027], 1));
+        assert_eq!(done.moved.len(), 1);
+        assert_eq!(done.moved[0].after, Some(d("2027-01-11")));
         let rows = store.list(&ListFilter::default()).await.unwrap();
         assert_eq!(
             rows[0].due_on.as_deref(),
@@ -548,4 +552,73 @@ async fn an_import_that_fails_or_is_empty_leaves_no_agency() {
         store.close().await;
         db.drop_database().await;
     }
+}
+
+#[tokio::test]
+async fn replacing_a_shipped_year_must_be_asked_for_and_lists_the_moved_cases() {
+    for db in common::databases("calendar_replace").await {
+        let mut store = db.open().await;
+        let n = store
+            .add_application(
+                "李办理",
+                AGENCY,
+                &application("张某", ApplicantKind::NaturalPerson, "2025-09-26"),
+                d("2025-09-26"),
+            )
+            .await
+            .unwrap();
+        let official = store.case_state(AGENCY, &n, d("2025-09-26")).await.unwrap();
+        assert_eq!(official.due_on, Some(d("2025-10-30")));
+        // A file with only 2025 and one holiday.
+        let text = "[[year]]\nyear = 2025\noff = [\"01-01\"]\nwork = []\n";
+        let done = store
+            .load_calendar("管理员", text, d("2025-09-26"), false)
+            .await
+            .unwrap();
+        assert!(!done.applied, "{}", db.label);
+        assert_eq!(done.replaced, vec![2025]);
+        assert_eq!(done.moved.len(), 1);
+        assert_eq!(done.moved[0].before, Some(d("2025-10-30")));
+        // Nothing changed, also after reopening.
+        let rows = store.list(&ListFilter::default()).await.unwrap();
+        assert_eq!(rows[0].due_on.as_deref(), Some("2025-10-30"));
+        store.close().await;
+        let mut store = db.open().await;
+        let s = store.case_state(AGENCY, &n, d("2025-09-26")).await.unwrap();
+        assert_eq!(s.due_on, Some(d("2025-10-30")));
+        // Asked for, it replaces.
+        let done = store
+            .load_calendar("管理员", text, d("2025-09-26"), true)
+            .await
+            .unwrap();
+        assert!(done.applied);
+        let rows = store.list(&ListFilter::default()).await.unwrap();
+        assert_eq!(rows[0].due_on, done.moved[0].after.map(|d| d.to_string()));
+        assert_ne!(rows[0].due_on.as_deref(), Some("2025-10-30"));
+        store.close().await;
+        db.drop_database().await;
+    }
+}
+
+/// A ledger written before the migrations were embedded by hand (with
+/// `sqlx::migrate!`) opens: the checksums agree.
+#[tokio::test]
+async fn a_ledger_from_an_earlier_build_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/ledger/ledger_v0001.db"
+        ),
+        &path,
+    )
+    .unwrap();
+    let store = gongkai_store::Store::open(&path.display().to_string())
+        .await
+        .unwrap();
+    let rows = store.list(&ListFilter::default()).await.unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].agency, "某局");
+    store.close().await;
 }

@@ -221,6 +221,7 @@ pub fn align(doc: &Document, source: &str) -> Report {
         report.agency = None;
         report.year = None;
     }
+    report.pages = doc.pages.clone();
     let mut ctx = Ctx {
         report: &mut report,
         diags: Vec::new(),

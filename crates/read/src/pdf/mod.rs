@@ -514,6 +514,8 @@ struct Para {
 /// Turns the laid-out pages into blocks.
 struct Assembler {
     blocks: Vec<Block>,
+    /// The first line of each page.
+    pages: Vec<u32>,
     line: u32,
     para: Option<Para>,
     body: f64,
@@ -575,6 +577,7 @@ impl Assembler {
     fn new(body: f64, left: f64, right: f64) -> Assembler {
         Assembler {
             blocks: Vec::new(),
+            pages: Vec::new(),
             line: 0,
             para: None,
             body,
@@ -609,6 +612,8 @@ impl Assembler {
     }
 
     fn page(&mut self, page: usize, items: Vec<Item>) {
+        // The page starts at the next line counted.
+        self.pages.push(self.line.saturating_add(1));
         // Page furniture: page numbers alone on a line.
         let items: Vec<Item> = items
             .into_iter()
@@ -776,6 +781,7 @@ impl Assembler {
         Document {
             blocks: self.blocks,
             notes: Vec::new(),
+            pages: self.pages,
         }
     }
 }
