@@ -113,12 +113,20 @@ impl Format {
 
 /// Does the text hold HTML table markup (`<table`, `<tr`, `<td`) anywhere?
 fn has_table_markup(bytes: &[u8]) -> bool {
-    let find = |needle: &[u8]| {
-        bytes
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
-    };
-    find(b"<table") && find(b"<tr") && find(b"<td")
+    // Only the '<' of a text are looked at: plain text has few or none.
+    let (mut table, mut tr, mut td) = (false, false, false);
+    for (i, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'<') {
+        let rest = &bytes[i..];
+        let is =
+            |tag: &[u8]| rest.len() >= tag.len() && rest[..tag.len()].eq_ignore_ascii_case(tag);
+        table |= is(b"<table");
+        tr |= is(b"<tr");
+        td |= is(b"<td");
+        if table && tr && td {
+            return true;
+        }
+    }
+    false
 }
 
 /// Reads bytes of a known format into the document model. An Office file

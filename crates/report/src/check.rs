@@ -469,11 +469,12 @@ pub fn check_series(reports: &[&Report]) -> Vec<(usize, Diagnostic)> {
 /// [`check_series`] over the figures of reports (None for a report whose
 /// agency or year is unknown).
 pub fn check_series_figures(figures: &[Option<Figures>]) -> Vec<(usize, Diagnostic)> {
-    let keys: BTreeSet<&str> = figures
-        .iter()
-        .flatten()
-        .map(|f| f.agency_key.as_str())
-        .collect();
+    let mut keys: BTreeMap<&str, BTreeSet<i32>> = BTreeMap::new();
+    for f in figures.iter().flatten() {
+        keys.entry(f.agency_key.as_str())
+            .or_default()
+            .insert(f.year);
+    }
     let canonical = link_region_prefixes(&keys);
     let mut by_agency: BTreeMap<&str, BTreeMap<i32, usize>> = BTreeMap::new();
     for (i, f) in figures.iter().enumerate() {
@@ -519,8 +520,11 @@ pub fn check_series_figures(figures: &[Option<Figures>]) -> Vec<(usize, Diagnost
 /// Agency names that differ only by a region prefix ("淮安市洪泽区人民政府" and
 /// "洪泽区人民政府") name one office: maps each longer name to the shorter one
 /// it ends with, when that shorter name itself starts with a place (区, 县,
-/// 市, 镇 …) and only one name claims it.
-pub fn link_region_prefixes<'a>(keys: &BTreeSet<&'a str>) -> BTreeMap<&'a str, &'a str> {
+/// 市, 镇 …). `keys` are the names with the years of their reports; two names
+/// with a report for the same year are two offices, and are not linked.
+pub fn link_region_prefixes<'a>(
+    keys: &BTreeMap<&'a str, BTreeSet<i32>>,
+) -> BTreeMap<&'a str, &'a str> {
     const REGION_ENDS: [&str; 9] = [
         "省",
         "市",
@@ -534,10 +538,11 @@ pub fn link_region_prefixes<'a>(keys: &BTreeSet<&'a str>) -> BTreeMap<&'a str, &
     ];
     const PLACE_UNITS: [char; 8] = ['省', '市', '区', '县', '镇', '乡', '旗', '州'];
     let mut out = BTreeMap::new();
-    for &long in keys {
+    for (&long, long_years) in keys {
         let mut found: Vec<&str> = keys
             .iter()
-            .copied()
+            .filter(|(_, years)| years.is_disjoint(long_years))
+            .map(|(&short, _)| short)
             .filter(|&short| {
                 short.len() < long.len()
                     && long.ends_with(short)
