@@ -9,8 +9,8 @@ use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-/// The outcome rows that add up to （七）总计.
-fn outcome_rows(t: &Template) -> Vec<usize> {
+/// The outcome rows of table 3 that add up to （七）总计.
+pub fn outcome_rows(t: &Template) -> Vec<usize> {
     let table = t.table(TableKey::T3);
     table
         .rows

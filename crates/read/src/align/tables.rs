@@ -44,6 +44,14 @@ impl TableState {
             blank: false,
         });
     }
+    /// A figure recovered from glued digits.
+    fn set_split(&mut self, index: CellIndex, value: i64, pos: Pos) {
+        self.cells.entry(index).or_insert(Cell {
+            value: Num::Int(value),
+            origin: Origin::Source(pos),
+            blank: false,
+        });
+    }
     fn set_blank(&mut self, index: CellIndex, pos: Pos) {
         self.cells.entry(index).or_insert(Cell {
             value: Num::Int(0),
@@ -854,18 +862,7 @@ fn split_glued_t3(
         }
         ctx.push(d);
     }
-    let outcomes: Vec<usize> = table
-        .rows
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| {
-            !matches!(
-                r.key,
-                "new_received" | "carried_over" | "total_processed" | "carried_forward"
-            )
-        })
-        .map(|(i, _)| i)
-        .collect();
+    let outcomes = gongkai_report::outcome_rows(t);
     let mut col_sum = Vec::new();
     let mut balance = Vec::new();
     if let (Some(new), Some(carried), Some(processed), Some(forward)) = (
@@ -934,13 +931,7 @@ fn split_glued_t3(
                 continue;
             };
             match v {
-                Some(v) => {
-                    st.cells.entry(index).or_insert(Cell {
-                        value: Num::Int(*v),
-                        origin: Origin::Source(g.pos),
-                        blank: false,
-                    });
-                }
+                Some(v) => st.set_split(index, *v, g.pos),
                 None => open.push(index),
             }
         }
@@ -1607,40 +1598,41 @@ fn glued_t2(
             continue;
         };
         match values.get(k).copied().flatten() {
-            Some(v) => {
-                st.cells.entry(index).or_insert(Cell {
-                    value: Num::Int(v),
-                    origin: Origin::Source(pos),
-                    blank: false,
-                });
-            }
+            Some(v) => st.set_split(index, v, pos),
             None => open.push(index),
         }
     }
     let label = table.rows[ri].label;
-    if open.is_empty() {
-        ctx.push(
-            Diagnostic::new(
-                GK008,
-                format!("表二“{label}”一行数字粘连（{text}），只有一种拆分，已按此读取"),
-            )
-            .at(pos),
-        );
-    } else {
-        let mut d = Diagnostic::new(
-            GK009,
-            format!(
-                "表二“{label}”一行数字粘连（{text}），表二没有可用于拆分的勾稽关系，{} 个单元格按缺失处理",
-                open.len()
-            ),
-        )
-        .at(pos);
-        for i in open {
-            d = d.cell_address(&t.cells[i].address, None);
-        }
-        ctx.push(d);
-    }
+    let n = open.len();
+    say_split(
+        ctx,
+        pos,
+        open,
+        format!("表二“{label}”一行数字粘连（{text}），只有一种拆分，已按此读取"),
+        format!("表二“{label}”一行数字粘连（{text}），表二没有可用于拆分的勾稽关系，{n} 个单元格按缺失处理"),
+    );
     true
+}
+
+/// Says how glued figures were split: GK008 when every cell was settled,
+/// GK009 naming the cells left open otherwise.
+fn say_split(
+    ctx: &mut Ctx<'_>,
+    pos: Pos,
+    open: Vec<CellIndex>,
+    settled: String,
+    unsettled: String,
+) {
+    if open.is_empty() {
+        ctx.push(Diagnostic::new(GK008, settled).at(pos));
+        return;
+    }
+    let t = ctx.template();
+    let mut d = Diagnostic::new(GK009, unsettled).at(pos);
+    for i in open {
+        d = d.cell_address(&t.cells[i].address, None);
+    }
+    ctx.push(d);
 }
 
 // ---------------------------------------------------------------------------
@@ -1877,39 +1869,19 @@ fn glued_t4(ctx: &mut Ctx<'_>, st: &mut TableState, values: &[Tok], all: usize) 
                 continue;
             };
             match vals.get(g * width + c).copied().flatten() {
-                Some(v) => {
-                    st.cells.entry(index).or_insert(Cell {
-                        value: Num::Int(v),
-                        origin: Origin::Source(pos),
-                        blank: false,
-                    });
-                }
+                Some(v) => st.set_split(index, v, pos),
                 None => open.push(index),
             }
         }
     }
-    if open.is_empty() {
-        ctx.push(
-            Diagnostic::new(
-                GK008,
-                format!("表四的数字粘连（{text}），按各组之和{note}唯一拆分"),
-            )
-            .at(pos),
-        );
-    } else {
-        let mut d = Diagnostic::new(
-            GK009,
-            format!(
-                "表四的数字粘连（{text}），无法按各组之和唯一拆分，{} 个单元格按缺失处理",
-                open.len()
-            ),
-        )
-        .at(pos);
-        for i in open {
-            d = d.cell_address(&t.cells[i].address, None);
-        }
-        ctx.push(d);
-    }
+    let n = open.len();
+    say_split(
+        ctx,
+        pos,
+        open,
+        format!("表四的数字粘连（{text}），按各组之和{note}唯一拆分"),
+        format!("表四的数字粘连（{text}），无法按各组之和唯一拆分，{n} 个单元格按缺失处理"),
+    );
     true
 }
 
