@@ -232,3 +232,54 @@ fn earlier_wording_of_a_row_label_is_read_with_a_warning() {
     assert_eq!(w[0].rule, "GK004");
     assert!(w[0].message.contains("行政规范性文件"));
 }
+
+/// A title broken over two lines, with a CMS page's fields above it: the
+/// agency is the line before the year, and the fields are not part of it.
+#[test]
+fn title_broken_over_two_lines_under_cms_fields() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rules/clean.txt");
+    let text = std::fs::read_to_string(path).unwrap();
+    let title = "# 卫滨区人民政府办公室 2025 年政府信息公开工作年度报告";
+    assert!(text.contains(title));
+    let text = text.replace(
+        title,
+        "发布机构：卫滨区人民政府办公室\n发布时间：2026-01-20 09:30\n\n卫滨区人民政府办公室\n2025年政府信息公开工作年度报告",
+    );
+    let r = gongkai_read::read_report("page.txt", text.as_bytes()).unwrap();
+    assert_eq!(r.agency.as_deref(), Some("卫滨区人民政府办公室"));
+    assert_eq!(r.year, Some(2025));
+    assert_eq!(
+        rules(&r, Level::Error),
+        Vec::<&str>::new(),
+        "{:#?}",
+        r.diagnostics
+    );
+
+    // A CMS "标题：" field carrying the title.
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rules/clean.txt"),
+    )
+    .unwrap()
+    .replace(
+        title,
+        "标题：卫滨区人民政府办公室2025年政府信息公开工作年度报告\n发布机构：卫滨区人民政府办公室",
+    );
+    let r = gongkai_read::read_report("page.txt", text.as_bytes()).unwrap();
+    assert_eq!(r.agency.as_deref(), Some("卫滨区人民政府办公室"));
+    assert_eq!(r.year, Some(2025));
+}
+
+/// A file from which no section and no table can be read is not a report
+/// with every section missing: it is refused, saying why.
+#[test]
+fn a_file_that_is_not_a_report_is_refused() {
+    let text = "会议纪要\n\n一、会议议定事项\n\n请各单位于本月底前报送材料。\n";
+    let e = gongkai_read::read_report("minutes.txt", text.as_bytes()).unwrap_err();
+    assert!(
+        e.message.contains("无法作为政府信息公开工作年度报告读取"),
+        "{}",
+        e.message
+    );
+    let e = gongkai_read::read_report("empty.txt", b"   \n").unwrap_err();
+    assert!(e.message.contains("没有可读的文字"), "{}", e.message);
+}
