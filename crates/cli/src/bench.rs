@@ -70,6 +70,34 @@ pub fn run(n: usize, write_corpus: Option<&Path>, files: usize) -> ExitCode {
             docs.len() as f64 / secs
         );
     }
+    // Crawler copies of the text reports: every cell glued to the next, the
+    // figures split back by the template's arithmetic.
+    let glued: Vec<(String, String)> = corpus
+        .iter()
+        .filter(|(name, _)| name.ends_with("txt"))
+        .map(|(name, b)| {
+            (
+                name.replace(".txt", "-crawl.txt"),
+                gongkai_write::text::crawler_copy(&String::from_utf8_lossy(b)),
+            )
+        })
+        .collect();
+    let bytes: usize = glued.iter().map(|(_, t)| t.len()).sum();
+    let start = Instant::now();
+    for (name, text) in &glued {
+        if gongkai_read::read_report(name, text.as_bytes()).is_err() {
+            failures += 1;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64().max(1e-9);
+    println!(
+        "{:<10} {:>8} {:>10.1} {:>12.1} {:>12.0}",
+        "粘连文本",
+        glued.len(),
+        bytes as f64 / 1e6,
+        bytes as f64 / 1e6 / secs,
+        glued.len() as f64 / secs
+    );
     let total: usize = corpus.iter().map(|(_, b)| b.len()).sum();
     let start = Instant::now();
     let errors: usize = corpus

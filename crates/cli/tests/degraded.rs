@@ -78,23 +78,6 @@ fn zeros_as(text: &str, mark: &str) -> String {
         .join("\n")
 }
 
-/// A crawler's copy: the title on its own line, then the whole report on one
-/// line with every cell separator and line break gone.
-fn crawled(text: &str) -> String {
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let title = lines.next().unwrap_or_default().to_string();
-    let body: String = lines
-        .map(|l| {
-            if l.contains('\t') {
-                l.replace('\t', "")
-            } else {
-                format!(" {l} ")
-            }
-        })
-        .collect();
-    format!("{title}\n{body}")
-}
-
 proptest! {
     #![proptest_config(config(24))]
 
@@ -112,7 +95,7 @@ proptest! {
     #[test]
     fn glued_crawler_copies_read_back_or_name_what_stays_open(seed in any::<u64>(), year in 2021i32..2026) {
         let report = consistent_report(seed, year);
-        let text = crawled(&text_of(&report));
+        let text = gongkai_write::text::crawler_copy(&text_of(&report));
         let back = read(&format!("crawled-{year}.txt"), &text);
         let n = faithful(&report, &back, "glued").map_err(TestCaseError::fail)?;
         // Tables 3 and 4 have arithmetic to split by; most cells come back.

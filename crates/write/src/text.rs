@@ -185,3 +185,21 @@ mod tests {
         );
     }
 }
+
+/// The text as a crawler saves a page: the title on its own line, then the
+/// whole report on one line, every cell glued to the next (the copies gongkai
+/// must read back; for tests and benchmarks).
+pub fn crawler_copy(text: &str) -> String {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let title = lines.next().unwrap_or_default().to_string();
+    let body: String = lines
+        .map(|l| {
+            if l.contains('\t') {
+                l.replace('\t', "")
+            } else {
+                format!(" {l} ")
+            }
+        })
+        .collect();
+    format!("{title}\n{body}")
+}
