@@ -20,8 +20,9 @@ impl Match {
     }
 }
 
-/// A 64-bit set of the characters of a string (by hash).
-fn char_mask(s: &str) -> u64 {
+/// A 64-bit set of the characters of a string (by hash): the characters of
+/// one string missing from another's set bound their edit distance from below.
+pub(crate) fn char_mask(s: &str) -> u64 {
     s.chars().fold(0u64, |m, c| {
         m | 1u64 << ((c as u32).wrapping_mul(2_654_435_761) >> 26)
     })

@@ -436,7 +436,10 @@ fn section_of(text: &str) -> Option<SectionKey> {
         let nlen = norm.chars().count();
         let score = if norm.starts_with(form.as_str()) && nlen <= flen + 8 {
             Some(nlen - flen)
-        } else if nlen + 4 >= flen && nlen <= flen + 4 {
+        } else if nlen + 4 >= flen
+            && nlen <= flen + 4
+            && missing_chars(form, &norm) <= (flen / 4).max(1)
+        {
             let d = edit_distance(&norm, form);
             (d <= (flen / 4).max(1)).then_some(d)
         } else {
@@ -449,6 +452,12 @@ fn section_of(text: &str) -> Option<SectionKey> {
         }
     }
     best.map(|(_, k)| k)
+}
+
+/// How many distinct characters of `form` are missing from `text`: a cheap
+/// lower bound on their edit distance (hash collisions only lower it).
+fn missing_chars(form: &str, text: &str) -> usize {
+    (labels::char_mask(form) & !labels::char_mask(text)).count_ones() as usize
 }
 
 fn find_sections(items: &[Item<'_>]) -> Sections {

@@ -5,7 +5,8 @@
 //! digits. The figures of a run stay glued; the table readers split them by the
 //! template's arithmetic (`glued.rs`).
 
-use gongkai_template::text::{edit_distance, fold_char, normalize, numbering_len};
+use super::labels::char_mask;
+use gongkai_template::text::{fold_char, normalize, numbering_len};
 use gongkai_template::{Edition, SectionKey, Template};
 use std::sync::OnceLock;
 
@@ -20,16 +21,30 @@ pub struct Piece {
 /// Lines shorter than this are left alone by the section split.
 const LONG_LINE: usize = 120;
 
-fn section_forms() -> &'static Vec<(Vec<char>, SectionKey)> {
-    static F: OnceLock<Vec<(Vec<char>, SectionKey)>> = OnceLock::new();
+/// A section title's form: its characters, the same as a string, a mask of
+/// its characters, and the section.
+struct Form {
+    chars: Vec<char>,
+    text: String,
+    mask: u64,
+    key: SectionKey,
+}
+
+fn section_forms() -> &'static Vec<Form> {
+    static F: OnceLock<Vec<Form>> = OnceLock::new();
     F.get_or_init(|| {
-        let mut v = Vec::new();
+        let mut v: Vec<Form> = Vec::new();
         for e in Edition::ALL {
             for s in &Template::get(e).sections {
                 for form in std::iter::once(s.title).chain(s.variants.iter().copied()) {
-                    let n: Vec<char> = normalize(form).chars().collect();
-                    if !v.iter().any(|(f, _)| *f == n) {
-                        v.push((n, s.key));
+                    let text = normalize(form);
+                    if !v.iter().any(|f| f.text == text) {
+                        v.push(Form {
+                            chars: text.chars().collect(),
+                            mask: char_mask(&text),
+                            text,
+                            key: s.key,
+                        });
                     }
                 }
             }
@@ -72,15 +87,22 @@ pub fn section_titles(line: &str) -> Vec<(usize, usize, SectionKey)> {
             }
         }
         let mut best: Option<(usize, usize, SectionKey)> = None; // (distance, chars, key)
-        for (form, key) in forms {
+        let window = char_mask(&body.iter().map(|(_, c)| *c).collect::<String>());
+        for form in forms {
+            let key = &form.key;
             if key.index() != num {
                 continue;
             }
-            let lf = form.len();
+            let lf = form.chars.len();
             let budget = (lf / 5).max(1);
-            for len in lf.saturating_sub(budget).max(2)..=(lf + budget).min(body.len()) {
-                let cand: String = body[..len].iter().map(|(_, c)| *c).collect();
-                let d = edit_distance(&cand, &form.iter().collect::<String>());
+            if (form.mask & !window).count_ones() as usize > budget {
+                continue;
+            }
+            let hi = (lf + budget).min(body.len());
+            let window: Vec<char> = body[..hi].iter().map(|(_, c)| *c).collect();
+            let dist = prefix_distances(&form.chars, &window);
+            for len in lf.saturating_sub(budget).max(2)..=hi {
+                let d = dist[len];
                 if d <= budget && best.is_none_or(|(bd, bl, _)| d < bd || (d == bd && len > bl)) {
                     best = Some((d, len, *key));
                 }
@@ -96,6 +118,22 @@ pub fn section_titles(line: &str) -> Vec<(usize, usize, SectionKey)> {
         }
     }
     out
+}
+
+/// Edit distances between `form` and every prefix of `window`:
+/// `out[j]` is the distance to `window[..j]` (one table for all lengths).
+fn prefix_distances(form: &[char], window: &[char]) -> Vec<usize> {
+    let mut prev: Vec<usize> = (0..=window.len()).collect();
+    let mut cur = vec![0; window.len() + 1];
+    for (i, &f) in form.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &w) in window.iter().enumerate() {
+            let sub = prev[j] + usize::from(f != w);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev
 }
 
 /// Cuts a long line at the section titles inside it.
@@ -414,6 +452,18 @@ mod tests {
             .iter()
             .map(|p| line[p.start..p.end].trim().to_string())
             .collect()
+    }
+
+    #[test]
+    fn prefix_distances_match_edit_distance() {
+        let form: Vec<char> = "政府信息公开行政复议".chars().collect();
+        let window: Vec<char> = "政府信息公开行政法复议情况".chars().collect();
+        let d = prefix_distances(&form, &window);
+        for j in 0..=window.len() {
+            let w: String = window[..j].iter().collect();
+            let f: String = form.iter().collect();
+            assert_eq!(d[j], gongkai_template::text::edit_distance(&f, &w), "{w}");
+        }
     }
 
     #[test]
