@@ -10,6 +10,8 @@ use std::path::Path;
 pub const REPORT_LIMIT: u64 = 256 << 20;
 /// The most a 台账 workbook or CSV may hold.
 pub const LEDGER_LIMIT: u64 = 256 << 20;
+/// The most a font file may weigh (the largest CJK fonts are some 30 MB).
+pub const FONT_LIMIT: u64 = 128 << 20;
 /// The most a small text file (calendar, narrative, letter template) may hold.
 pub const TEXT_LIMIT: u64 = 4 << 20;
 

@@ -1078,6 +1078,14 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
     }
 }
 
+/// What `ledger event --help` adds after the options: the outcomes.
+pub fn outcome_help() -> String {
+    format!(
+        "\n办理结果（--outcome，年度报告表三的措辞或其代码）：\n{}\n  不属于本机关负责公开（计入“本机关不掌握相关政府信息”，用 --responsible、--responsible-contact 写明负责的机关）\n",
+        outcome_list()
+    )
+}
+
 /// The outcomes a reply may have, one a line: the table-3 wording and the code.
 fn outcome_list() -> String {
     Outcome::all()

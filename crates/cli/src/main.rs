@@ -129,7 +129,9 @@ enum ParseFormat {
 }
 
 fn main() -> ExitCode {
-    let command = zh::localize(Cli::command());
+    let command = zh::localize(Cli::command()).mut_subcommand("ledger", |l| {
+        l.mut_subcommand("event", |e| e.after_help(ledger::outcome_help()))
+    });
     let matches = command
         .clone()
         .try_get_matches()

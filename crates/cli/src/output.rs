@@ -35,13 +35,10 @@ pub fn pdf_fonts(dir: Option<&Path>) -> Result<PdfFonts, String> {
         if FontRole::of_file_name(&name).is_none() {
             continue;
         }
-        match std::fs::read(entry.path()) {
+        // Regular files only, and no more than a font can weigh.
+        match crate::input::read(&entry.path(), crate::input::FONT_LIMIT) {
             Ok(bytes) => files.push((name, bytes)),
-            Err(e) => eprintln!(
-                "警告：无法读取字体文件 {}（{}），改用内置字体",
-                entry.path().display(),
-                crate::io_error(&e)
-            ),
+            Err(msg) => eprintln!("警告：{msg}；改用内置字体"),
         }
     }
     let (fonts, problems) = PdfFonts::from_files(files);

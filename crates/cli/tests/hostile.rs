@@ -256,3 +256,32 @@ fn check_json_names_the_files_it_could_not_read() {
         .iter()
         .all(|f| !f["message"].as_str().unwrap().is_empty()));
 }
+
+#[test]
+fn a_pipe_named_like_a_font_is_skipped_not_waited_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("字体")).unwrap();
+    assert!(Command::new("mkfifo")
+        .arg(d.join("字体/simfang.ttf"))
+        .status()
+        .unwrap()
+        .success());
+    let seed = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/seeds/000_de18c90c9c2a264c.txt");
+    let (o, _) = run(
+        d,
+        &[
+            "render",
+            seed.to_str().unwrap(),
+            "--to",
+            "pdf",
+            "-o",
+            "报告.pdf",
+            "--font-dir",
+            "字体",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("不是普通文件"), "{}", stderr(&o));
+}

@@ -452,3 +452,57 @@ fn concurrent_first_opens_of_a_new_ledger_all_succeed() {
         assert!(stdout(&o).contains("共3件"), "{}", stdout(&o));
     }
 }
+
+/// An import killed in the middle leaves nothing behind: no applications and
+/// no agency (it is created in the import's own transaction).
+#[cfg(unix)]
+#[test]
+fn a_killed_import_leaves_no_agency_and_no_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut csv = String::from(
+        "序号,收文日期,申请人姓名/名称,申请人类别,申请渠道,申请内容,办结日期,处理结果\n",
+    );
+    for i in 1..=40_000 {
+        csv.push_str(&format!("{i},2025-03-04,张某{i},自然人,网络,某文件{i},,\n"));
+    }
+    std::fs::write(d.join("台账.csv"), csv).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .current_dir(d)
+        .env_remove("GONGKAI_DB")
+        .args([
+            "ledger",
+            "import",
+            "台账.csv",
+            "--agency",
+            "被中断的局",
+            "--as-of",
+            "2026-01-10",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once the transaction has written a good part of its rows.
+    let start = std::time::Instant::now();
+    loop {
+        let wal = std::fs::metadata(d.join("gongkai.db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        if wal > 1 << 20 {
+            break;
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the import ended before it could be killed: {status}");
+        }
+        assert!(start.elapsed().as_secs() < 120, "the import wrote nothing");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let o = run(d, &["ledger", "list"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("没有符合条件的申请"), "{}", stdout(&o));
+    let o = run(d, &["ledger", "audit"]);
+    assert!(!stdout(&o).contains("被中断的局"), "{}", stdout(&o));
+}
