@@ -85,21 +85,28 @@ impl Format {
     /// The format the first bytes of a file say.
     fn sniff(bytes: &[u8]) -> Format {
         let head = &bytes[..bytes.len().min(2048)];
-        let head = String::from_utf8_lossy(head);
-        let h = head
-            .trim_start_matches('\u{FEFF}')
-            .trim_start()
-            .to_ascii_lowercase();
-        if h.starts_with("<!doctype html")
-            || h.starts_with("<html")
-            || h.starts_with("<?xml") && h.contains("<html")
-            || h.contains("<table")
-            || h.contains("<body")
-            || h.contains("<div")
-            || h.contains("<p>")
+        let head = head.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(head);
+        let start = head
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(head.len());
+        let h = &head[start..];
+        let starts = |p: &[u8]| h.len() >= p.len() && h[..p.len()].eq_ignore_ascii_case(p);
+        // Tags are looked for only at the '<' of the head (plain text has few).
+        let has = |tag: &[u8]| {
+            memchr::memchr_iter(b'<', h)
+                .any(|i| h.len() - i >= tag.len() && h[i..i + tag.len()].eq_ignore_ascii_case(tag))
+        };
+        if starts(b"<!doctype html")
+            || starts(b"<html")
+            || starts(b"<?xml") && has(b"<html")
+            || has(b"<table")
+            || has(b"<body")
+            || has(b"<div")
+            || has(b"<p>")
         {
             Format::Html
-        } else if h.starts_with('{') {
+        } else if h.first() == Some(&b'{') {
             Format::Json
         } else if has_table_markup(bytes) {
             // A page saved under another name, or HTML inside a script's
@@ -115,7 +122,7 @@ impl Format {
 fn has_table_markup(bytes: &[u8]) -> bool {
     // Only the '<' of a text are looked at: plain text has few or none.
     let (mut table, mut tr, mut td) = (false, false, false);
-    for (i, _) in bytes.iter().enumerate().filter(|(_, &b)| b == b'<') {
+    for i in memchr::memchr_iter(b'<', bytes) {
         let rest = &bytes[i..];
         let is =
             |tag: &[u8]| rest.len() >= tag.len() && rest[..tag.len()].eq_ignore_ascii_case(tag);
