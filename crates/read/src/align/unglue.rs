@@ -222,6 +222,32 @@ pub fn looks_glued(line: &str, min: usize) -> bool {
     switches / 2 >= min
 }
 
+/// How many distinct words of the template's row and column labels a line holds.
+fn table_words(line: &str) -> usize {
+    const WORDS: [&str; 19] = [
+        "本年新收",
+        "上年结转",
+        "予以公开",
+        "部分公开",
+        "不予公开",
+        "无法提供",
+        "不予处理",
+        "其他处理",
+        "结转下年度",
+        "行政许可",
+        "行政处罚",
+        "行政强制",
+        "行政事业性收费",
+        "本年制发件数",
+        "现行有效件数",
+        "结果维持",
+        "结果纠正",
+        "尚未审结",
+        "处理决定数量",
+    ];
+    WORDS.iter().filter(|w| line.contains(*w)).count()
+}
+
 /// A CJK label directly followed by a digit, with no space between: "总计000".
 fn label_touches_digits(line: &str) -> bool {
     let mut prev: Option<char> = None;
@@ -239,7 +265,10 @@ fn label_touches_digits(line: &str) -> bool {
 /// Cuts a line of a table's section into rows: text pieces (labels, headers)
 /// and "label + digits" pieces. Returns None when the line is not glued cells.
 pub fn split_rows(line: &str) -> Option<Vec<Piece>> {
-    if !looks_glued(line, 2) && (!label_touches_digits(line) || line.contains('。')) {
+    // A sentence with figures in it ("共收到申请81件，办结80件。") is prose;
+    // table cells glued together name several of the template's rows.
+    let cells_like = (looks_glued(line, 2) || label_touches_digits(line)) && !line.contains('。');
+    if !cells_like && table_words(line) < 3 {
         return None;
     }
     // Alternate runs: text, then digits (with spaces, separators and decimal points).
@@ -500,6 +529,14 @@ mod tests {
                 "2.其他法律行政法规禁止公开 0000000",
             ]
         );
+    }
+
+    #[test]
+    fn sentences_with_figures_are_not_cut() {
+        assert!(split_rows("2025年，本机关共收到政府信息公开申请81件，办结80件。").is_none());
+        // Glued cells followed by a note are still cut.
+        let line = "行政许可3189行政处罚81行政强制0行政事业性收费670.37 注：收费单位为万元。";
+        assert!(split_rows(line).is_some());
     }
 
     #[test]
