@@ -8,6 +8,7 @@
 
 pub mod glued;
 mod labels;
+mod stated;
 mod tables;
 pub mod tokens;
 mod unglue;
@@ -189,6 +190,8 @@ pub(crate) struct Ctx<'r> {
     pub diags: Vec<Diagnostic>,
     /// Items read as table rows (left out of the section text).
     pub consumed: HashSet<usize>,
+    /// Table-2 figures the report states in its own words.
+    pub stated: Vec<stated::Stated>,
 }
 
 impl Ctx<'_> {
@@ -222,10 +225,17 @@ pub fn align(doc: &Document, source: &str) -> Report {
         report.year = None;
     }
     report.pages = doc.pages.clone();
+    let stated: Vec<stated::Stated> = items
+        .iter()
+        .filter(|i| i.cells.is_none())
+        .filter_map(|i| i.text)
+        .flat_map(stated::stated)
+        .collect();
     let mut ctx = Ctx {
         report: &mut report,
         diags: Vec::new(),
         consumed: HashSet::new(),
+        stated,
     };
 
     for note in &doc.notes {

@@ -1592,6 +1592,19 @@ fn glued_t2(
             _ => vec![None; columns.len()],
         }
     };
+    // Still open: the report's own sentences may leave one split.
+    let mut evidence = String::new();
+    let values = if values.iter().any(Option::is_none) && !vanishing {
+        match split_by_statements(ctx, ri, &text, columns) {
+            Some((v, words)) => {
+                evidence = words;
+                v
+            }
+            None => values,
+        }
+    } else {
+        values
+    };
     let mut open = Vec::new();
     for (k, &c) in columns.iter().enumerate() {
         let Some(index) = t.cell_at(TableKey::T2, ri, c) else {
@@ -1604,14 +1617,65 @@ fn glued_t2(
     }
     let label = table.rows[ri].label;
     let n = open.len();
+    let settled = if evidence.is_empty() {
+        format!("表二“{label}”一行数字粘连（{text}），只有一种拆分，已按此读取")
+    } else {
+        format!("表二“{label}”一行数字粘连（{text}），按正文所述（“{evidence}”）只有一种拆分，已按此读取")
+    };
     say_split(
         ctx,
         pos,
         open,
-        format!("表二“{label}”一行数字粘连（{text}），只有一种拆分，已按此读取"),
+        settled,
         format!("表二“{label}”一行数字粘连（{text}），表二没有可用于拆分的勾稽关系，{n} 个单元格按缺失处理"),
     );
     true
+}
+
+/// The splits of a glued table-2 row that agree with the figures the report
+/// states in its own words for that row; Some when they settle every cell
+/// (with the words that did), None otherwise.
+fn split_by_statements(
+    ctx: &Ctx<'_>,
+    ri: usize,
+    text: &str,
+    columns: &[usize],
+) -> Option<(Vec<Option<i64>>, String)> {
+    let t = ctx.template();
+    let table = t.table(TableKey::T2);
+    let row = table.rows[ri].key;
+    let said: Vec<&super::stated::Stated> = ctx.stated.iter().filter(|s| s.row == row).collect();
+    if said.is_empty() {
+        return None;
+    }
+    let run = Run::parse(text, columns.len())?;
+    let splits = super::glued::all_splits(&run, columns.len())?;
+    let mut used: Vec<&str> = Vec::new();
+    let fits: Vec<&Vec<i64>> = splits
+        .iter()
+        .filter(|split| {
+            columns.iter().zip(split.iter()).all(|(&c, v)| {
+                let col = table.columns[c].key;
+                let for_col: Vec<&&super::stated::Stated> =
+                    said.iter().filter(|s| s.column == col).collect();
+                for_col.is_empty() || for_col.iter().any(|s| s.value == *v)
+            })
+        })
+        .collect();
+    let [only] = fits.as_slice() else {
+        return None;
+    };
+    for (&c, v) in columns.iter().zip(only.iter()) {
+        let col = table.columns[c].key;
+        if let Some(s) = said.iter().find(|s| s.column == col && s.value == *v) {
+            used.push(&s.words);
+        }
+    }
+    if used.is_empty() {
+        return None;
+    }
+    used.dedup();
+    Some((only.iter().map(|v| Some(*v)).collect(), used.join("”“")))
 }
 
 /// Says how glued figures were split: GK008 when every cell was settled,
