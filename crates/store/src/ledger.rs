@@ -14,7 +14,7 @@ use sqlx::{Any, Transaction};
 
 use crate::{date_str, now, parse_date, Result, Store, StoreError};
 
-type Tx<'a> = Transaction<'a, Any>;
+pub(crate) type Tx<'a> = Transaction<'a, Any>;
 
 /// A case as lists show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -65,11 +65,11 @@ pub struct AuditEntry {
     pub after: Option<Value>,
 }
 
-const CASE_COLUMNS: &str =
+pub(crate) const CASE_COLUMNS: &str =
     "agency, number, source_number, applicant_kind, applicant_name, channel, \
      received_on, request, stage, due_on, closed_on, outcome";
 
-type CaseTuple = (
+pub(crate) type CaseTuple = (
     String,
     String,
     String,
@@ -84,7 +84,7 @@ type CaseTuple = (
     Option<String>,
 );
 
-fn case_row(t: CaseTuple) -> CaseRow {
+pub(crate) fn case_row(t: CaseTuple) -> CaseRow {
     CaseRow {
         agency: t.0,
         number: t.1,
@@ -161,7 +161,7 @@ pub(crate) async fn audit(
 }
 
 /// Adds `by` to a counter and returns its new value.
-async fn bump_counter(tx: &mut Tx<'_>, name: &str, by: i64) -> Result<i64> {
+pub(crate) async fn bump_counter(tx: &mut Tx<'_>, name: &str, by: i64) -> Result<i64> {
     let (value,): (i64,) = sqlx::query_as(
         "INSERT INTO counters (name, value) VALUES ($1, $2) \
          ON CONFLICT (name) DO UPDATE SET value = counters.value + $2 RETURNING value",
@@ -393,6 +393,18 @@ async fn ensure_agency_in(tx: &mut Tx<'_>, actor: &str, name: &str) -> Result<()
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() > 0 {
+        let id = bump_counter(tx, "agency", 1).await?;
+        let kind = if name.ends_with("人民政府") || name.ends_with("办事处") {
+            "government"
+        } else {
+            "department"
+        };
+        sqlx::query("UPDATE agencies SET id = $1, kind = $2 WHERE name = $3")
+            .bind(id)
+            .bind(kind)
+            .bind(name)
+            .execute(&mut **tx)
+            .await?;
         audit(
             tx,
             actor,
@@ -821,16 +833,33 @@ impl Store {
         as_of: NaiveDate,
     ) -> Result<CaseState> {
         let mut tx = self.pool.begin().await?;
-        let received = received_on(&mut tx, agency, number).await?;
-        let events = load_events(&mut tx, agency, number).await?;
+        let state = self
+            .add_event_in(&mut tx, agency, number, event, as_of)
+            .await?;
+        tx.commit().await?;
+        Ok(state)
+    }
+
+    /// [`Store::add_event`] inside a transaction of the caller's.
+    pub(crate) async fn add_event_in(
+        &self,
+        tx: &mut Tx<'_>,
+        agency: &str,
+        number: &str,
+        event: Event,
+        as_of: NaiveDate,
+    ) -> Result<CaseState> {
+        let tx = &mut *tx;
+        let received = received_on(tx, agency, number).await?;
+        let events = load_events(tx, agency, number).await?;
         let before = clock::evaluate(&self.calendar, received, &events, as_of)?;
         let state = clock::append(&self.calendar, received, &events, &event, as_of)?;
-        insert_event(&mut tx, agency, number, events.len() as i64 + 1, &event).await?;
-        write_derived(&mut tx, agency, number, &state).await?;
+        insert_event(tx, agency, number, events.len() as i64 + 1, &event).await?;
+        write_derived(tx, agency, number, &state).await?;
         let mut after = serde_json::to_value(&event).unwrap_or(Value::Null);
         after["state"] = state_json(&state);
         audit(
-            &mut tx,
+            tx,
             &event.actor,
             "application.event",
             &format!("{agency}/{number}"),
@@ -838,7 +867,6 @@ impl Store {
             Some(after),
         )
         .await?;
-        tx.commit().await?;
         Ok(state)
     }
 

@@ -10,6 +10,8 @@
 //! in their row, recomputed by the deadline clock (`gongkai_casework::clock`)
 //! whenever an event is added, the calendar changes, or [`Store::sweep`] runs.
 
+mod access;
+mod cases;
 mod error;
 mod ledger;
 mod report;
@@ -21,6 +23,8 @@ use gongkai_casework::calendar::Calendar;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
+pub use access::{Agency, Role, Scope, User};
+pub use cases::{Approval, CasePage, CaseQuery, Submitted, Todo};
 pub use error::StoreError;
 pub use ledger::{
     AuditEntry, CalendarLoad, CaseRow, DueRow, ImportOutcome, ListFilter, MovedDeadline,
@@ -44,8 +48,10 @@ pub struct Store {
 
 /// The migrations, embedded in the binary (without sqlx's compile-time
 /// macros): version, description and SQL of each file in `migrations/`.
-const MIGRATIONS: [(i64, &str, &str); 1] =
-    [(1, "ledger", include_str!("../migrations/0001_ledger.sql"))];
+const MIGRATIONS: [(i64, &str, &str); 2] = [
+    (1, "ledger", include_str!("../migrations/0001_ledger.sql")),
+    (2, "web", include_str!("../migrations/0002_web.sql")),
+];
 
 /// The embedded migrations as a source for sqlx's migrator (the checksums
 /// are those `sqlx::migrate!` computes, so existing databases agree).
