@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use gongkai_casework::clock::{CaseState, Stage};
 use gongkai_casework::fees;
-use gongkai_casework::letter::{LetterContext, Letters};
+use gongkai_casework::letter::Letters;
 use gongkai_casework::model::{
     Applicant, ApplicantKind, CaseKind, CaseResult, Channel, DocumentKind, Enforcement, Event,
     EventKind, FeeBasis, LegalCase, NewApplication, NormativeDocument, Outcome, Responsible,
@@ -1347,39 +1347,10 @@ async fn letter(
     output: Option<&Path>,
     as_of: NaiveDate,
 ) -> Result<ExitCode, StoreError> {
-    let a = store.application(agency, number).await?;
-    let state = store.case_state(agency, number, as_of).await?;
-    let Some((replied_on, outcome)) = state.closed else {
-        return Ok(fail(format!(
-            "{agency}第{number}号申请尚未答复，不能生成答复告知书"
-        )));
-    };
-    let (review_body, court) = store.agency_remedies(agency).await?;
-    let mut letters = Letters::default();
-    for (key, body) in store.letter_templates(agency).await? {
-        if let Err(e) = letters.with_override(&key, &body) {
-            return Ok(fail(format!("本机关的模板“{key}”有误：{e}")));
-        }
-    }
-    let ctx = LetterContext {
-        agency: agency.to_string(),
-        number: number.to_string(),
-        applicant_name: a.applicant.name.clone(),
-        received_on: a.received_on,
-        request: a.request.clone(),
-        outcome,
-        replied_on,
-        reason: reason.to_string(),
-        review_body,
-        court,
-        responsible: a.events.iter().rev().find_map(|e| match &e.kind {
-            EventKind::Replied { responsible, .. } => responsible.clone(),
-            _ => None,
-        }),
-    };
-    match letters.render(&ctx) {
+    match store.reply_letter(agency, number, reason, as_of).await {
         Ok(text) => Ok(write_output(output, text.as_bytes())),
-        Err(e) => Ok(fail(e)),
+        Err(StoreError::Invalid(why)) => Ok(fail(why)),
+        Err(e) => Err(e),
     }
 }
 
@@ -1391,39 +1362,20 @@ async fn sample(
     last_year: i32,
     as_of: NaiveDate,
 ) -> Result<ExitCode, StoreError> {
-    use gongkai_casework::sample;
-    let names = sample_agency_names(agencies);
-    let first = last_year - 2;
-    let from = NaiveDate::from_ymd_opt(first, 1, 1).unwrap_or_default();
+    let done = store
+        .fill_sample(actor, agencies, per_year, last_year, as_of)
+        .await?;
     let to = NaiveDate::from_ymd_opt(last_year, 12, 31).unwrap_or_default();
-    // The ledger as it stood at the end of the last year: cases still open then
-    // are carried forward, and `overdue` on that day has something to show.
-    let as_of = as_of.min(to);
-    let mut total = 0;
-    for (i, name) in names.iter().enumerate() {
-        let seed = i as u64 + 1;
-        let cases = sample::applications(seed, store.calendar(), from, to, per_year * 3, as_of);
-        total += store.insert_sample(actor, name, &cases, as_of).await?;
-        for d in sample::documents(seed, first, last_year) {
-            store.put_document(actor, name, &d).await?;
-        }
-        for y in first..=last_year {
-            store
-                .put_enforcement(actor, name, y, &sample::enforcement(seed, y))
-                .await?;
-        }
-        for c in sample::legal_cases(seed, first, last_year, as_of) {
-            store.put_case(actor, name, &c).await?;
-        }
-    }
     println!(
-        "已生成示例台账：{}个机关，{first}—{last_year}年共{total}件申请。可以试试：",
-        names.len()
+        "已生成示例台账：{}个机关，{}—{last_year}年共{}件申请。可以试试：",
+        done.agencies.len(),
+        done.first_year,
+        done.applications
     );
     println!("  gongkai ledger overdue --as-of {to}");
     println!(
         "  gongkai report generate --agency {} --year {last_year} --to md",
-        names[0]
+        done.agencies[0]
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -1438,7 +1390,7 @@ pub(crate) async fn bench(
     use gongkai_casework::sample;
     use std::time::{Duration, Instant};
     let agencies = agencies.max(1);
-    let names = sample_agency_names(agencies);
+    let names = gongkai_store::sample_agency_names(agencies);
     let from = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default();
     let to = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default();
     let as_of = NaiveDate::from_ymd_opt(2026, 1, 20).unwrap_or_default();
@@ -1536,28 +1488,6 @@ pub(crate) async fn bench(
 }
 
 /// Names for sample agencies.
-pub fn sample_agency_names(n: usize) -> Vec<String> {
-    const BASE: [&str; 8] = [
-        "示例县人民政府办公室",
-        "示例县发展和改革局",
-        "示例县自然资源局",
-        "示例县住房和城乡建设局",
-        "示例县市场监督管理局",
-        "示例县生态环境分局",
-        "示例县人力资源和社会保障局",
-        "示例县城关镇人民政府",
-    ];
-    (0..n)
-        .map(|i| {
-            if i < BASE.len() {
-                BASE[i].to_string()
-            } else {
-                format!("示例县第{}机关", i + 1)
-            }
-        })
-        .collect()
-}
-
 fn print_json<T: serde::Serialize>(v: &T) {
     println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }

@@ -14,6 +14,7 @@ mod access;
 mod cases;
 mod error;
 mod ledger;
+mod ops;
 mod report;
 
 use std::str::FromStr;
@@ -26,6 +27,7 @@ use sqlx::{AnyPool, Executor};
 pub use access::{Agency, Role, Scope, User};
 pub use cases::{Approval, CasePage, CaseQuery, Submitted, Todo};
 pub use error::StoreError;
+pub use ops::{sample_agency_names, SampleFilled};
 pub use ledger::{
     AuditEntry, CalendarLoad, CaseRow, DueRow, ImportOutcome, ListFilter, MovedDeadline,
 };
