@@ -8,6 +8,7 @@ mod input;
 mod ledger;
 mod outfile;
 mod output;
+mod serve;
 mod show;
 mod zh;
 
@@ -96,6 +97,8 @@ enum Command {
     Ledger(ledger::LedgerArgs),
     /// 由台账生成年度报告：gongkai report generate --agency … --year 2025 --to md
     Report(ledger::ReportArgs),
+    /// 启动网站：公众申请门户、工作人员控制台和接口（gongkai serve --demo 带演示数据）
+    Serve(serve::ServeArgs),
     /// 解释一条规则，如 gongkai explain GK012
     Explain {
         /// 规则编号，如 GK012
@@ -179,6 +182,7 @@ fn main() -> ExitCode {
         } => export(&paths, &to, output.as_deref(), force),
         Command::Ledger(args) => ledger::run_ledger(args),
         Command::Report(args) => ledger::run_report(args),
+        Command::Serve(args) => serve::run(args),
         Command::Explain { rule: id } => explain(&id),
         Command::Rules => {
             let mut out = io::stdout().lock();

@@ -1,0 +1,87 @@
+//! The templates (embedded in the binary), rendering, and the stylesheet.
+
+use std::sync::OnceLock;
+
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::Environment;
+
+use crate::error::AppError;
+
+/// Every template, by name.
+const TEMPLATES: [(&str, &str); 19] = [
+    ("base.html", include_str!("../templates/base.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("agency.html", include_str!("../templates/agency.html")),
+    ("apply.html", include_str!("../templates/apply.html")),
+    ("receipt.html", include_str!("../templates/receipt.html")),
+    ("lookup.html", include_str!("../templates/lookup.html")),
+    ("status.html", include_str!("../templates/status.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("setup.html", include_str!("../templates/setup.html")),
+    ("dashboard.html", include_str!("../templates/dashboard.html")),
+    ("cases.html", include_str!("../templates/cases.html")),
+    ("case_table.html", include_str!("../templates/case_table.html")),
+    ("case.html", include_str!("../templates/case.html")),
+    ("new_case.html", include_str!("../templates/new_case.html")),
+    ("users.html", include_str!("../templates/users.html")),
+    ("report.html", include_str!("../templates/report.html")),
+    ("audit.html", include_str!("../templates/audit.html")),
+    ("api_docs.html", include_str!("../templates/api_docs.html")),
+];
+
+const STYLESHEET: &str = include_str!("../static/style.css");
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        // `.html` templates escape every value (minijinja's default for the name).
+        for (name, source) in TEMPLATES {
+            if let Err(e) = env.add_template(name, source) {
+                panic!("template {name} does not parse: {e}");
+            }
+        }
+        env
+    })
+}
+
+/// Renders a page.
+pub fn render(name: &str, ctx: minijinja::Value) -> Result<Html<String>, AppError> {
+    env()
+        .get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map(Html)
+        .map_err(|e| AppError::Internal(format!("模板 {name}：{e}")))
+}
+
+/// Renders a page, or — when even that fails — a plain message.
+pub fn render_or_plain(name: &str, ctx: minijinja::Value) -> Html<String> {
+    render(name, ctx).unwrap_or_else(|_| {
+        Html("<!doctype html><meta charset=utf-8><title>出错了</title><p>服务器内部错误，请稍后再试。</p>".into())
+    })
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+pub async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, AppError::NotFound).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_template_parses() {
+        let _ = super::env();
+    }
+}
