@@ -139,11 +139,25 @@ pub async fn serve(state: Shared, listen: SocketAddr) -> Result<(), String> {
 
 /// Serves on a listener already bound (tests bind port 0).
 pub async fn serve_on(state: Shared, listener: tokio::net::TcpListener) -> Result<(), String> {
+    tokio::spawn(sweeper(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(|e| format!("服务中止：{e}"))
+}
+
+/// Closes cases whose correction or payment period ran out and refreshes
+/// deadlines: at start, then every hour (as the CLI's `overdue` does before
+/// it lists). Several processes may sweep at once; each change is its own
+/// transaction and a lapse is recorded once.
+async fn sweeper(state: Shared) {
+    loop {
+        if let Err(e) = state.store.sweep("系统（到期处理）", None, state.today()).await {
+            eprintln!("到期处理未完成：{e}");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
 }
 
 async fn shutdown() {

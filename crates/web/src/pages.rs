@@ -37,6 +37,7 @@ fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
+        env.add_filter("truncate", truncate);
         // `.html` templates escape every value (minijinja's default for the name).
         for (name, source) in TEMPLATES {
             if let Err(e) = env.add_template(name, source) {
@@ -47,13 +48,32 @@ fn env() -> &'static Environment<'static> {
     })
 }
 
+/// The first `n` characters of `s`, with "…" when cut.
+fn truncate(s: String, n: usize) -> String {
+    if s.chars().count() <= n {
+        s
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}
+
 /// Renders a page.
 pub fn render(name: &str, ctx: minijinja::Value) -> Result<Html<String>, AppError> {
     env()
         .get_template(name)
         .and_then(|t| t.render(ctx))
         .map(Html)
-        .map_err(|e| AppError::Internal(format!("模板 {name}：{e}")))
+        .map_err(|e| {
+            let mut why = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                why.push_str(&format!("：{s}"));
+                source = s.source();
+            }
+            AppError::Internal(format!("模板 {name}：{why}"))
+        })
 }
 
 /// Renders a page, or — when even that fails — a plain message.
