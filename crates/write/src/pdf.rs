@@ -68,10 +68,10 @@ pub const PAGE_W: f32 = 595.28;
 pub const PAGE_H: f32 = 841.89;
 const MARGIN_TOP: f32 = 37.0 * MM;
 const MARGIN_BOTTOM: f32 = 35.0 * MM;
-const MARGIN_LEFT: f32 = 28.0 * MM;
+pub(crate) const MARGIN_LEFT: f32 = 28.0 * MM;
 const MARGIN_RIGHT: f32 = 26.0 * MM;
 /// The text area: 156 mm × 225 mm.
-const TEXT_W: f32 = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT;
+pub(crate) const TEXT_W: f32 = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT;
 pub(crate) const TEXT_H: f32 = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM;
 const TEXT_BOTTOM: f32 = PAGE_H - MARGIN_BOTTOM;
 const LINES_PER_PAGE: usize = 22;
@@ -347,7 +347,7 @@ pub(crate) struct FontSet {
 }
 
 impl FontSet {
-    fn new(fonts: &PdfFonts) -> FontSet {
+    pub(crate) fn new(fonts: &PdfFonts) -> FontSet {
         let mut faces = Vec::new();
         let mut given: HashMap<FontRole, usize> = HashMap::new();
         for g in &fonts.given {
@@ -587,12 +587,12 @@ where
 #[derive(Debug, Clone)]
 pub(crate) struct Run {
     face: usize,
-    size: f32,
-    x: f32,
-    baseline: f32,
-    text: String,
+    pub(crate) size: f32,
+    pub(crate) x: f32,
+    pub(crate) baseline: f32,
+    pub(crate) text: String,
     /// Glyph, advance in points, range in `text`.
-    glyphs: Vec<(u32, f32, Range<usize>)>,
+    pub(crate) glyphs: Vec<(u32, f32, Range<usize>)>,
 }
 
 #[derive(Debug, Clone)]
