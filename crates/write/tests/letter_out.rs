@@ -179,11 +179,8 @@ fn a_letter_in_pdf_reads_back_with_the_pdf_reader() {
 /// The text of every page, with lopdf's own extraction.
 fn page_texts(bytes: &[u8]) -> Vec<String> {
     let doc = lopdf::Document::load_mem(bytes).unwrap();
-    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
-    pages
-        .iter()
-        .map(|&p| squeeze(&doc.extract_text(&[p]).unwrap()))
-        .collect()
+    let text = |page: u32| squeeze(&doc.extract_text(&[page]).unwrap());
+    doc.get_pages().into_keys().map(text).collect()
 }
 
 /// Wherever the page breaks a long letter, the last paragraph (特此告知。)
