@@ -14,6 +14,8 @@ use gongkai_casework::model::{
     EventKind, FeeBasis, LegalCase, NewApplication, NormativeDocument, Outcome, Responsible,
 };
 use gongkai_store::{CaseRow, ListFilter, Store, StoreError};
+use gongkai_write::pdf::PdfFonts;
+use gongkai_write::FileFormat;
 use unicode_width::UnicodeWidthStr;
 
 use crate::{io_error, write_output};
@@ -186,12 +188,17 @@ enum LedgerCommand {
         /// 办理人补充的理由
         #[arg(long, default_value = "")]
         reason: String,
+        /// 输出格式：txt（纯文本）、docx（Word）或 pdf（按公文格式排版）；默认按输出文件的扩展名，否则为 txt
+        #[arg(long)]
+        to: Option<String>,
         /// 输出文件（默认输出到标准输出）
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
         /// 输出文件已存在时覆盖它
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        fonts: crate::output::FontArgs,
     },
     /// 修改本机关的答复告知书模板，或查看默认模板
     LetterTemplate {
@@ -853,15 +860,34 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
             agency,
             number,
             reason,
+            to,
             output,
             force,
+            fonts,
         } => {
+            let format = match letter_format(to.as_deref(), output.as_deref()) {
+                Ok(f) => f,
+                Err(code) => return code,
+            };
             if let Some(out) = &output {
                 if let Err(msg) = crate::outfile::guard(out, &db.files(), force) {
                     return fail(msg);
                 }
             }
-            letter(&store, &agency, &number, &reason, output.as_deref(), as_of).await
+            let fonts = if format == FileFormat::Pdf {
+                match crate::output::pdf_fonts(fonts.font_dir.as_deref()) {
+                    Ok(f) => f,
+                    Err(msg) => return fail(msg),
+                }
+            } else {
+                PdfFonts::embedded()
+            };
+            let out = LetterOutput {
+                format,
+                fonts: &fonts,
+                path: output.as_deref(),
+            };
+            letter(&store, &agency, &number, &reason, &out, as_of).await
         }
         LedgerCommand::LetterTemplate { agency, key, file } => match file {
             Some(path) => {
@@ -1339,16 +1365,74 @@ fn print_state(store: &Store, s: &CaseState, as_of: NaiveDate) {
     }
 }
 
+/// The format of a reply letter: `--to` (txt, docx or pdf), else the
+/// output file's extension when it is .docx or .pdf, else text. A binary
+/// format is not written to a terminal.
+fn letter_format(to: Option<&str>, output: Option<&Path>) -> Result<FileFormat, ExitCode> {
+    let letter_formats = [
+        FileFormat::Text(gongkai_write::Format::Text),
+        FileFormat::Docx,
+        FileFormat::Pdf,
+    ];
+    let name = match to {
+        Some(name) => name.to_string(),
+        None => output
+            .and_then(Path::extension)
+            .map(|e| e.to_string_lossy().into_owned())
+            .filter(|e| {
+                matches!(
+                    FileFormat::parse(e),
+                    Some(FileFormat::Docx | FileFormat::Pdf)
+                )
+            })
+            .unwrap_or_else(|| "txt".to_string()),
+    };
+    match FileFormat::parse(&name) {
+        Some(f) if letter_formats.contains(&f) => crate::output_format(&name, output),
+        _ => Err(fail(format!(
+            "答复告知书不支持格式“{name}”，可选：txt、docx、pdf"
+        ))),
+    }
+}
+
+/// Where and how a reply letter is written.
+struct LetterOutput<'a> {
+    format: FileFormat,
+    /// For PDF.
+    fonts: &'a PdfFonts,
+    /// None for standard output.
+    path: Option<&'a Path>,
+}
+
+impl LetterOutput<'_> {
+    /// Writes the letter's text as text, Word or PDF. For PDF, what could
+    /// not be set as asked (a character no font has …) is a warning.
+    fn write(&self, text: &str) -> ExitCode {
+        let bytes = match self.format {
+            FileFormat::Docx => gongkai_write::letter::letter_docx(text),
+            FileFormat::Pdf => {
+                let out = gongkai_write::letter::letter_pdf(text, self.fonts);
+                for w in &out.warnings {
+                    eprintln!("警告：{w}");
+                }
+                out.bytes
+            }
+            _ => text.as_bytes().to_vec(),
+        };
+        write_output(self.path, &bytes)
+    }
+}
+
 async fn letter(
     store: &Store,
     agency: &str,
     number: &str,
     reason: &str,
-    output: Option<&Path>,
+    output: &LetterOutput<'_>,
     as_of: NaiveDate,
 ) -> Result<ExitCode, StoreError> {
     match store.reply_letter(agency, number, reason, as_of).await {
-        Ok(text) => Ok(write_output(output, text.as_bytes())),
+        Ok(text) => Ok(output.write(&text)),
         Err(StoreError::Invalid(why)) => Ok(fail(why)),
         Err(e) => Err(e),
     }

@@ -24,6 +24,128 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// A ledger with one application, replied to.
+fn replied_case(db: &Path, agency: &str) {
+    let o = gongkai(
+        db,
+        &[
+            "ledger",
+            "add",
+            "--agency",
+            agency,
+            "--kind",
+            "自然人",
+            "--name",
+            "张某",
+            "--channel",
+            "网络",
+            "--received",
+            "2025-09-26",
+            "--request",
+            "某小区规划许可证及附图",
+            "--as-of",
+            "2025-09-26",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = gongkai(
+        db,
+        &[
+            "ledger",
+            "event",
+            "--agency",
+            agency,
+            "2025-0001",
+            "答复",
+            "--on",
+            "2025-10-29",
+            "--outcome",
+            "予以公开",
+            "--as-of",
+            "2025-10-29",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_reply_letter_as_word_and_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let agency = "某某县住房和城乡建设局";
+    replied_case(&db, agency);
+    let letter = |extra: &[&str]| {
+        let mut args = vec!["ledger", "letter", "--agency", agency, "2025-0001"];
+        args.extend_from_slice(extra);
+        gongkai(&db, &args)
+    };
+    let o = letter(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c.is_whitespace()))
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(lines.len() >= 6, "{text}");
+
+    // Word, by the file's extension: the letter's text, paragraph by paragraph.
+    let docx = dir.path().join("告知书.docx");
+    let o = letter(&["-o", docx.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&docx).unwrap();
+    let doc = gongkai_read::docx::read(&bytes).expect("a Word document");
+    let back: Vec<&str> = doc
+        .blocks
+        .iter()
+        .filter_map(gongkai_read::doc::Block::text)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(back, lines);
+
+    // Not over an existing file without --force; over it with.
+    let o = letter(&["--to", "pdf", "-o", docx.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("已经存在"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&docx).unwrap(), bytes);
+    let o = letter(&["--to", "docx", "-o", docx.to_str().unwrap(), "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&docx).unwrap(), bytes);
+    // Never over the ledger itself.
+    let o = letter(&["--to", "pdf", "-o", db.to_str().unwrap(), "--force"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    // PDF: every line of the letter in the text the PDF reader finds.
+    let pdf = dir.path().join("告知书.pdf");
+    let o = letter(&["--to", "pdf", "-o", pdf.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("警告"), "{}", stderr(&o));
+    let doc = gongkai_read::pdf::read(&std::fs::read(&pdf).unwrap()).expect("a PDF");
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let all: String = doc
+        .blocks
+        .iter()
+        .filter_map(gongkai_read::doc::Block::text)
+        .map(squeeze)
+        .collect();
+    for line in &lines {
+        assert!(all.contains(&squeeze(line)), "{line} in {all}");
+    }
+
+    // Text by name; Word to a pipe; other formats refused.
+    let txt = dir.path().join("告知书.txt");
+    let o = letter(&["--to", "txt", "-o", txt.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&txt).unwrap(), text);
+    let o = letter(&["--to", "docx"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.starts_with(b"PK\x03\x04"));
+    let o = letter(&["--to", "md"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("txt、docx、pdf"), "{}", stderr(&o));
+}
+
 #[test]
 fn a_case_from_receipt_to_reply_letter() {
     let dir = tempfile::tempdir().unwrap();

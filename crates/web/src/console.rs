@@ -899,7 +899,19 @@ pub fn letter_file(format: &str, agency: &str, number: &str, text: &str) -> Resu
     let name = format!("{agency}{number}答复告知书");
     let (bytes, mime, ext): (Vec<u8>, &str, &str) = match format {
         "" | "txt" => (text.as_bytes().to_vec(), "text/plain; charset=utf-8", "txt"),
-        _ => return Err(AppError::Invalid(format!("不支持的格式“{format}”"))),
+        "docx" => (
+            gongkai_write::letter::letter_docx(text),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+        ),
+        "pdf" => {
+            let out = gongkai_write::letter::letter_pdf_embedded(text);
+            for w in &out.warnings {
+                eprintln!("答复告知书 PDF：{w}");
+            }
+            (out.bytes, "application/pdf", "pdf")
+        }
+        _ => return Err(AppError::Invalid(format!("不支持的格式“{format}”，可选：txt、docx、pdf"))),
     };
     Ok(download(bytes, mime, &name, ext))
 }

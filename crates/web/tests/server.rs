@@ -359,6 +359,18 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
         &[("agency", &a_s), ("number", &number), ("code", &code), ("format", "txt")],
     );
     assert_eq!(public_letter.body, letter.body, "{label}");
+    for (format, magic) in [("docx", "PK"), ("pdf", "%PDF")] {
+        let file = site.agent.post(site.url("/lookup/letter")).send_form([
+            ("agency", a_s.as_str()),
+            ("number", number.as_str()),
+            ("code", code.as_str()),
+            ("format", format),
+        ]);
+        let mut file = file.expect("letter file");
+        assert_eq!(file.status().as_u16(), 200, "{label}: {format}");
+        let bytes = file.body_mut().read_to_vec().expect("bytes");
+        assert!(bytes.starts_with(magic.as_bytes()), "{label}: {format}");
+    }
 
     // The annual report counts it.
     let report = site.get(&format!("/console/report?agency={a}&year=2026"), &clerk);

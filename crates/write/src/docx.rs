@@ -69,7 +69,7 @@ const CHARS_PER_LINE: u32 = 28;
 /// The pitch of the document grid's lines: 22 of them fill the text area.
 const LINE_PITCH: u32 = TEXT_H / LINES_PER_PAGE;
 /// 三号, the body size, in half-points.
-const BODY_SIZE: u32 = 32;
+pub(crate) const BODY_SIZE: u32 = 32;
 /// 二号, the title size.
 const TITLE_SIZE: u32 = 44;
 /// 4号, the page numbers' size.
@@ -90,7 +90,7 @@ pub(crate) const CELL_MARGIN: u32 = 57;
 /// (negative), so that 28 characters of the body size fill a line: the
 /// difference between the pitch 28 characters leave and the size, rounded
 /// down.
-const CHAR_SPACING: i32 = {
+pub(crate) const CHAR_SPACING: i32 = {
     let pitch = (TEXT_W / CHARS_PER_LINE) as i32;
     let size = (BODY_SIZE * 10) as i32;
     if pitch >= size {
@@ -121,17 +121,25 @@ pub fn write_docx(report: &Report) -> Vec<u8> {
 /// Writes a report as a Word document.
 pub fn write_docx_with(report: &Report, options: &Options) -> Vec<u8> {
     let title = layout::title(report);
+    let creator = report.agency.as_deref().map(str::trim);
+    package(document(report, options), core(&title, creator))
+}
+
+/// The archive of a Word document in the layout of official documents: its
+/// main part and core properties, with the styles, settings, fonts and page
+/// number footers every document of this crate shares.
+pub(crate) fn package(document: String, core: String) -> Vec<u8> {
     let parts: [(&str, String); 11] = [
         ("[Content_Types].xml", CONTENT_TYPES.to_string()),
         ("_rels/.rels", ROOT_RELS.to_string()),
-        ("word/document.xml", document(report, options)),
+        ("word/document.xml", document),
         ("word/styles.xml", styles()),
         ("word/settings.xml", SETTINGS.to_string()),
         ("word/fontTable.xml", font_table()),
         ("word/footer1.xml", footer(true)),
         ("word/footer2.xml", footer(false)),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
-        ("docProps/core.xml", core(report, &title)),
+        ("docProps/core.xml", core),
         ("docProps/app.xml", APP.to_string()),
     ];
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
@@ -217,7 +225,9 @@ const APP: &str = concat!(
     "</Properties>"
 );
 
-fn core(report: &Report, title: &str) -> String {
+/// The core properties: the title, the creator (the agency) if known, the
+/// language.
+pub(crate) fn core(title: &str, creator: Option<&str>) -> String {
     let mut s = String::from(XML_DECL);
     s.push_str(concat!(
         "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" ",
@@ -225,8 +235,8 @@ fn core(report: &Report, title: &str) -> String {
         "xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"
     ));
     let _ = write!(s, "<dc:title>{}</dc:title>", escape(title));
-    if let Some(agency) = report.agency.as_deref() {
-        let _ = write!(s, "<dc:creator>{}</dc:creator>", escape(agency.trim()));
+    if let Some(creator) = creator {
+        let _ = write!(s, "<dc:creator>{}</dc:creator>", escape(creator));
     }
     s.push_str("<dc:language>zh-CN</dc:language></cp:coreProperties>");
     s
@@ -370,11 +380,7 @@ fn footer(odd: bool) -> String {
 // The document.
 
 fn document(report: &Report, options: &Options) -> String {
-    let mut s = String::from(XML_DECL);
-    let _ = write!(
-        s,
-        "<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\"><w:body>"
-    );
+    let mut s = document_start();
     title_paragraph(&mut s, report);
     // A blank line between the title and the text.
     s.push_str("<w:p/>");
@@ -394,6 +400,23 @@ fn document(report: &Report, options: &Options) -> String {
         // Word wants a paragraph between a table and the section's end.
         s.push_str("<w:p/>");
     }
+    document_end(&mut s);
+    s
+}
+
+/// The main part up to the first paragraph of the body.
+pub(crate) fn document_start() -> String {
+    let mut s = String::from(XML_DECL);
+    let _ = write!(
+        s,
+        "<w:document xmlns:w=\"{NS_W}\" xmlns:r=\"{NS_R}\"><w:body>"
+    );
+    s
+}
+
+/// Ends the main part: the page (A4, margins, the grid of 22 lines, the
+/// footers with page numbers) and the closing tags.
+pub(crate) fn document_end(s: &mut String) {
     let _ = write!(
         s,
         concat!(
@@ -417,7 +440,6 @@ fn document(report: &Report, options: &Options) -> String {
         pitch = LINE_PITCH,
     );
     s.push_str("</w:body></w:document>");
-    s
 }
 
 /// The width of title text in twips: Chinese characters a full size, Latin
@@ -471,13 +493,13 @@ fn title_paragraph(s: &mut String, report: &Report) {
 }
 
 /// A run of text, in the paragraph's font or in another East Asian font.
-struct Run<'a> {
+pub(crate) struct Run<'a> {
     text: &'a str,
     east_asia: Option<&'static str>,
 }
 
 impl<'a> Run<'a> {
-    fn plain(text: &'a str) -> Run<'a> {
+    pub(crate) fn plain(text: &'a str) -> Run<'a> {
         Run {
             text,
             east_asia: None,
@@ -486,7 +508,16 @@ impl<'a> Run<'a> {
 }
 
 fn paragraph(s: &mut String, style: &str, runs: &[Run<'_>]) {
-    let _ = write!(s, "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>");
+    paragraph_with(s, style, "", runs);
+}
+
+/// A paragraph of a style, with more paragraph properties after the style
+/// (`w:keepNext`, `w:ind`, `w:jc` …, in the schema's order).
+pub(crate) fn paragraph_with(s: &mut String, style: &str, properties: &str, runs: &[Run<'_>]) {
+    let _ = write!(
+        s,
+        "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/>{properties}</w:pPr>"
+    );
     for run in runs {
         write_run(s, run, None);
     }

@@ -21,6 +21,9 @@
 //! one collection sheet), and the PDF writer ([`pdf::write_pdf`]; with other
 //! fonts and the warnings, [`pdf::write_pdf_with`]).
 //! [`write_bytes`] covers them all, by [`FileFormat`].
+//!
+//! Reply letters (政府信息公开申请答复告知书) are set in the same layout, as
+//! Word ([`letter::letter_docx`]) and PDF ([`letter::letter_pdf`]).
 //! This crate does no IO.
 
 use gongkai_report::Report;
@@ -30,6 +33,7 @@ pub mod docx;
 pub mod html;
 pub mod json;
 mod layout;
+pub mod letter;
 pub mod markdown;
 pub mod pdf;
 pub mod text;

@@ -68,24 +68,24 @@ pub const PAGE_W: f32 = 595.28;
 pub const PAGE_H: f32 = 841.89;
 const MARGIN_TOP: f32 = 37.0 * MM;
 const MARGIN_BOTTOM: f32 = 35.0 * MM;
-const MARGIN_LEFT: f32 = 28.0 * MM;
+pub(crate) const MARGIN_LEFT: f32 = 28.0 * MM;
 const MARGIN_RIGHT: f32 = 26.0 * MM;
 /// The text area: 156 mm × 225 mm.
-const TEXT_W: f32 = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT;
-const TEXT_H: f32 = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM;
+pub(crate) const TEXT_W: f32 = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT;
+pub(crate) const TEXT_H: f32 = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM;
 const TEXT_BOTTOM: f32 = PAGE_H - MARGIN_BOTTOM;
 const LINES_PER_PAGE: usize = 22;
 const CHARS_PER_LINE: usize = 28;
 /// The pitch of the lines: 22 of them fill the text area.
-const LINE_PITCH: f32 = TEXT_H / LINES_PER_PAGE as f32;
+pub(crate) const LINE_PITCH: f32 = TEXT_H / LINES_PER_PAGE as f32;
 /// 三号, the body size.
-const BODY_SIZE: f32 = 16.0;
+pub(crate) const BODY_SIZE: f32 = 16.0;
 /// 二号, the title size.
-const TITLE_SIZE: f32 = 22.0;
+pub(crate) const TITLE_SIZE: f32 = 22.0;
 /// 4号, the page numbers' size.
 const PAGE_NUMBER_SIZE: f32 = 14.0;
 /// The pitch of full-width characters: 28 of them fill a line.
-const CHAR_PITCH: f32 = TEXT_W / CHARS_PER_LINE as f32;
+pub(crate) const CHAR_PITCH: f32 = TEXT_W / CHARS_PER_LINE as f32;
 /// How much closer than their size characters are set (negative).
 const CHAR_SPACING: f32 = CHAR_PITCH - BODY_SIZE;
 /// Ruling lines of tables: 0.5 pt, as the Word writer's borders.
@@ -104,7 +104,7 @@ const CJK_CENTRE: f32 = 0.38;
 /// The ascent of Chinese characters above the baseline, in ems.
 const CJK_ASCENT: f32 = 0.88;
 /// Slack for comparisons of lengths.
-const EPS: f32 = 0.01;
+pub(crate) const EPS: f32 = 0.01;
 
 /// Characters no line may start with (避头).
 const NO_LINE_START: &str = "，。、；：？！）》」』】〕〗〉’”…—·～%‰℃,.;:?!)]}>・々〃ー";
@@ -339,7 +339,7 @@ impl Face {
 
 /// The fonts of one document: the faces, the order in which each role
 /// tries them, the glyphs looked up so far and the characters none has.
-struct FontSet {
+pub(crate) struct FontSet {
     faces: Vec<Face>,
     chains: HashMap<FontRole, Vec<usize>>,
     cache: HashMap<(usize, char), Option<(u32, f32)>>,
@@ -347,7 +347,7 @@ struct FontSet {
 }
 
 impl FontSet {
-    fn new(fonts: &PdfFonts) -> FontSet {
+    pub(crate) fn new(fonts: &PdfFonts) -> FontSet {
         let mut faces = Vec::new();
         let mut given: HashMap<FontRole, usize> = HashMap::new();
         for g in &fonts.given {
@@ -472,23 +472,40 @@ pub fn write_pdf(report: &Report) -> Vec<u8> {
 
 /// Writes a report as PDF with the given fonts.
 pub fn write_pdf_with(report: &Report, options: &Options, fonts: &PdfFonts) -> PdfOutput {
-    match render(report, options, fonts) {
+    let title = layout::title(report);
+    with_fallback(fonts, |fonts| {
+        render(fonts, &title, |set| lay_out(report, options, set))
+    })
+}
+
+/// Renders with the given fonts; when they cannot be embedded, with the
+/// built-in fonts instead, saying so in the first warning.
+pub(crate) fn with_fallback<F>(fonts: &PdfFonts, render: F) -> PdfOutput
+where
+    F: Fn(&PdfFonts) -> Result<PdfOutput, String>,
+{
+    match render(fonts) {
         Ok(out) => out,
         Err(e) if !fonts.given.is_empty() => {
-            let mut out = render(report, options, &PdfFonts::embedded())
-                .expect("a report can be written with the built-in fonts");
+            let mut out = render(&PdfFonts::embedded())
+                .expect("a document can be written with the built-in fonts");
             out.warnings
                 .insert(0, format!("所给字体无法嵌入（{e}），已改用内置字体"));
             out
         }
-        Err(e) => panic!("a report can be written with the built-in fonts: {e}"),
+        Err(e) => panic!("a document can be written with the built-in fonts: {e}"),
     }
 }
 
-fn render(report: &Report, options: &Options, fonts: &PdfFonts) -> Result<PdfOutput, String> {
+/// A PDF of the pages `lay_out` fills with the fonts, titled `title`; the
+/// characters no font has are the warnings.
+pub(crate) fn render<F>(fonts: &PdfFonts, title: &str, lay_out: F) -> Result<PdfOutput, String>
+where
+    F: FnOnce(&mut FontSet) -> Vec<Vec<Item>>,
+{
     let mut set = FontSet::new(fonts);
-    let title = layout::title(report);
-    let pages = lay_out(report, options, &mut set);
+    let title = title.to_string();
+    let pages = lay_out(&mut set);
 
     let mut document = Document::new();
     document.set_metadata(
@@ -568,18 +585,18 @@ fn render(report: &Report, options: &Options, fonts: &PdfFonts) -> Result<PdfOut
 
 /// A run of glyphs of one font on one line.
 #[derive(Debug, Clone)]
-struct Run {
+pub(crate) struct Run {
     face: usize,
-    size: f32,
-    x: f32,
-    baseline: f32,
-    text: String,
+    pub(crate) size: f32,
+    pub(crate) x: f32,
+    pub(crate) baseline: f32,
+    pub(crate) text: String,
     /// Glyph, advance in points, range in `text`.
-    glyphs: Vec<(u32, f32, Range<usize>)>,
+    pub(crate) glyphs: Vec<(u32, f32, Range<usize>)>,
 }
 
 #[derive(Debug, Clone)]
-enum Item {
+pub(crate) enum Item {
     /// The ruling lines around a table cell.
     Rect {
         x: f32,
@@ -592,23 +609,24 @@ enum Item {
 
 /// How the lines of a block of text are aligned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Align {
+pub(crate) enum Align {
     Left,
     Centre,
+    Right,
     /// Both edges, but the last line to the left.
     Justify,
 }
 
 /// Text mapped onto glyphs: the text and its glyphs, each with its role's
 /// font size and the spacing added after it.
-struct Shaped {
+pub(crate) struct Shaped {
     text: String,
     glyphs: Vec<G>,
     size: f32,
 }
 
 impl Shaped {
-    fn new(set: &mut FontSet, parts: &[(FontRole, &str)], size: f32) -> Shaped {
+    pub(crate) fn new(set: &mut FontSet, parts: &[(FontRole, &str)], size: f32) -> Shaped {
         let mut text = String::new();
         let mut glyphs = Vec::new();
         for (role, part) in parts {
@@ -640,7 +658,7 @@ impl Shaped {
     }
 
     /// Breaks the text into lines: the first `first` wide, the rest `rest`.
-    fn break_lines(&self, first: f32, rest: f32) -> Vec<Range<usize>> {
+    pub(crate) fn break_lines(&self, first: f32, rest: f32) -> Vec<Range<usize>> {
         let n = self.glyphs.len();
         let mut lines = Vec::new();
         let mut start = 0;
@@ -700,6 +718,7 @@ impl Shaped {
         let (mut cursor, extra) = match align {
             Align::Left => (x, 0.0),
             Align::Centre => (x + ((width - natural) / 2.0).max(0.0), 0.0),
+            Align::Right => (x + (width - natural).max(0.0), 0.0),
             Align::Justify if last || count < 2 => (x, 0.0),
             Align::Justify => (x, ((width - natural) / (count - 1) as f32).max(0.0)),
         };
@@ -742,30 +761,30 @@ impl Shaped {
 }
 
 /// The pages being filled: their items and where the next thing goes.
-struct Flow {
+pub(crate) struct Flow {
     pages: Vec<Vec<Item>>,
     /// The top of the next thing on the current page.
     y: f32,
 }
 
 impl Flow {
-    fn new() -> Flow {
+    pub(crate) fn new() -> Flow {
         Flow {
             pages: vec![Vec::new()],
             y: MARGIN_TOP,
         }
     }
 
-    fn new_page(&mut self) {
+    pub(crate) fn new_page(&mut self) {
         self.pages.push(Vec::new());
         self.y = MARGIN_TOP;
     }
 
-    fn room(&self) -> f32 {
+    pub(crate) fn room(&self) -> f32 {
         TEXT_BOTTOM - self.y
     }
 
-    fn at_top(&self) -> bool {
+    pub(crate) fn at_top(&self) -> bool {
         self.y <= MARGIN_TOP + EPS
     }
 
@@ -779,7 +798,7 @@ impl Flow {
     }
 
     /// The top of a new grid line, on a new page when this one is full.
-    fn take_line(&mut self) -> f32 {
+    pub(crate) fn take_line(&mut self) -> f32 {
         if self.room() < LINE_PITCH - EPS {
             self.new_page();
         }
@@ -840,6 +859,11 @@ fn lay_out(report: &Report, options: &Options, set: &mut FontSet) -> Vec<Vec<Ite
             flow.snap_to_grid();
         }
     }
+    number_pages(flow, set)
+}
+
+/// The pages of a flow with their numbers.
+pub(crate) fn number_pages(mut flow: Flow, set: &mut FontSet) -> Vec<Vec<Item>> {
     for (i, page) in flow.pages.iter_mut().enumerate() {
         page.extend(page_number(set, i + 1));
     }
@@ -921,7 +945,25 @@ fn paragraph_shaped(set: &mut FontSet, text: &str) -> Shaped {
 
 /// Sets a paragraph on the grid, its first line indented.
 fn paragraph(shaped: &Shaped, flow: &mut Flow, align: Align, indent: f32) {
-    let lines = shaped.break_lines(TEXT_W - indent, TEXT_W);
+    paragraph_lines(shaped, flow, align, indent, 0.0);
+}
+
+/// The lines of a paragraph whose first line is indented `indent` and
+/// whose every line stops `right` short of the right edge of the text.
+pub(crate) fn lines_of(shaped: &Shaped, indent: f32, right: f32) -> Vec<Range<usize>> {
+    shaped.break_lines(TEXT_W - indent - right, TEXT_W - right)
+}
+
+/// Sets a paragraph on the grid, its first line indented `indent`, every
+/// line ending `right` short of the right edge of the text.
+pub(crate) fn paragraph_lines(
+    shaped: &Shaped,
+    flow: &mut Flow,
+    align: Align,
+    indent: f32,
+    right: f32,
+) {
+    let lines = lines_of(shaped, indent, right);
     let last = lines.len().saturating_sub(1);
     for (i, range) in lines.into_iter().enumerate() {
         let top = flow.take_line();
@@ -930,7 +972,7 @@ fn paragraph(shaped: &Shaped, flow: &mut Flow, align: Align, indent: f32) {
             range,
             MARGIN_LEFT + ind,
             grid_baseline(top, shaped.size),
-            TEXT_W - ind,
+            TEXT_W - ind - right,
             align,
             i == last,
         );
