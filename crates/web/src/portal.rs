@@ -381,9 +381,14 @@ pub async fn lookup(
         .iter()
         .filter_map(|e| {
             Some(match &e.kind {
+                // The notice must say what to correct (条例第三十条).
                 EventKind::CorrectionRequested { until } => format!(
-                    "{}：本机关向您发出补正通知，请于{until}前补正；补正期间不计算答复期限。",
-                    e.on
+                    "{}：本机关向您发出补正通知，请于{until}前补正；补正期间不计算答复期限。{}",
+                    e.on,
+                    match e.note.trim() {
+                        "" => String::new(),
+                        what => format!("需要补正的事项：{what}"),
+                    }
                 ),
                 EventKind::CorrectionReceived => format!("{}：收到您的补正，答复期限重新计算。", e.on),
                 EventKind::ConsultationStarted { .. } => format!(
