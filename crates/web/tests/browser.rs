@@ -1,0 +1,765 @@
+//! The whole story in a real browser: headless Chromium driven over
+//! WebDriver (chromedriver), against the server started in this process on
+//! the demo ledger.
+//!
+//! An applicant applies online, a clerk handles the case (correction,
+//! consultation, an extension approved by the agency's head, a partial
+//! disclosure with the letter previewed first), the applicant follows it and
+//! downloads the letter, the annual report counts it; another agency's clerk
+//! cannot see it; hostile input is shown as text, forged forms are refused
+//! and repeated wrong passwords lock the login. Screenshots of the main pages
+//! are written to `target/screenshots/`.
+//!
+//! Without chromedriver and Chromium the test says so and passes, unless
+//! `GONGKAI_BROWSER=required` (as CI sets it), when it fails.
+
+use std::net::TcpListener as StdListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+
+const TODAY: &str = "2026-03-02";
+const PASSWORD: &str = gongkai_web::demo::PASSWORD;
+
+/// The two hostile strings put in every text field.
+const SCRIPT: &str = "<script>alert(1)</script>";
+const IMG: &str = "\"><img src=x onerror=alert(1)>";
+
+/// A program: the environment's choice, then the usual places.
+fn find_program(var: &str, names: &[&str]) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(var) {
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for name in names {
+        for dir in std::env::split_paths(&path).chain([PathBuf::from("/usr/bin")]) {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// chromedriver, ended when the test ends (also when it fails).
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn start_driver(program: &Path) -> Driver {
+    let port = free_port();
+    let child = Command::new(program)
+        .arg(format!("--port={port}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let driver = Driver { child, port };
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "chromedriver did not listen on port {port} within 20 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    driver
+}
+
+/// A browser with its own profile and download folder.
+struct Browser {
+    client: Client,
+    base: String,
+    shots: PathBuf,
+    downloads: PathBuf,
+    _profile: tempfile::TempDir,
+}
+
+async fn open_browser(driver: &Driver, chromium: &Path, base: &str, shots: &Path) -> Browser {
+    let profile = tempfile::tempdir().expect("profile folder");
+    let downloads = profile.path().join("downloads");
+    std::fs::create_dir_all(&downloads).expect("download folder");
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chromium.to_string_lossy(),
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1366,768", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                // As the staff and the public would see it: dates as 年/月/日.
+                "--lang=zh-CN",
+                format!("--user-data-dir={}", profile.path().join("chrome").display()),
+            ],
+            "prefs": {
+                "download.default_directory": downloads.to_string_lossy(),
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true,
+                "intl.accept_languages": "zh-CN,zh",
+            },
+        },
+        // Dialogs stay open, so a script that fired one is caught.
+        "unhandledPromptBehavior": "ignore",
+    });
+    let Value::Object(caps) = caps else { unreachable!() };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a Chromium session");
+    Browser {
+        client,
+        base: base.to_string(),
+        shots: shots.to_path_buf(),
+        downloads,
+        _profile: profile,
+    }
+}
+
+impl Browser {
+    async fn go(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap_or_else(|e| panic!("open {path}: {e}"));
+        self.no_dialog(path).await;
+    }
+
+    async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(e) => e,
+            Err(e) => panic!(
+                "no element {css} on {}: {e}\n{}",
+                self.url().await,
+                self.main_text().await
+            ),
+        }
+    }
+
+    async fn has(&self, css: &str) -> bool {
+        !self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .map(|v| v.is_empty())
+            .unwrap_or(true)
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.expect("element text")
+    }
+
+    async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .expect("element value")
+            .unwrap_or_default()
+    }
+
+    async fn url(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default()
+    }
+
+    /// What the page says: the text of its `main`.
+    async fn main_text(&self) -> String {
+        match self.client.find(Locator::Css("main")).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script {script}: {e}"))
+    }
+
+    /// Types into a field (after clearing it).
+    async fn fill(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        e.clear().await.expect("clear field");
+        e.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    /// Sets a date field as its picker would (typing into one depends on
+    /// the browser's locale).
+    async fn set_date(&self, css: &str, date: &str) {
+        let e = self.find(css).await;
+        let arg = serde_json::to_value(&e).expect("element as argument");
+        self.js(
+            "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+            vec![arg, json!(date)],
+        )
+        .await;
+    }
+
+    /// Chooses an option by its value (its text when it has no value).
+    async fn select(&self, css: &str, value: &str) {
+        let e = self.find(css).await;
+        if e.select_by_value(value).await.is_err() {
+            e.select_by_label(value)
+                .await
+                .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+        }
+    }
+
+    /// Opens a `<details>` section by its summary.
+    async fn open_section(&self, summary: &str) {
+        let summaries = self
+            .client
+            .find_all(Locator::Css("details > summary"))
+            .await
+            .expect("summaries");
+        for s in summaries {
+            if s.text().await.unwrap_or_default().trim() == summary {
+                let open = self
+                    .js("return arguments[0].parentElement.open;", vec![serde_json::to_value(&s).unwrap()])
+                    .await;
+                if open != json!(true) {
+                    s.click().await.expect("open section");
+                }
+                return;
+            }
+        }
+        panic!("no section {summary} on {}", self.url().await);
+    }
+
+    /// Clicks what submits a form or follows a link, and waits for the next page.
+    async fn click_and_wait(&self, css: &str) {
+        self.js("window.__before_click = true;", vec![]).await;
+        let e = self.find(css).await;
+        e.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        self.wait_for_new_page(css).await;
+    }
+
+    async fn wait_for_new_page(&self, what: &str) {
+        let start = Instant::now();
+        loop {
+            let done = self
+                .client
+                .execute(
+                    "return window.__before_click === undefined && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await;
+            if let Ok(Value::Bool(true)) = done {
+                break;
+            }
+            if let Err(fantoccini::error::CmdError::Standard(e)) = &done {
+                if e.error == fantoccini::error::ErrorStatus::UnexpectedAlertOpen {
+                    panic!("a dialog opened after {what}");
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "no new page within 30 s after {what} (at {})",
+                self.url().await
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.no_dialog(what).await;
+    }
+
+    /// Fails when a dialog (alert, confirm, prompt) is open.
+    async fn no_dialog(&self, what: &str) {
+        if let Ok(text) = self.client.get_alert_text().await {
+            panic!("a dialog opened on {what}: {text}");
+        }
+    }
+
+    /// The HTTP status of a GET from this page (with its cookies and the
+    /// given headers).
+    async fn status_of(&self, path: &str, headers: Value) -> u16 {
+        let v = self
+            .client
+            .execute_async(
+                "const [path, headers, done] = arguments;
+                 fetch(path, {headers, redirect: 'manual'}).then(r => done(r.status), e => done(String(e)));",
+                vec![json!(path), headers],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("fetch {path}: {e}"));
+        v.as_u64()
+            .unwrap_or_else(|| panic!("fetch {path}: {v}")) as u16
+    }
+
+    /// A screenshot of the whole page (the window made as tall as the page,
+    /// at most 5000 pixels) as `target/screenshots/{name}.png`.
+    async fn shot(&self, name: &str) {
+        let (w, h) = self.client.get_window_size().await.expect("window size");
+        let height = self
+            .js("return Math.ceil(document.documentElement.scrollHeight);", vec![])
+            .await
+            .as_u64()
+            .unwrap_or(h)
+            // The window's frame and toolbar take some of its height.
+            + (h - self.js("return window.innerHeight;", vec![]).await.as_u64().unwrap_or(h));
+        let tall = height.clamp(h, 5000);
+        if tall > h {
+            self.client.set_window_size(w as u32, tall as u32).await.expect("resize");
+        }
+        let png = self.client.screenshot().await.expect("screenshot");
+        if tall > h {
+            self.client.set_window_size(w as u32, h as u32).await.expect("resize back");
+        }
+        std::fs::write(self.shots.join(format!("{name}.png")), png).expect("write screenshot");
+        // Nothing may be wider than the window.
+        let overflow = self
+            .js(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                vec![],
+            )
+            .await
+            .as_i64()
+            .unwrap_or(0);
+        assert!(
+            overflow <= 0,
+            "{name}: the page is {overflow} px wider than the window ({w} px)"
+        );
+    }
+
+    async fn login(&self, login: &str) {
+        self.go("/login").await;
+        self.fill("#login", login).await;
+        self.fill("#password", PASSWORD).await;
+        self.click_and_wait("form[action='/login'] button[type=submit]").await;
+        let who = self.text("header .who").await;
+        assert!(
+            who.contains(login) || self.url().await.ends_with("/console"),
+            "{login} is not signed in: {}",
+            self.main_text().await
+        );
+    }
+
+    async fn logout(&self) {
+        self.click_and_wait("form[action='/logout'] button").await;
+        assert!(self.url().await.ends_with("/login"), "signed out to the login page");
+    }
+
+    /// Waits for a finished download whose name ends with `ext`; its bytes.
+    async fn downloaded(&self, ext: &str) -> (String, Vec<u8>) {
+        let start = Instant::now();
+        loop {
+            for entry in std::fs::read_dir(&self.downloads).expect("download folder").flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                if name.ends_with(ext) {
+                    let bytes = std::fs::read(entry.path()).expect("downloaded file");
+                    if !bytes.is_empty() {
+                        std::fs::remove_file(entry.path()).ok();
+                        return (name, bytes);
+                    }
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "no {ext} file downloaded within 20 s (at {}: {})",
+                self.url().await,
+                self.main_text().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// The figures of a row of the report's table 3 (in the text form: the
+/// row's words, then its seven columns, 自然人 first and 总计 last).
+fn table3_row(report: &str, row: &str) -> Vec<i64> {
+    let line = report
+        .lines()
+        .find(|l| l.contains(row))
+        .unwrap_or_else(|| panic!("no row {row} in the report:\n{report}"));
+    let figures: Vec<i64> = line
+        .split_whitespace()
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    assert_eq!(figures.len(), 7, "seven columns in: {line}");
+    figures
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_story_in_a_browser() {
+    let required = std::env::var("GONGKAI_BROWSER").map(|v| v == "required").unwrap_or(false);
+    let driver_program = find_program("GONGKAI_CHROMEDRIVER", &["chromedriver"]);
+    let chromium = find_program("GONGKAI_CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]);
+    let (Some(driver_program), Some(chromium)) = (driver_program, chromium) else {
+        let msg = "浏览器测试未运行：没有找到 chromedriver 或 Chromium\
+                   （Debian：apt-get install chromium chromium-driver fonts-noto-cjk）";
+        if required {
+            panic!("{msg}；GONGKAI_BROWSER=required");
+        }
+        eprintln!("{msg}。设置 GONGKAI_BROWSER=required 时本测试会失败。");
+        return;
+    };
+    let started = Instant::now();
+
+    // The server on the demo ledger.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let store = gongkai_store::Store::open(&dir.path().join("demo.db").to_string_lossy())
+        .await
+        .expect("store");
+    gongkai_web::demo::fill(&store, today).await.expect("demo");
+    let users = store.users().await.expect("users");
+    let office = store.agency_by_id(1).await.expect("agency 1");
+    let agency_of = |login: &str| {
+        users
+            .iter()
+            .find(|u| u.login == login)
+            .and_then(|u| u.agency.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(agency_of("clerk1"), office.name, "clerk1 works for agency 1");
+    assert_eq!(agency_of("leader1"), office.name, "leader1 works for agency 1");
+    assert_ne!(agency_of("clerk2"), office.name, "clerk2 works for another agency");
+    let state = gongkai_web::AppState::new(
+        store,
+        gongkai_web::Config { today: Some(today), secure_cookies: false },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(gongkai_web::serve_on(state, listener));
+    eprintln!("[{:5.1}s] server with the demo at {base}", started.elapsed().as_secs_f32());
+
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target folder")
+        .join("screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot folder");
+
+    let driver = start_driver(&driver_program);
+    // The applicant's browser and the staff's.
+    let public = open_browser(&driver, &chromium, &base, &shots).await;
+    let staff = open_browser(&driver, &chromium, &base, &shots).await;
+    eprintln!("[{:5.1}s] two browsers open", started.elapsed().as_secs_f32());
+
+    let step = |what: &str| eprintln!("[{:5.1}s] {what}", started.elapsed().as_secs_f32());
+
+    // 1. Someone applies online.
+    public.go("/").await;
+    assert!(public.main_text().await.contains(&office.name));
+    public.shot("01-portal-home").await;
+    public.click_and_wait("a[href='/a/1/apply']").await;
+    assert!(public.main_text().await.contains("政府信息公开申请"));
+    let applicant = "张三丰";
+    let request = "示例县2025年城区道路改造工程的立项批复文件（示发改〔2025〕12号）及其资金安排情况";
+    public.select("#kind", "natural_person").await;
+    public.fill("#name", applicant).await;
+    public.fill("#contact_person", "张小明").await;
+    public.fill("#id_document", "居民身份证 110101199001011234").await;
+    public.fill("#phone", "0571-88886666转8021").await;
+    public.fill("#email", "张三丰@示例.中国").await;
+    public.fill("#address", "示例县城关镇人民路1号3单元").await;
+    public.select("#form", "电子文档").await;
+    public.select("#delivery", "电子邮件").await;
+    // The request is left out: the page says so next to it, and keeps the rest.
+    public.click_and_wait("form.form button[type=submit]").await;
+    let err = public.text("#err-request").await;
+    assert!(err.contains("请填写所需信息"), "the missing request is named: {err}");
+    assert!(
+        public.has(".field.invalid #request").await,
+        "the request field is marked"
+    );
+    assert!(public.text(".alert").await.contains("1 处需要修改"));
+    assert_eq!(public.value("#name").await, applicant, "the name is kept");
+    assert_eq!(public.value("#contact_person").await, "张小明");
+    assert_eq!(public.value("#id_document").await, "居民身份证 110101199001011234");
+    assert_eq!(public.value("#phone").await, "0571-88886666转8021");
+    assert_eq!(public.value("#email").await, "张三丰@示例.中国");
+    assert_eq!(public.value("#address").await, "示例县城关镇人民路1号3单元");
+    assert_eq!(public.value("#form").await, "电子文档");
+    assert_eq!(public.value("#delivery").await, "电子邮件");
+    public.shot("02-apply-form-with-errors").await;
+    public.fill("#request", request).await;
+    public.click_and_wait("form.form button[type=submit]").await;
+    let number = public.text("#number").await.trim().to_string();
+    let code = public.text("#code").await.trim().to_string();
+    assert!(public.main_text().await.contains("申请已提交"));
+    assert!(number.starts_with("2026"), "a number of this year: {number}");
+    assert_eq!(code.chars().count(), 12, "a lookup code: {code}");
+    public.shot("03-receipt").await;
+    step(&format!("1. applied online: {number}"));
+
+    // 2. The clerk finds the case and asks for a correction.
+    staff.go("/login").await;
+    staff.shot("04-login").await;
+    staff.login("clerk1").await;
+    assert!(staff.main_text().await.contains("待办事项"));
+    staff.shot("05-dashboard").await;
+    // The report before, to compare with the one after the reply.
+    staff.go("/console/report?agency=1&year=2026").await;
+    let before = staff.text("#report-text").await;
+    const PARTIAL: &str = "（二）部分公开（区分处理的";
+    let partial_before = table3_row(&before, PARTIAL);
+    let case_link = format!("a[href='/console/case/1/{number}']");
+    staff.go("/console").await;
+    if staff.has(&case_link).await {
+        step("2. the case is on the dashboard");
+    }
+    staff.go("/console/cases").await;
+    staff.fill("input[name=q]", &number).await;
+    staff.click_and_wait("form.filters button[type=submit]").await;
+    let list = staff.main_text().await;
+    assert!(list.contains("共 1 件"), "the search finds the case:\n{list}");
+    assert!(list.contains(applicant) && list.contains("网络"));
+    staff.shot("06-case-list").await;
+    staff.click_and_wait(&case_link).await;
+    assert_eq!(staff.text("#stage").await, "办理中");
+    let page = staff.main_text().await;
+    assert!(page.contains(applicant) && page.contains(request));
+    assert!(page.contains("电子邮箱：张三丰@示例.中国"));
+    staff.shot("07-case-page").await;
+    staff.open_section("补正告知").await;
+    staff.set_date("#corr-until", "2026-03-16").await;
+    staff.fill("#corr-note", "请说明所需文件的具体年份和文号").await;
+    staff.click_and_wait("#request-correction").await;
+    assert!(!staff.has("#action-error").await, "{}", staff.main_text().await);
+    assert_eq!(staff.text("#stage").await, "等待补正");
+    assert!(staff.main_text().await.contains("补正告知（补正期限2026-03-16）"));
+    step("2. correction requested");
+
+    // 3. The applicant looks it up.
+    public.go("/lookup").await;
+    public.select("#agency", "1").await;
+    public.fill("#number", &number).await;
+    public.fill("#code", &code.to_lowercase()).await;
+    public.click_and_wait("form.form button[type=submit]").await;
+    assert_eq!(public.text("#stage").await, "等待补正");
+    let status = public.main_text().await;
+    assert!(status.contains("补正通知") && status.contains("2026-03-16"), "{status}");
+    assert!(status.contains("请说明所需文件的具体年份和文号"), "the notice says what to correct:\n{status}");
+    public.shot("08-lookup-status").await;
+    step("3. the applicant sees the correction notice");
+
+    // 4. Correction received, a third party consulted, an extension asked for and approved.
+    staff.open_section("收到补正").await;
+    staff.click_and_wait("#record-correction").await;
+    assert_eq!(staff.text("#stage").await, "办理中");
+    staff.open_section("征求第三方意见").await;
+    staff.fill("#cons-party", "示例县城投建设有限公司").await;
+    staff.click_and_wait("#start-consultation").await;
+    assert_eq!(staff.text("#stage").await, "征求意见中");
+    staff.open_section("征求第三方意见").await;
+    staff.click_and_wait("#end-consultation").await;
+    assert_eq!(staff.text("#stage").await, "办理中");
+    staff.open_section("延期答复").await;
+    staff.fill("#ext-days", "15").await;
+    staff.fill("#ext-note", "涉及档案调取，需要延长答复期限").await;
+    staff.click_and_wait("#request-extension").await;
+    assert!(!staff.has("#action-error").await, "{}", staff.main_text().await);
+    assert!(staff.text("#approvals").await.contains("待审批"));
+    staff.logout().await;
+    staff.login("leader1").await;
+    let dash = staff.main_text().await;
+    assert!(dash.contains("等待负责人审批") && dash.contains(&number), "{dash}");
+    staff.click_and_wait(&case_link).await;
+    staff.click_and_wait("#approve-extension").await;
+    let approvals = staff.text("#approvals").await;
+    assert!(approvals.contains("已同意"), "{approvals}");
+    let deadline = staff.text("#deadline").await;
+    assert!(deadline.contains("收到补正"), "{deadline}");
+    assert!(deadline.contains("征求示例县城投建设有限公司意见"), "{deadline}");
+    assert!(deadline.contains("同意延长答复期限15个工作日"), "{deadline}");
+    assert!(deadline.contains("延长的15"), "{deadline}");
+    step("4. correction, consultation, extension approved");
+
+    // 5. The clerk replies: partial disclosure, the letter previewed first.
+    staff.logout().await;
+    staff.login("clerk1").await;
+    staff.go(&format!("/console/case/1/{number}")).await;
+    staff.open_section("答复").await;
+    staff.select("#outcome", "partially_granted").await;
+    let reason = "资金安排情况中涉及第三方商业秘密的部分不予公开，其余部分予以公开，见附件。";
+    staff.fill("#reason", reason).await;
+    staff.click_and_wait("#preview-reply").await;
+    let letter = staff.text("#letter-preview").await;
+    assert!(letter.contains(applicant), "the preview names the applicant:\n{letter}");
+    assert!(letter.contains(reason), "the preview has the reason:\n{letter}");
+    assert_eq!(staff.text("#stage").await, "办理中", "a preview records nothing");
+    assert_eq!(staff.value("#outcome").await, "partially_granted");
+    staff.shot("09-case-letter-preview").await;
+    staff.click_and_wait("#record-reply").await;
+    assert!(!staff.has("#action-error").await, "{}", staff.main_text().await);
+    assert_eq!(staff.text("#stage").await, "已办结");
+    let deadline = staff.text("#deadline").await;
+    assert!(deadline.contains("办结：（二）部分公开"), "{deadline}");
+    step("5. replied");
+
+    // 6. The applicant sees the case closed and downloads the letter.
+    public.go("/lookup").await;
+    public.select("#agency", "1").await;
+    public.fill("#number", &number).await;
+    public.fill("#code", &code).await;
+    public.click_and_wait("form.form button[type=submit]").await;
+    assert_eq!(public.text("#stage").await, "已办结");
+    assert!(public.main_text().await.contains("部分公开"));
+    public.shot("10-lookup-closed").await;
+    public.find("#letter-txt").await.click().await.expect("download");
+    let (name, bytes) = public.downloaded(".txt").await;
+    let text = String::from_utf8(bytes).expect("a UTF-8 letter");
+    assert!(text.contains(applicant) && text.contains(reason), "{name}:\n{text}");
+    for (id, ext, magic) in [("#letter-docx", ".docx", &b"PK"[..]), ("#letter-pdf", ".pdf", &b"%PDF"[..])] {
+        if public.has(id).await {
+            public.find(id).await.click().await.expect("download");
+            let (name, bytes) = public.downloaded(ext).await;
+            assert!(bytes.starts_with(magic), "{name} is a {ext} file");
+        }
+    }
+    step("6. the letter downloaded");
+
+    // 7. The annual report counts it.
+    staff.go("/console/report?agency=1&year=2026").await;
+    let after = staff.text("#report-text").await;
+    let partial_after = table3_row(&after, PARTIAL);
+    assert_eq!(partial_after[0], partial_before[0] + 1, "table 3, 部分公开, 自然人: one more");
+    assert_eq!(partial_after[6], partial_before[6] + 1, "table 3, 部分公开, 总计: one more");
+    assert_eq!(partial_after[1..6], partial_before[1..6], "the other columns as before");
+    staff.shot("11-report").await;
+    step("7. the report counts it");
+
+    // 8. Another agency's clerk sees nothing of it, on a page or by the API.
+    staff.logout().await;
+    staff.login("clerk2").await;
+    staff.go(&format!("/console/case/1/{number}")).await;
+    assert!(staff.main_text().await.contains("没有找到"), "{}", staff.main_text().await);
+    assert_eq!(staff.status_of(&format!("/console/case/1/{number}"), json!({})).await, 404);
+    staff.go("/console/users").await;
+    staff.fill("#t-name", "门户网站申请表").await;
+    staff.click_and_wait("form[action='/console/tokens'] button").await;
+    let token = staff.text("#new-token").await.trim().to_string();
+    assert!(token.starts_with("gk_"), "a token: {token}");
+    let bearer = json!({ "Authorization": format!("Bearer {token}") });
+    assert_eq!(staff.status_of("/api/v1/dashboard", bearer.clone()).await, 200);
+    assert_eq!(
+        staff.status_of(&format!("/api/v1/cases/1/{number}"), bearer.clone()).await,
+        404
+    );
+    step("8. clerk2 gets 没有找到 and 404");
+
+    // 9. A hostile visitor.
+    public.go("/a/1/apply").await;
+    for field in ["#name", "#contact_person", "#id_document", "#phone", "#email", "#address", "#request"] {
+        let payload = if field == "#request" || field == "#email" { IMG } else { SCRIPT };
+        public.fill(field, payload).await;
+    }
+    public.select("#form", "纸质").await;
+    public.select("#delivery", "自行领取").await;
+    public.click_and_wait("form.form button[type=submit]").await;
+    // Refused (no such phone or e-mail), with every value kept as typed.
+    assert!(public.has("#err-phone").await && public.has("#err-email").await);
+    assert_eq!(public.value("#name").await, SCRIPT);
+    assert_eq!(public.value("#email").await, IMG);
+    assert_eq!(public.value("#request").await, IMG);
+    assert_eq!(
+        public.js("return document.querySelectorAll('main script, main img').length;", vec![]).await,
+        json!(0)
+    );
+    public.fill("#phone", "0571-12345678").await;
+    public.fill("#email", "").await;
+    public.click_and_wait("form.form button[type=submit]").await;
+    let hostile = public.text("#number").await.trim().to_string();
+    staff.logout().await;
+    staff.login("clerk1").await;
+    staff.go(&format!("/console/case/1/{hostile}")).await;
+    let page = staff.main_text().await;
+    assert!(page.contains(&format!("{SCRIPT}（自然人）")), "the name as text:\n{page}");
+    assert!(page.contains(&format!("联系人：{SCRIPT}")), "{page}");
+    assert!(page.contains(IMG), "the request as text:\n{page}");
+    assert_eq!(
+        staff.js("return document.querySelectorAll('main script, main img, [onerror]').length;", vec![]).await,
+        json!(0),
+        "nothing typed became markup"
+    );
+    staff.no_dialog("the hostile case page").await;
+    staff.go(&format!("/console/cases?q={hostile}")).await;
+    assert_eq!(
+        staff.js("return document.querySelectorAll('main script, main img').length;", vec![]).await,
+        json!(0)
+    );
+    assert!(staff.main_text().await.contains(SCRIPT));
+    // A form without the session's token is refused, and so is one with another token.
+    staff.go(&format!("/console/case/1/{hostile}")).await;
+    for forged in ["", "0000000000000000000000000000000000000000000000000000000000000000"] {
+        staff.open_section("申请人撤回申请").await;
+        let form = "form:has(input[name=action][value=withdrawn])";
+        staff
+            .js(
+                "const f = document.querySelector(arguments[0]);
+                 const t = f.querySelector('input[name=_csrf]');
+                 if (arguments[1]) { t.value = arguments[1]; } else { t.remove(); }",
+                vec![json!(form), json!(forged)],
+            )
+            .await;
+        staff.click_and_wait(&format!("{form} button")).await;
+        let refused = staff.main_text().await;
+        assert!(refused.contains("表单已失效"), "a forged form is refused:\n{refused}");
+        staff.go(&format!("/console/case/1/{hostile}")).await;
+        assert_eq!(staff.text("#stage").await, "办理中", "nothing was recorded");
+    }
+    // Wrong passwords lock the login.
+    public.go("/login").await;
+    let mut locked_after = None;
+    for attempt in 1..=7 {
+        public.fill("#login", "clerk3").await;
+        public.fill("#password", "wrong-password").await;
+        public.click_and_wait("form[action='/login'] button[type=submit]").await;
+        if public.main_text().await.contains("登录失败次数过多") {
+            locked_after = Some(attempt);
+            break;
+        }
+        assert!(public.main_text().await.contains("登录名或密码不正确"));
+    }
+    assert!(locked_after.is_some(), "the login locks after repeated wrong passwords");
+    public.fill("#login", "clerk3").await;
+    public.fill("#password", PASSWORD).await;
+    public.click_and_wait("form[action='/login'] button[type=submit]").await;
+    assert!(
+        public.main_text().await.contains("登录失败次数过多"),
+        "a locked login stays locked, even with the right password"
+    );
+    step(&format!("9. hostile input shown as text, forged forms refused, login locked after {} tries", locked_after.unwrap()));
+
+    // The application form on a phone.
+    public.client.set_window_size(390, 844).await.expect("phone size");
+    public.go("/a/1/apply").await;
+    let width = public.js("return window.innerWidth;", vec![]).await;
+    assert!(width.as_u64().unwrap_or(0) <= 400, "a phone-wide window: {width}");
+    public.click_and_wait("form.form button[type=submit]").await;
+    public.shot("12-phone-apply-form").await;
+    public.go("/").await;
+    public.shot("13-phone-portal-home").await;
+
+    let _ = public.client.close().await;
+    let _ = staff.client.close().await;
+    drop(driver);
+    step("done");
+}
