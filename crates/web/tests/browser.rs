@@ -109,21 +109,20 @@ async fn open_browser(driver: &Driver, chromium: &Path, base: &str, shots: &Path
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--window-size=1366,768", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                // As the staff and the public would see it: dates as 年/月/日.
-                "--lang=zh-CN",
                 format!("--user-data-dir={}", profile.path().join("chrome").display()),
             ],
             "prefs": {
                 "download.default_directory": downloads.to_string_lossy(),
                 "download.prompt_for_download": false,
                 "download.directory_upgrade": true,
-                "intl.accept_languages": "zh-CN,zh",
             },
         },
         // Dialogs stay open, so a script that fired one is caught.
         "unhandledPromptBehavior": "ignore",
     });
-    let Value::Object(caps) = caps else { unreachable!() };
+    let Value::Object(caps) = caps else {
+        unreachable!()
+    };
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     let client = ClientBuilder::new(connector)
         .capabilities(caps)
@@ -208,7 +207,9 @@ impl Browser {
     async fn fill(&self, css: &str, text: &str) {
         let e = self.find(css).await;
         e.clear().await.expect("clear field");
-        e.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+        e.send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
     /// Sets a date field as its picker would (typing into one depends on
@@ -243,7 +244,10 @@ impl Browser {
         for s in summaries {
             if s.text().await.unwrap_or_default().trim() == summary {
                 let open = self
-                    .js("return arguments[0].parentElement.open;", vec![serde_json::to_value(&s).unwrap()])
+                    .js(
+                        "return arguments[0].parentElement.open;",
+                        vec![serde_json::to_value(&s).unwrap()],
+                    )
                     .await;
                 if open != json!(true) {
                     s.click().await.expect("open section");
@@ -258,7 +262,9 @@ impl Browser {
     async fn click_and_wait(&self, css: &str) {
         self.js("window.__before_click = true;", vec![]).await;
         let e = self.find(css).await;
-        e.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        e.click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
         self.wait_for_new_page(css).await;
     }
 
@@ -309,8 +315,7 @@ impl Browser {
             )
             .await
             .unwrap_or_else(|e| panic!("fetch {path}: {e}"));
-        v.as_u64()
-            .unwrap_or_else(|| panic!("fetch {path}: {v}")) as u16
+        v.as_u64().unwrap_or_else(|| panic!("fetch {path}: {v}")) as u16
     }
 
     /// A screenshot of the whole page (the window made as tall as the page,
@@ -326,11 +331,17 @@ impl Browser {
             + (h - self.js("return window.innerHeight;", vec![]).await.as_u64().unwrap_or(h));
         let tall = height.clamp(h, 5000);
         if tall > h {
-            self.client.set_window_size(w as u32, tall as u32).await.expect("resize");
+            self.client
+                .set_window_size(w as u32, tall as u32)
+                .await
+                .expect("resize");
         }
         let png = self.client.screenshot().await.expect("screenshot");
         if tall > h {
-            self.client.set_window_size(w as u32, h as u32).await.expect("resize back");
+            self.client
+                .set_window_size(w as u32, h as u32)
+                .await
+                .expect("resize back");
         }
         std::fs::write(self.shots.join(format!("{name}.png")), png).expect("write screenshot");
         // Nothing may be wider than the window.
@@ -352,7 +363,8 @@ impl Browser {
         self.go("/login").await;
         self.fill("#login", login).await;
         self.fill("#password", PASSWORD).await;
-        self.click_and_wait("form[action='/login'] button[type=submit]").await;
+        self.click_and_wait("form[action='/login'] button[type=submit]")
+            .await;
         let who = self.text("header .who").await;
         assert!(
             who.contains(login) || self.url().await.ends_with("/console"),
@@ -363,14 +375,20 @@ impl Browser {
 
     async fn logout(&self) {
         self.click_and_wait("form[action='/logout'] button").await;
-        assert!(self.url().await.ends_with("/login"), "signed out to the login page");
+        assert!(
+            self.url().await.ends_with("/login"),
+            "signed out to the login page"
+        );
     }
 
     /// Waits for a finished download whose name ends with `ext`; its bytes.
     async fn downloaded(&self, ext: &str) -> (String, Vec<u8>) {
         let start = Instant::now();
         loop {
-            for entry in std::fs::read_dir(&self.downloads).expect("download folder").flatten() {
+            for entry in std::fs::read_dir(&self.downloads)
+                .expect("download folder")
+                .flatten()
+            {
                 let name = entry.file_name().to_string_lossy().to_string();
                 if name.ends_with(ext) {
                     let bytes = std::fs::read(entry.path()).expect("downloaded file");
@@ -408,9 +426,14 @@ fn table3_row(report: &str, row: &str) -> Vec<i64> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_story_in_a_browser() {
-    let required = std::env::var("GONGKAI_BROWSER").map(|v| v == "required").unwrap_or(false);
+    let required = std::env::var("GONGKAI_BROWSER")
+        .map(|v| v == "required")
+        .unwrap_or(false);
     let driver_program = find_program("GONGKAI_CHROMEDRIVER", &["chromedriver"]);
-    let chromium = find_program("GONGKAI_CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]);
+    let chromium = find_program(
+        "GONGKAI_CHROMIUM",
+        &["chromium", "chromium-browser", "google-chrome"],
+    );
     let (Some(driver_program), Some(chromium)) = (driver_program, chromium) else {
         let msg = "浏览器测试未运行：没有找到 chromedriver 或 Chromium\
                    （Debian：apt-get install chromium chromium-driver fonts-noto-cjk）";
@@ -438,17 +461,37 @@ async fn the_whole_story_in_a_browser() {
             .and_then(|u| u.agency.clone())
             .unwrap_or_default()
     };
-    assert_eq!(agency_of("clerk1"), office.name, "clerk1 works for agency 1");
-    assert_eq!(agency_of("leader1"), office.name, "leader1 works for agency 1");
-    assert_ne!(agency_of("clerk2"), office.name, "clerk2 works for another agency");
+    assert_eq!(
+        agency_of("clerk1"),
+        office.name,
+        "clerk1 works for agency 1"
+    );
+    assert_eq!(
+        agency_of("leader1"),
+        office.name,
+        "leader1 works for agency 1"
+    );
+    assert_ne!(
+        agency_of("clerk2"),
+        office.name,
+        "clerk2 works for another agency"
+    );
     let state = gongkai_web::AppState::new(
         store,
-        gongkai_web::Config { today: Some(today), secure_cookies: false },
+        gongkai_web::Config {
+            today: Some(today),
+            secure_cookies: false,
+        },
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(gongkai_web::serve_on(state, listener));
-    eprintln!("[{:5.1}s] server with the demo at {base}", started.elapsed().as_secs_f32());
+    eprintln!(
+        "[{:5.1}s] server with the demo at {base}",
+        started.elapsed().as_secs_f32()
+    );
 
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
@@ -460,7 +503,10 @@ async fn the_whole_story_in_a_browser() {
     // The applicant's browser and the staff's.
     let public = open_browser(&driver, &chromium, &base, &shots).await;
     let staff = open_browser(&driver, &chromium, &base, &shots).await;
-    eprintln!("[{:5.1}s] two browsers open", started.elapsed().as_secs_f32());
+    eprintln!(
+        "[{:5.1}s] two browsers open",
+        started.elapsed().as_secs_f32()
+    );
 
     let step = |what: &str| eprintln!("[{:5.1}s] {what}", started.elapsed().as_secs_f32());
 
@@ -471,11 +517,14 @@ async fn the_whole_story_in_a_browser() {
     public.click_and_wait("a[href='/a/1/apply']").await;
     assert!(public.main_text().await.contains("政府信息公开申请"));
     let applicant = "张三丰";
-    let request = "示例县2025年城区道路改造工程的立项批复文件（示发改〔2025〕12号）及其资金安排情况";
+    let request =
+        "示例县2025年城区道路改造工程的立项批复文件（示发改〔2025〕12号）及其资金安排情况";
     public.select("#kind", "natural_person").await;
     public.fill("#name", applicant).await;
     public.fill("#contact_person", "张小明").await;
-    public.fill("#id_document", "居民身份证 110101199001011234").await;
+    public
+        .fill("#id_document", "居民身份证 110101199001011234")
+        .await;
     public.fill("#phone", "0571-88886666转8021").await;
     public.fill("#email", "张三丰@示例.中国").await;
     public.fill("#address", "示例县城关镇人民路1号3单元").await;
@@ -484,7 +533,10 @@ async fn the_whole_story_in_a_browser() {
     // The request is left out: the page says so next to it, and keeps the rest.
     public.click_and_wait("form.form button[type=submit]").await;
     let err = public.text("#err-request").await;
-    assert!(err.contains("请填写所需信息"), "the missing request is named: {err}");
+    assert!(
+        err.contains("请填写所需信息"),
+        "the missing request is named: {err}"
+    );
     assert!(
         public.has(".field.invalid #request").await,
         "the request field is marked"
@@ -492,7 +544,10 @@ async fn the_whole_story_in_a_browser() {
     assert!(public.text(".alert").await.contains("1 处需要修改"));
     assert_eq!(public.value("#name").await, applicant, "the name is kept");
     assert_eq!(public.value("#contact_person").await, "张小明");
-    assert_eq!(public.value("#id_document").await, "居民身份证 110101199001011234");
+    assert_eq!(
+        public.value("#id_document").await,
+        "居民身份证 110101199001011234"
+    );
     assert_eq!(public.value("#phone").await, "0571-88886666转8021");
     assert_eq!(public.value("#email").await, "张三丰@示例.中国");
     assert_eq!(public.value("#address").await, "示例县城关镇人民路1号3单元");
@@ -504,7 +559,10 @@ async fn the_whole_story_in_a_browser() {
     let number = public.text("#number").await.trim().to_string();
     let code = public.text("#code").await.trim().to_string();
     assert!(public.main_text().await.contains("申请已提交"));
-    assert!(number.starts_with("2026"), "a number of this year: {number}");
+    assert!(
+        number.starts_with("2026"),
+        "a number of this year: {number}"
+    );
     assert_eq!(code.chars().count(), 12, "a lookup code: {code}");
     public.shot("03-receipt").await;
     step(&format!("1. applied online: {number}"));
@@ -527,9 +585,14 @@ async fn the_whole_story_in_a_browser() {
     }
     staff.go("/console/cases").await;
     staff.fill("input[name=q]", &number).await;
-    staff.click_and_wait("form.filters button[type=submit]").await;
+    staff
+        .click_and_wait("form.filters button[type=submit]")
+        .await;
     let list = staff.main_text().await;
-    assert!(list.contains("共 1 件"), "the search finds the case:\n{list}");
+    assert!(
+        list.contains("共 1 件"),
+        "the search finds the case:\n{list}"
+    );
     assert!(list.contains(applicant) && list.contains("网络"));
     staff.shot("06-case-list").await;
     staff.click_and_wait(&case_link).await;
@@ -540,11 +603,20 @@ async fn the_whole_story_in_a_browser() {
     staff.shot("07-case-page").await;
     staff.open_section("补正告知").await;
     staff.set_date("#corr-until", "2026-03-16").await;
-    staff.fill("#corr-note", "请说明所需文件的具体年份和文号").await;
+    staff
+        .fill("#corr-note", "请说明所需文件的具体年份和文号")
+        .await;
     staff.click_and_wait("#request-correction").await;
-    assert!(!staff.has("#action-error").await, "{}", staff.main_text().await);
+    assert!(
+        !staff.has("#action-error").await,
+        "{}",
+        staff.main_text().await
+    );
     assert_eq!(staff.text("#stage").await, "等待补正");
-    assert!(staff.main_text().await.contains("补正告知（补正期限2026-03-16）"));
+    assert!(staff
+        .main_text()
+        .await
+        .contains("补正告知（补正期限2026-03-16）"));
     step("2. correction requested");
 
     // 3. The applicant looks it up.
@@ -555,8 +627,14 @@ async fn the_whole_story_in_a_browser() {
     public.click_and_wait("form.form button[type=submit]").await;
     assert_eq!(public.text("#stage").await, "等待补正");
     let status = public.main_text().await;
-    assert!(status.contains("补正通知") && status.contains("2026-03-16"), "{status}");
-    assert!(status.contains("请说明所需文件的具体年份和文号"), "the notice says what to correct:\n{status}");
+    assert!(
+        status.contains("补正通知") && status.contains("2026-03-16"),
+        "{status}"
+    );
+    assert!(
+        status.contains("请说明所需文件的具体年份和文号"),
+        "the notice says what to correct:\n{status}"
+    );
     public.shot("08-lookup-status").await;
     step("3. the applicant sees the correction notice");
 
@@ -573,22 +651,37 @@ async fn the_whole_story_in_a_browser() {
     assert_eq!(staff.text("#stage").await, "办理中");
     staff.open_section("延期答复").await;
     staff.fill("#ext-days", "15").await;
-    staff.fill("#ext-note", "涉及档案调取，需要延长答复期限").await;
+    staff
+        .fill("#ext-note", "涉及档案调取，需要延长答复期限")
+        .await;
     staff.click_and_wait("#request-extension").await;
-    assert!(!staff.has("#action-error").await, "{}", staff.main_text().await);
+    assert!(
+        !staff.has("#action-error").await,
+        "{}",
+        staff.main_text().await
+    );
     assert!(staff.text("#approvals").await.contains("待审批"));
     staff.logout().await;
     staff.login("leader1").await;
     let dash = staff.main_text().await;
-    assert!(dash.contains("等待负责人审批") && dash.contains(&number), "{dash}");
+    assert!(
+        dash.contains("等待负责人审批") && dash.contains(&number),
+        "{dash}"
+    );
     staff.click_and_wait(&case_link).await;
     staff.click_and_wait("#approve-extension").await;
     let approvals = staff.text("#approvals").await;
     assert!(approvals.contains("已同意"), "{approvals}");
     let deadline = staff.text("#deadline").await;
     assert!(deadline.contains("收到补正"), "{deadline}");
-    assert!(deadline.contains("征求示例县城投建设有限公司意见"), "{deadline}");
-    assert!(deadline.contains("同意延长答复期限15个工作日"), "{deadline}");
+    assert!(
+        deadline.contains("征求示例县城投建设有限公司意见"),
+        "{deadline}"
+    );
+    assert!(
+        deadline.contains("同意延长答复期限15个工作日"),
+        "{deadline}"
+    );
     assert!(deadline.contains("延长的15"), "{deadline}");
     step("4. correction, consultation, extension approved");
 
@@ -602,13 +695,27 @@ async fn the_whole_story_in_a_browser() {
     staff.fill("#reason", reason).await;
     staff.click_and_wait("#preview-reply").await;
     let letter = staff.text("#letter-preview").await;
-    assert!(letter.contains(applicant), "the preview names the applicant:\n{letter}");
-    assert!(letter.contains(reason), "the preview has the reason:\n{letter}");
-    assert_eq!(staff.text("#stage").await, "办理中", "a preview records nothing");
+    assert!(
+        letter.contains(applicant),
+        "the preview names the applicant:\n{letter}"
+    );
+    assert!(
+        letter.contains(reason),
+        "the preview has the reason:\n{letter}"
+    );
+    assert_eq!(
+        staff.text("#stage").await,
+        "办理中",
+        "a preview records nothing"
+    );
     assert_eq!(staff.value("#outcome").await, "partially_granted");
     staff.shot("09-case-letter-preview").await;
     staff.click_and_wait("#record-reply").await;
-    assert!(!staff.has("#action-error").await, "{}", staff.main_text().await);
+    assert!(
+        !staff.has("#action-error").await,
+        "{}",
+        staff.main_text().await
+    );
     assert_eq!(staff.text("#stage").await, "已办结");
     let deadline = staff.text("#deadline").await;
     assert!(deadline.contains("办结：（二）部分公开"), "{deadline}");
@@ -623,11 +730,22 @@ async fn the_whole_story_in_a_browser() {
     assert_eq!(public.text("#stage").await, "已办结");
     assert!(public.main_text().await.contains("部分公开"));
     public.shot("10-lookup-closed").await;
-    public.find("#letter-txt").await.click().await.expect("download");
+    public
+        .find("#letter-txt")
+        .await
+        .click()
+        .await
+        .expect("download");
     let (name, bytes) = public.downloaded(".txt").await;
     let text = String::from_utf8(bytes).expect("a UTF-8 letter");
-    assert!(text.contains(applicant) && text.contains(reason), "{name}:\n{text}");
-    for (id, ext, magic) in [("#letter-docx", ".docx", &b"PK"[..]), ("#letter-pdf", ".pdf", &b"%PDF"[..])] {
+    assert!(
+        text.contains(applicant) && text.contains(reason),
+        "{name}:\n{text}"
+    );
+    for (id, ext, magic) in [
+        ("#letter-docx", ".docx", &b"PK"[..]),
+        ("#letter-pdf", ".pdf", &b"%PDF"[..]),
+    ] {
         if public.has(id).await {
             public.find(id).await.click().await.expect("download");
             let (name, bytes) = public.downloaded(ext).await;
@@ -640,9 +758,21 @@ async fn the_whole_story_in_a_browser() {
     staff.go("/console/report?agency=1&year=2026").await;
     let after = staff.text("#report-text").await;
     let partial_after = table3_row(&after, PARTIAL);
-    assert_eq!(partial_after[0], partial_before[0] + 1, "table 3, 部分公开, 自然人: one more");
-    assert_eq!(partial_after[6], partial_before[6] + 1, "table 3, 部分公开, 总计: one more");
-    assert_eq!(partial_after[1..6], partial_before[1..6], "the other columns as before");
+    assert_eq!(
+        partial_after[0],
+        partial_before[0] + 1,
+        "table 3, 部分公开, 自然人: one more"
+    );
+    assert_eq!(
+        partial_after[6],
+        partial_before[6] + 1,
+        "table 3, 部分公开, 总计: one more"
+    );
+    assert_eq!(
+        partial_after[1..6],
+        partial_before[1..6],
+        "the other columns as before"
+    );
     staff.shot("11-report").await;
     step("7. the report counts it");
 
@@ -650,25 +780,53 @@ async fn the_whole_story_in_a_browser() {
     staff.logout().await;
     staff.login("clerk2").await;
     staff.go(&format!("/console/case/1/{number}")).await;
-    assert!(staff.main_text().await.contains("没有找到"), "{}", staff.main_text().await);
-    assert_eq!(staff.status_of(&format!("/console/case/1/{number}"), json!({})).await, 404);
+    assert!(
+        staff.main_text().await.contains("没有找到"),
+        "{}",
+        staff.main_text().await
+    );
+    assert_eq!(
+        staff
+            .status_of(&format!("/console/case/1/{number}"), json!({}))
+            .await,
+        404
+    );
     staff.go("/console/users").await;
     staff.fill("#t-name", "门户网站申请表").await;
-    staff.click_and_wait("form[action='/console/tokens'] button").await;
+    staff
+        .click_and_wait("form[action='/console/tokens'] button")
+        .await;
     let token = staff.text("#new-token").await.trim().to_string();
     assert!(token.starts_with("gk_"), "a token: {token}");
     let bearer = json!({ "Authorization": format!("Bearer {token}") });
-    assert_eq!(staff.status_of("/api/v1/dashboard", bearer.clone()).await, 200);
     assert_eq!(
-        staff.status_of(&format!("/api/v1/cases/1/{number}"), bearer.clone()).await,
+        staff.status_of("/api/v1/dashboard", bearer.clone()).await,
+        200
+    );
+    assert_eq!(
+        staff
+            .status_of(&format!("/api/v1/cases/1/{number}"), bearer.clone())
+            .await,
         404
     );
     step("8. clerk2 gets 没有找到 and 404");
 
     // 9. A hostile visitor.
     public.go("/a/1/apply").await;
-    for field in ["#name", "#contact_person", "#id_document", "#phone", "#email", "#address", "#request"] {
-        let payload = if field == "#request" || field == "#email" { IMG } else { SCRIPT };
+    for field in [
+        "#name",
+        "#contact_person",
+        "#id_document",
+        "#phone",
+        "#email",
+        "#address",
+        "#request",
+    ] {
+        let payload = if field == "#request" || field == "#email" {
+            IMG
+        } else {
+            SCRIPT
+        };
         public.fill(field, payload).await;
     }
     public.select("#form", "纸质").await;
@@ -680,7 +838,12 @@ async fn the_whole_story_in_a_browser() {
     assert_eq!(public.value("#email").await, IMG);
     assert_eq!(public.value("#request").await, IMG);
     assert_eq!(
-        public.js("return document.querySelectorAll('main script, main img').length;", vec![]).await,
+        public
+            .js(
+                "return document.querySelectorAll('main script, main img').length;",
+                vec![]
+            )
+            .await,
         json!(0)
     );
     public.fill("#phone", "0571-12345678").await;
@@ -691,24 +854,40 @@ async fn the_whole_story_in_a_browser() {
     staff.login("clerk1").await;
     staff.go(&format!("/console/case/1/{hostile}")).await;
     let page = staff.main_text().await;
-    assert!(page.contains(&format!("{SCRIPT}（自然人）")), "the name as text:\n{page}");
+    assert!(
+        page.contains(&format!("{SCRIPT}（自然人）")),
+        "the name as text:\n{page}"
+    );
     assert!(page.contains(&format!("联系人：{SCRIPT}")), "{page}");
     assert!(page.contains(IMG), "the request as text:\n{page}");
     assert_eq!(
-        staff.js("return document.querySelectorAll('main script, main img, [onerror]').length;", vec![]).await,
+        staff
+            .js(
+                "return document.querySelectorAll('main script, main img, [onerror]').length;",
+                vec![]
+            )
+            .await,
         json!(0),
         "nothing typed became markup"
     );
     staff.no_dialog("the hostile case page").await;
     staff.go(&format!("/console/cases?q={hostile}")).await;
     assert_eq!(
-        staff.js("return document.querySelectorAll('main script, main img').length;", vec![]).await,
+        staff
+            .js(
+                "return document.querySelectorAll('main script, main img').length;",
+                vec![]
+            )
+            .await,
         json!(0)
     );
     assert!(staff.main_text().await.contains(SCRIPT));
     // A form without the session's token is refused, and so is one with another token.
     staff.go(&format!("/console/case/1/{hostile}")).await;
-    for forged in ["", "0000000000000000000000000000000000000000000000000000000000000000"] {
+    for forged in [
+        "",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+    ] {
         staff.open_section("申请人撤回申请").await;
         let form = "form:has(input[name=action][value=withdrawn])";
         staff
@@ -721,7 +900,10 @@ async fn the_whole_story_in_a_browser() {
             .await;
         staff.click_and_wait(&format!("{form} button")).await;
         let refused = staff.main_text().await;
-        assert!(refused.contains("表单已失效"), "a forged form is refused:\n{refused}");
+        assert!(
+            refused.contains("表单已失效"),
+            "a forged form is refused:\n{refused}"
+        );
         staff.go(&format!("/console/case/1/{hostile}")).await;
         assert_eq!(staff.text("#stage").await, "办理中", "nothing was recorded");
     }
@@ -731,28 +913,45 @@ async fn the_whole_story_in_a_browser() {
     for attempt in 1..=7 {
         public.fill("#login", "clerk3").await;
         public.fill("#password", "wrong-password").await;
-        public.click_and_wait("form[action='/login'] button[type=submit]").await;
+        public
+            .click_and_wait("form[action='/login'] button[type=submit]")
+            .await;
         if public.main_text().await.contains("登录失败次数过多") {
             locked_after = Some(attempt);
             break;
         }
         assert!(public.main_text().await.contains("登录名或密码不正确"));
     }
-    assert!(locked_after.is_some(), "the login locks after repeated wrong passwords");
+    assert!(
+        locked_after.is_some(),
+        "the login locks after repeated wrong passwords"
+    );
     public.fill("#login", "clerk3").await;
     public.fill("#password", PASSWORD).await;
-    public.click_and_wait("form[action='/login'] button[type=submit]").await;
+    public
+        .click_and_wait("form[action='/login'] button[type=submit]")
+        .await;
     assert!(
         public.main_text().await.contains("登录失败次数过多"),
         "a locked login stays locked, even with the right password"
     );
-    step(&format!("9. hostile input shown as text, forged forms refused, login locked after {} tries", locked_after.unwrap()));
+    step(&format!(
+        "9. hostile input shown as text, forged forms refused, login locked after {} tries",
+        locked_after.unwrap()
+    ));
 
     // The application form on a phone.
-    public.client.set_window_size(390, 844).await.expect("phone size");
+    public
+        .client
+        .set_window_size(390, 844)
+        .await
+        .expect("phone size");
     public.go("/a/1/apply").await;
     let width = public.js("return window.innerWidth;", vec![]).await;
-    assert!(width.as_u64().unwrap_or(0) <= 400, "a phone-wide window: {width}");
+    assert!(
+        width.as_u64().unwrap_or(0) <= 400,
+        "a phone-wide window: {width}"
+    );
     public.click_and_wait("form.form button[type=submit]").await;
     public.shot("12-phone-apply-form").await;
     public.go("/").await;
