@@ -1189,8 +1189,9 @@ pub async fn report(
     Query(p): Query<ReportParams>,
 ) -> Result<Response, AppError> {
     let (agency, year, report) = generated(&state, &staff, &p).await?;
-    let diagnostics: Vec<_> = gongkai_report::check(&report)
-        .into_iter()
+    let checked = gongkai_report::check(&report);
+    let diagnostics: Vec<_> = checked
+        .iter()
         .map(|d| {
             ctx! {
                 rule => d.rule,
@@ -1199,12 +1200,11 @@ pub async fn report(
                     gongkai_report::Level::Warning => "警告",
                     _ => "提示",
                 },
-                message => d.message,
+                message => d.message.clone(),
                 cells => d.cells.iter().map(|c| c.address.clone()).collect::<Vec<_>>(),
             }
         })
         .collect();
-    let markdown = gongkai_write::write(gongkai_write::Format::Markdown, &report);
     Ok(render(
         "report.html",
         ctx! {
@@ -1213,11 +1213,52 @@ pub async fn report(
             year => year,
             agencies => scoped_agencies(&state, &staff).await?,
             diagnostics => diagnostics,
-            text => gongkai_write::write(gongkai_write::Format::Text, &report),
-            markdown_len => markdown.len(),
+            document => marked_document(&report, &checked),
         },
     )?
     .into_response())
+}
+
+/// The report in the standard layout (the HTML writer's article), each cell
+/// a rule found fault with marked and titled with the rules' messages.
+pub fn marked_document(
+    report: &gongkai_report::Report,
+    diagnostics: &[gongkai_report::Diagnostic],
+) -> String {
+    let html = gongkai_write::write(gongkai_write::Format::Html, report);
+    let start = html.find("<article>").unwrap_or(0);
+    let end = html
+        .rfind("</article>")
+        .map(|i| i + "</article>".len())
+        .unwrap_or(html.len());
+    let mut article = html[start..end].to_string();
+    let mut faults: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for d in diagnostics
+        .iter()
+        .filter(|d| d.level != gongkai_report::Level::Info)
+    {
+        for c in &d.cells {
+            faults
+                .entry(c.address.as_str())
+                .or_default()
+                .push(format!("{} {}", d.rule, d.message));
+        }
+    }
+    for (address, messages) in faults {
+        let title = escape_attr(&messages.join("\n"));
+        article = article.replace(
+            &format!("data-cell=\"{address}\""),
+            &format!("data-cell=\"{address}\" class=\"fault\" title=\"{title}\""),
+        );
+    }
+    article
+}
+
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub async fn report_download(
@@ -1243,4 +1284,37 @@ pub async fn report_download(
         _ => "application/octet-stream",
     };
     Ok(download(bytes, mime, &name, format.extension()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A report whose row does not add up: the cells the rule names are
+    /// marked, with the rule's message; the others are not.
+    #[test]
+    fn faulty_cells_are_marked_in_the_document() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/rules/GK010.txt");
+        let bytes = std::fs::read(path).expect("fixture");
+        let report = gongkai_read::read_report("GK010.txt", &bytes).expect("readable");
+        let diagnostics = gongkai_report::check(&report);
+        let fault = diagnostics
+            .iter()
+            .find(|d| d.rule == "GK010")
+            .expect("GK010 fires");
+        let html = marked_document(&report, &diagnostics);
+        assert!(html.starts_with("<article>") && html.ends_with("</article>"));
+        for c in &fault.cells {
+            let marked = format!("data-cell=\"{}\" class=\"fault\" title=\"", c.address);
+            assert!(html.contains(&marked), "{} is marked", c.address);
+        }
+        assert!(html.contains("GK010 "));
+        let marked = html.matches("class=\"fault\"").count();
+        let named: std::collections::BTreeSet<&str> = diagnostics
+            .iter()
+            .filter(|d| d.level != gongkai_report::Level::Info)
+            .flat_map(|d| d.cells.iter().map(|c| c.address.as_str()))
+            .collect();
+        assert!(marked <= named.len(), "only the named cells are marked");
+    }
 }
