@@ -297,21 +297,21 @@ pub async fn cases(
     .into_response())
 }
 
-/// The case list as CSV (UTF-8 with a byte-order mark, so Excel opens it
-/// in Chinese): every case the filters select, not only one page.
-pub async fn cases_csv(
-    State(state): State<Shared>,
-    staff: Staff,
-    Query(p): Query<ListParams>,
-) -> Result<Response, AppError> {
+/// The headings of the case list's exports.
+const EXPORT_HEADINGS: [&str; 11] = [
+    "机关", "编号", "申请人类型", "申请人", "申请方式", "收到日期", "申请内容", "状态", "答复期限", "办结日期", "办理结果",
+];
+
+/// Every case the filters select (not only one page), as export rows.
+async fn export_rows(state: &Shared, staff: &Staff, p: &ListParams) -> Result<Vec<Vec<String>>, AppError> {
     let mut q = p.to_query(500)?;
-    let mut out = String::from("\u{feff}机关,编号,申请人类型,申请人,申请方式,收到日期,申请内容,状态,答复期限,办结日期,办理结果\r\n");
+    let mut rows = Vec::new();
     let mut page = 1;
     loop {
         q.page = page;
         let got = state.store.case_page(&staff.scope, &q).await?;
-        for r in views(&state, got.rows).await? {
-            let fields = [
+        for r in views(state, got.rows).await? {
+            rows.push(vec![
                 r.agency,
                 r.number,
                 r.applicant_kind,
@@ -323,27 +323,49 @@ pub async fn cases_csv(
                 r.due_on.unwrap_or_default(),
                 r.closed_on.unwrap_or_default(),
                 r.outcome.unwrap_or_default(),
-            ];
-            let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-            out.push_str(&line.join(","));
-            out.push_str("\r\n");
+            ]);
         }
         if got.page >= got.pages || page >= 2000 {
             break;
         }
         page += 1;
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"cases.csv\"; filename*=UTF-8''%E7%94%B3%E8%AF%B7%E5%8F%B0%E8%B4%A6.csv"),
-            ),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(rows)
+}
+
+/// The case list as an Excel workbook.
+pub async fn cases_xlsx(
+    State(state): State<Shared>,
+    staff: Staff,
+    Query(p): Query<ListParams>,
+) -> Result<Response, AppError> {
+    let rows = export_rows(&state, &staff, &p).await?;
+    let bytes = gongkai_write::xlsx::write_table("申请台账", &EXPORT_HEADINGS, &rows)
+        .map_err(AppError::Invalid)?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "申请台账",
+        "xlsx",
+    ))
+}
+
+/// The case list as CSV (UTF-8 with a byte-order mark, so Excel opens it
+/// in Chinese).
+pub async fn cases_csv(
+    State(state): State<Shared>,
+    staff: Staff,
+    Query(p): Query<ListParams>,
+) -> Result<Response, AppError> {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&EXPORT_HEADINGS.join(","));
+    out.push_str("\r\n");
+    for row in export_rows(&state, &staff, &p).await? {
+        let line: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    Ok(download(out.into_bytes(), "text/csv; charset=utf-8", "申请台账", "csv"))
 }
 
 /// A CSV field: quoted when needed; a leading =, +, - or @ is prefixed with

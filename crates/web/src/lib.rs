@@ -86,6 +86,7 @@ pub fn router(state: Shared) -> Router {
         .route("/console", get(console::dashboard))
         .route("/console/cases", get(console::cases))
         .route("/console/cases.csv", get(console::cases_csv))
+        .route("/console/cases.xlsx", get(console::cases_xlsx))
         .route("/console/cases/new", get(console::new_case_form).post(console::new_case))
         .route("/console/case/{id}/{number}", get(console::case))
         .route("/console/case/{id}/{number}/action", post(console::case_action))

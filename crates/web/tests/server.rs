@@ -386,6 +386,21 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
         json["cells"]["t3.partially_granted.natural_person"]
     );
 
+    // The list exported: the filters apply, every case they select is in it.
+    let mut xlsx = site
+        .agent
+        .get(site.url("/console/cases.xlsx?q=张三"))
+        .header("Cookie", &clerk)
+        .call()
+        .expect("export");
+    assert_eq!(xlsx.status().as_u16(), 200, "{label}");
+    let bytes = xlsx.body_mut().read_to_vec().expect("bytes");
+    assert!(bytes.starts_with(b"PK"), "{label}");
+    let csv = site.get("/console/cases.csv?q=张三", &clerk).body;
+    assert!(csv.starts_with('\u{feff}'), "{label}");
+    assert_eq!(csv.lines().count(), 2, "{label}: the header and 张三's case: {csv}");
+    assert!(csv.contains(&number) && csv.contains("部分公开"), "{label}");
+
     // Escaped on the clerk's pages.
     let list = site.get("/console/cases?q=alert", &clerk).body;
     assert!(list.contains("2026-0002"), "{label}");

@@ -578,3 +578,77 @@ mod tests {
         assert!(c.starts_with(b"PK\x03\x04"));
     }
 }
+
+/// A plain table as a workbook: one sheet named `sheet`, a bold header row
+/// frozen at the top, then the rows as text (a value beginning with `=`,
+/// `+`, `-` or `@` stays text: nothing is written as a formula). An error
+/// (in Chinese) when the rows do not fit on one sheet.
+pub fn write_table(sheet_name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
+    if rows.len() + 1 > MAX_ROWS {
+        return Err(format!(
+            "行数过多：一张工作表最多容纳 {} 行，现有 {} 行；请缩小筛选范围",
+            MAX_ROWS - 1,
+            rows.len()
+        ));
+    }
+    build_table(sheet_name, headers, rows).map_err(|e| format!("无法生成工作簿：{e}"))
+}
+
+fn build_table(sheet_name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    book.set_properties(&properties(sheet_name));
+    let sheet = book.add_worksheet();
+    sheet.set_name(sheet_name)?;
+    let head = Format::new()
+        .set_font_name(SONG)
+        .set_font_size(10)
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_background_color(Color::RGB(0xF2F2F2));
+    let text = Format::new()
+        .set_font_name(SONG)
+        .set_font_size(10)
+        .set_border(FormatBorder::Thin);
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count() * 2 + 2).collect();
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &head)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate().take(headers.len()) {
+            sheet.write_string_with_format(r as u32 + 1, c as u16, clip(v), &text)?;
+            let w = v.chars().count() * 2 + 2;
+            if let Some(slot) = widths.get_mut(c) {
+                *slot = (*slot).max(w.min(60));
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as u16, *w as f64)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod table_tests {
+    #[test]
+    fn a_table_is_a_workbook_with_its_header_and_rows() {
+        let rows = vec![
+            vec!["示例局".to_string(), "=1+1".to_string()],
+            vec!["另一局".to_string(), "2026-0001".to_string()],
+        ];
+        let bytes = super::write_table("申请台账", &["机关", "编号"], &rows).expect("workbook");
+        assert!(bytes.starts_with(b"PK"));
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+        let mut shared = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").expect("strings"), &mut shared)
+            .expect("utf-8");
+        for s in ["机关", "编号", "示例局", "=1+1", "2026-0001"] {
+            assert!(shared.contains(s), "{s}");
+        }
+        let mut sheet = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").expect("sheet"), &mut sheet)
+            .expect("utf-8");
+        assert!(!sheet.contains("<f>"), "no formula is written");
+    }
+}
