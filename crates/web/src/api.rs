@@ -32,6 +32,10 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/cases/{id}/{number}", get(case))
         .route("/api/v1/cases/{id}/{number}/events", post(add_event))
         .route("/api/v1/agencies/{id}/applications", post(submit))
+        .route("/api/v1/cases/{id}/{number}/extension", post(request_extension))
+        .route("/api/v1/approvals", get(approvals))
+        .route("/api/v1/approvals/{approval}", post(decide))
+        .route("/api/v1/reports/{id}/{year}", get(report))
 }
 
 /// A machine client, by its token.
@@ -239,4 +243,144 @@ async fn submit(
         })),
     )
         .into_response())
+}
+
+/// An extension asked of the 负责人: days (1–20), the day the applicant is
+/// told, the reason.
+#[derive(Debug, Deserialize)]
+struct ExtensionRequest {
+    #[serde(default = "twenty")]
+    days: u32,
+    #[serde(default)]
+    notify_on: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    note: String,
+}
+
+fn twenty() -> u32 {
+    20
+}
+
+async fn request_extension(
+    State(state): State<Shared>,
+    c: Client,
+    Path((id, number)): Path<(String, String)>,
+    Json(r): Json<ExtensionRequest>,
+) -> Result<Response, ApiError> {
+    let agency = state.store.agency_by_id(parse_id(&id)?).await?;
+    state.store.case_row(&c.scope, &agency.name, &number).await?;
+    if !c.user.role.handles_cases() {
+        return Err(AppError::Forbidden(format!("{}不能办理申请", c.user.role.label())).into());
+    }
+    if !(1..=20).contains(&r.days) {
+        return Err(AppError::Invalid("延长答复的期限为1至20个工作日".into()).into());
+    }
+    let today = state.today();
+    let data = json!({
+        "days": r.days,
+        "notify_on": r.notify_on.unwrap_or(today).max(today).to_string(),
+        "note": r.note.trim().chars().take(500).collect::<String>(),
+    });
+    let approval = state
+        .store
+        .request_approval(&c.scope, &c.actor(), &agency.name, &number, "extension", data)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "approval": approval, "status": "pending" }))).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ApprovalParams {
+    #[serde(default)]
+    pending: Option<bool>,
+}
+
+async fn approvals(
+    State(state): State<Shared>,
+    c: Client,
+    Query(p): Query<ApprovalParams>,
+) -> Result<Json<Value>, ApiError> {
+    let list = state
+        .store
+        .approvals(&c.scope, None, p.pending.unwrap_or(true))
+        .await?;
+    Ok(Json(json!({ "approvals": list })))
+}
+
+#[derive(Debug, Deserialize)]
+struct Decision {
+    approve: bool,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn decide(
+    State(state): State<Shared>,
+    c: Client,
+    Path(approval): Path<String>,
+    Json(d): Json<Decision>,
+) -> Result<Json<Value>, ApiError> {
+    if c.user.role != gongkai_store::Role::Leader {
+        return Err(AppError::Forbidden("只有负责人可以审批".into()).into());
+    }
+    if !d.approve && d.reason.trim().is_empty() {
+        return Err(AppError::Invalid("不同意的，请写明理由".into()).into());
+    }
+    let id = parse_id(&approval)?;
+    let state_after = state
+        .store
+        .decide_approval(&c.scope, &c.actor(), id, d.approve, d.reason.trim(), state.today())
+        .await?;
+    Ok(Json(json!({
+        "approval": id,
+        "status": if d.approve { "approved" } else { "refused" },
+        "due_on": state_after.and_then(|s| s.due_on),
+    })))
+}
+
+/// The annual report of an agency's year from its ledger, with what the
+/// rules found.
+async fn report(
+    State(state): State<Shared>,
+    c: Client,
+    Path((id, year)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let agency = state.store.agency_by_id(parse_id(&id)?).await?;
+    c.scope.check(&agency.name, "机关")?;
+    let year: i32 = year.parse().map_err(|_| AppError::NotFound)?;
+    let this_year = chrono::Datelike::year(&state.today());
+    if !(2008..=this_year).contains(&year) {
+        return Err(AppError::Invalid(format!("年度{year}不在2008年至今年之间")).into());
+    }
+    let report = state
+        .store
+        .annual_report(&c.actor(), &agency.name, year, state.today())
+        .await?;
+    let diagnostics = gongkai_report::check(&report);
+    Ok(Json(json!({
+        "report": gongkai_write::json::write(&report),
+        "diagnostics": diagnostics,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every route of the API is described in the OpenAPI document, with the
+    /// methods it answers to.
+    #[test]
+    fn the_document_describes_every_route() {
+        let doc: serde_json::Value = serde_json::from_str(super::OPENAPI).expect("valid JSON");
+        assert_eq!(doc["openapi"], "3.0.3");
+        let source = include_str!("api.rs");
+        let mut seen = 0;
+        for line in source.lines().filter(|l| l.trim_start().starts_with(".route(\"/api/v1")) {
+            let path = line.split('"').nth(1).expect("a path");
+            let method = if line.contains("post(") { "post" } else { "get" };
+            assert!(
+                doc["paths"][path][method].is_object(),
+                "{method} {path} is not in openapi.json"
+            );
+            seen += 1;
+        }
+        assert!(seen >= 10, "{seen} routes");
+    }
 }

@@ -439,6 +439,24 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
     assert_eq!(twice.status, 200, "{label}: the same push again");
     assert!(twice.body.contains("\"created\":false"), "{label}");
     assert_eq!(site.api("/api/v1/cases", "gk_forged", None).status, 403, "{label}");
+    let pushed = between(&own.body, "\"number\":\"", "\"").to_string();
+    let ask = site.api(
+        &format!("/api/v1/cases/{b}/{pushed}/extension"),
+        &token,
+        Some(r#"{"days": 10, "note": "需要调取档案"}"#),
+    );
+    assert_eq!(ask.status, 201, "{label}: {}", ask.body);
+    let listed = site.api("/api/v1/approvals", &token, None);
+    assert!(listed.body.contains("需要调取档案"), "{label}: {}", listed.body);
+    let id = between(&ask.body, "\"approval\":", ",").trim().to_string();
+    let by_clerk = site.api(&format!("/api/v1/approvals/{id}"), &token, Some(r#"{"approve": true}"#));
+    assert_eq!(by_clerk.status, 403, "{label}: a clerk does not approve");
+    let other_report = site.api(&format!("/api/v1/reports/{a}/2026"), &token, None);
+    assert_eq!(other_report.status, 404, "{label}: another agency's report");
+    let own_report = site.api(&format!("/api/v1/reports/{b}/2026"), &token, None);
+    assert_eq!(own_report.status, 200, "{label}: {}", own_report.body);
+    let r: serde_json::Value = serde_json::from_str(&own_report.body).expect("json");
+    assert_eq!(r["report"]["cells"]["t3.new_received.natural_person"], 1, "{label}");
 
     // Limits and sign-in.
     // An oversized body is refused (413, or the connection closed while it
