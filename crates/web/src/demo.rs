@@ -73,7 +73,12 @@ pub async fn fill(store: &Store, today: NaiveDate) -> Result<Vec<DemoLogin>, Str
                 .map_err(|e| e.to_string())?;
         }
     }
-    let users = store.users().await.map_err(|e| e.to_string())?;
+    let mut users = store.users().await.map_err(|e| e.to_string())?;
+    // The administrator, the supervisor, then each agency's clerk and leader.
+    users.sort_by_key(|u| {
+        let digits: String = u.login.chars().filter(char::is_ascii_digit).collect();
+        (digits.parse::<u32>().unwrap_or(0), u.role != Role::Admin, u.role != Role::Supervisor, u.role != Role::Clerk)
+    });
     Ok(users
         .into_iter()
         .filter(|u| u.login == "admin" || u.login == "county" || u.login.starts_with("clerk") || u.login.starts_with("leader"))

@@ -197,8 +197,31 @@ fn the_whole_story_on_every_database() {
     for db in dbs {
         let (site, a, b) = start(&rt, &db.url);
         story(&site, a, b, &db.label);
+        one_site_on_two_servers(&rt, &site, &db.url, a, &db.label);
         rt.block_on(db.drop_database());
     }
+}
+
+/// A second process on the same database is the same site: a session begun
+/// on one server is valid on the other, and an application submitted to one
+/// is on the other's list.
+fn one_site_on_two_servers(rt: &tokio::runtime::Runtime, first: &Site, url: &str, a: i64, label: &str) {
+    let addr = rt.block_on(async { serve(Store::open(url).await.expect("store")).await });
+    let second = Site {
+        addr,
+        agent: agent(),
+    };
+    let clerk = first.login("clerk_a");
+    assert_eq!(second.get("/console", &clerk).status, 200, "{label}: the session holds on the second server");
+    let key = "3333333333333333333333333333333333333333333333333333333333333333";
+    let receipt = second.post(&format!("/a/{a}/apply"), "", &application(key, "赵六", "某道路工程批复"));
+    assert_eq!(receipt.status, 200, "{label}");
+    let number = between(&receipt.body, "id=\"number\">", "<").to_string();
+    let listed = first.get("/console/cases?q=赵六", &clerk).body;
+    assert!(listed.contains(&number), "{label}: {number} on the first server's list");
+    let logout_csrf = second.csrf(&clerk);
+    assert_eq!(second.post("/logout", &clerk, &[("_csrf", &logout_csrf)]).status, 303, "{label}");
+    assert_eq!(first.get("/console", &clerk).status, 303, "{label}: signed out on both");
 }
 
 fn story(site: &Site, a: i64, b: i64, label: &str) {
