@@ -343,12 +343,13 @@ impl<'s> Reader<'s> {
                 if let Some(t) = &mut self.table {
                     if let Some(c) = t.cell.take() {
                         let pos = c.lines.first().map_or(c.pos, |l| l.1);
-                        let text = c
-                            .lines
-                            .into_iter()
-                            .map(|l| l.0)
-                            .collect::<Vec<_>>()
-                            .join("\n");
+                        let mut lines = c.lines.into_iter().map(|l| l.0);
+                        // Most cells hold one line: it is the text as it is.
+                        let mut text = lines.next().unwrap_or_default();
+                        for line in lines {
+                            text.push('\n');
+                            text.push_str(&line);
+                        }
                         if let Some(row) = t.rows.last_mut() {
                             row.push(TableCell::new(text, pos));
                         }
