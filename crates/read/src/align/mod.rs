@@ -402,7 +402,8 @@ impl Sections {
 }
 
 struct SectionMatcher {
-    forms: Vec<(String, SectionKey)>,
+    /// (normalised title, its length in characters, its character mask, section)
+    forms: Vec<(String, usize, u64, SectionKey)>,
 }
 
 fn section_matcher() -> &'static SectionMatcher {
@@ -411,9 +412,10 @@ fn section_matcher() -> &'static SectionMatcher {
         let t = Template::get(Edition::V2021);
         let mut forms = Vec::new();
         for s in &t.sections {
-            forms.push((normalize(s.title), s.key));
-            for v in s.variants {
-                forms.push((normalize(v), s.key));
+            for title in std::iter::once(&s.title).chain(s.variants) {
+                let norm = normalize(title);
+                let (len, mask) = (norm.chars().count(), labels::char_mask(&norm));
+                forms.push((norm, len, mask, s.key));
             }
         }
         SectionMatcher { forms }
@@ -432,7 +434,7 @@ fn section_of(text: &str) -> Option<SectionKey> {
         return None;
     }
     let m = section_matcher();
-    for (form, key) in &m.forms {
+    for (form, _, _, key) in &m.forms {
         if norm == *form {
             return Some(*key);
         }
@@ -441,15 +443,15 @@ fn section_of(text: &str) -> Option<SectionKey> {
         return None;
     }
     let mut best: Option<(usize, SectionKey)> = None;
-    for (form, key) in &m.forms {
-        let flen = form.chars().count();
-        let nlen = norm.chars().count();
+    let nlen = norm.chars().count();
+    let nmask = labels::char_mask(&norm);
+    for &(ref form, flen, fmask, key) in &m.forms {
+        // Each distinct character of the title missing from the line costs
+        // at least one edit (a cheap lower bound; hash collisions only lower it).
+        let missing = (fmask & !nmask).count_ones() as usize;
         let score = if norm.starts_with(form.as_str()) && nlen <= flen + 8 {
             Some(nlen - flen)
-        } else if nlen + 4 >= flen
-            && nlen <= flen + 4
-            && missing_chars(form, &norm) <= (flen / 4).max(1)
-        {
+        } else if nlen + 4 >= flen && nlen <= flen + 4 && missing <= (flen / 4).max(1) {
             let d = edit_distance(&norm, form);
             (d <= (flen / 4).max(1)).then_some(d)
         } else {
@@ -457,17 +459,11 @@ fn section_of(text: &str) -> Option<SectionKey> {
         };
         if let Some(s) = score {
             if best.is_none_or(|(b, _)| s < b) {
-                best = Some((s, *key));
+                best = Some((s, key));
             }
         }
     }
     best.map(|(_, k)| k)
-}
-
-/// How many distinct characters of `form` are missing from `text`: a cheap
-/// lower bound on their edit distance (hash collisions only lower it).
-fn missing_chars(form: &str, text: &str) -> usize {
-    (labels::char_mask(form) & !labels::char_mask(text)).count_ones() as usize
 }
 
 fn find_sections(items: &[Item<'_>]) -> Sections {
