@@ -8,6 +8,7 @@
 
 pub mod glued;
 mod labels;
+mod norm;
 mod stated;
 mod tables;
 pub mod tokens;
@@ -429,13 +430,13 @@ fn section_of(text: &str) -> Option<SectionKey> {
         return None;
     }
     let numbered = numbering_len(t) > 0;
-    let norm = normalize(t);
+    let norm = norm::normalize(t);
     if norm.is_empty() {
         return None;
     }
     let m = section_matcher();
     for (form, _, _, key) in &m.forms {
-        if norm == *form {
+        if *norm == **form {
             return Some(*key);
         }
     }
@@ -718,11 +719,12 @@ fn detect_edition(items: &[Item<'_>], sections: &Sections) -> Option<Edition> {
             if t.is_empty() || t.as_bytes()[0].is_ascii_digit() {
                 continue;
             }
-            let mut n = normalize(t);
+            let norm = norm::normalize(t);
+            let mut n = std::borrow::Cow::Borrowed(&*norm);
             // "本年处理决定数量" (2021) contains "处理决定数量" (2019): remove 2021 labels first.
             for l in labels_2021 {
                 if n.contains(l.as_str()) {
-                    n = n.replace(l.as_str(), "|");
+                    n = n.replace(l.as_str(), "|").into();
                     votes_2021 += 1;
                 }
             }
