@@ -411,24 +411,36 @@ impl<'a> PosMap<'a> {
         while off > 0 && !self.src.is_char_boundary(off) {
             off -= 1;
         }
-        let line = match self.line_starts.binary_search(&off) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+        let (c_off, c_line, c_col) = self.cache;
+        // Lookups mostly go forward on the line of the last one.
+        let on_cached_line = self.line_starts.get(c_line).is_some_and(|&s| s <= off)
+            && self
+                .line_starts
+                .get(c_line + 1)
+                .is_none_or(|&next| off < next);
+        let line = if on_cached_line {
+            c_line
+        } else {
+            match self.line_starts.binary_search(&off) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            }
         };
         let line_start = self.line_starts.get(line).copied().unwrap_or(0);
         let (mut from, mut col) = (line_start, 1);
-        let checkpoint = match self.checkpoints.binary_search_by(|&(o, _)| o.cmp(&off)) {
-            Ok(i) => self.checkpoints.get(i),
-            Err(i) => i.checked_sub(1).and_then(|i| self.checkpoints.get(i)),
-        };
-        if let Some(&(c_off, c_col)) = checkpoint {
-            if c_off > from {
-                (from, col) = (c_off, c_col);
-            }
-        }
-        let (c_off, c_line, c_col) = self.cache;
         if c_line == line && c_off <= off && c_off > from {
             (from, col) = (c_off, c_col);
+        }
+        if off - from > CHECKPOINT {
+            let checkpoint = match self.checkpoints.binary_search_by(|&(o, _)| o.cmp(&off)) {
+                Ok(i) => self.checkpoints.get(i),
+                Err(i) => i.checked_sub(1).and_then(|i| self.checkpoints.get(i)),
+            };
+            if let Some(&(p_off, p_col)) = checkpoint {
+                if p_off > from {
+                    (from, col) = (p_off, p_col);
+                }
+            }
         }
         let counted = self.src.get(from..off).map_or(0, |s| s.chars().count());
         let col = col.saturating_add(u32::try_from(counted).unwrap_or(u32::MAX));

@@ -287,7 +287,9 @@ impl<'s> Reader<'s> {
                 let body = matches!(tag, Tag::TableRow);
                 if let Some(t) = &mut self.table {
                     t.cell = None;
-                    t.rows.push(Vec::new());
+                    // Rows are mostly as wide as the one before.
+                    let width = t.rows.last().map_or(0, Vec::len);
+                    t.rows.push(Vec::with_capacity(width));
                     t.row_range = body.then_some(range);
                 }
             }
