@@ -101,6 +101,31 @@ impl Table {
         // The grid never holds more than about four million slots, whatever
         // the spans say: rows are not laid out wider than this.
         let max_width = (4_000_000 / self.rows.len().max(1)).clamp(1, 4096);
+        if self
+            .rows
+            .iter()
+            .flatten()
+            .all(|c| c.row_span <= 1 && c.col_span <= 1)
+        {
+            // No spans (text and Markdown tables): each cell in its own column.
+            let width = self
+                .rows
+                .iter()
+                .map(|r| r.len().min(max_width))
+                .max()
+                .unwrap_or(0);
+            let slots = self
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(r, row)| {
+                    (0..width)
+                        .map(|i| (i < row.len()).then_some((r, i)))
+                        .collect()
+                })
+                .collect();
+            return Grid { slots, width };
+        }
         let mut slots: Vec<Vec<Option<(usize, usize)>>> = vec![Vec::new(); self.rows.len()];
         for (r, row) in self.rows.iter().enumerate() {
             let mut c = 0;

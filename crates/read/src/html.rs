@@ -319,16 +319,18 @@ pub(crate) fn sniff_binary(bytes: &[u8], what: &str) -> Option<ReadError> {
             pos: None,
         });
     }
-    if bytes.starts_with(b"\xFF\xFE")
-        || bytes.starts_with(b"\xFE\xFF")
-        || crate::decode::utf16_without_bom(bytes).is_some()
-    {
-        return None; // UTF-16 text has NUL bytes of its own.
-    }
     let sample = &bytes[..bytes.len().min(PRESCAN)];
     let is_control = |b: &u8| matches!(b, 0x00..=0x08 | 0x0E..=0x1A | 0x1C..=0x1F);
     let controls = sample.iter().filter(|b| is_control(b)).count();
     if controls >= 4 && controls * 16 > sample.len() {
+        // UTF-16 text has NUL bytes of its own (asked only now: it decodes
+        // the head of the file twice).
+        if bytes.starts_with(b"\xFF\xFE")
+            || bytes.starts_with(b"\xFE\xFF")
+            || crate::decode::utf16_without_bom(bytes).is_some()
+        {
+            return None;
+        }
         let first = sample.iter().position(is_control).unwrap_or(0);
         let line = sample[..first].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         return Some(ReadError {
@@ -365,20 +367,36 @@ impl<'a> PosMap<'a> {
     pub(crate) fn new(src: &'a str) -> PosMap<'a> {
         let bytes = src.as_bytes();
         let mut line_starts = vec![0];
-        let mut checkpoints = Vec::with_capacity(src.len() / CHECKPOINT + 1);
-        let mut col: u32 = 1;
-        let mut next_checkpoint = 0;
-        for (i, c) in src.char_indices() {
-            if i >= next_checkpoint {
-                checkpoints.push((i, col));
-                next_checkpoint = (i / CHECKPOINT + 1) * CHECKPOINT;
-            }
-            if c == '\n' || (c == '\r' && bytes.get(i + 1) != Some(&b'\n')) {
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
                 line_starts.push(i + 1);
-                col = 1;
-            } else {
-                col = col.saturating_add(1);
             }
+        }
+        // A checkpoint at the first character at or after every multiple of
+        // CHECKPOINT bytes; its column counted from the start of its line, or
+        // from the checkpoint before it on the same line.
+        let mut checkpoints = Vec::with_capacity(src.len() / CHECKPOINT + 1);
+        let mut line = 0;
+        let mut last: Option<(usize, usize, u32)> = None; // (line, offset, column)
+        for mark in (0..src.len()).step_by(CHECKPOINT) {
+            let mut at = mark;
+            while !src.is_char_boundary(at) {
+                at += 1;
+            }
+            if at >= src.len() {
+                break;
+            }
+            while line_starts.get(line + 1).is_some_and(|&s| s <= at) {
+                line += 1;
+            }
+            let (from, col) = match last {
+                Some((l, off, col)) if l == line => (off, col),
+                _ => (line_starts[line], 1),
+            };
+            let col = col
+                .saturating_add(u32::try_from(src[from..at].chars().count()).unwrap_or(u32::MAX));
+            checkpoints.push((at, col));
+            last = Some((line, at, col));
         }
         PosMap {
             src,
@@ -393,24 +411,36 @@ impl<'a> PosMap<'a> {
         while off > 0 && !self.src.is_char_boundary(off) {
             off -= 1;
         }
-        let line = match self.line_starts.binary_search(&off) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+        let (c_off, c_line, c_col) = self.cache;
+        // Lookups mostly go forward on the line of the last one.
+        let on_cached_line = self.line_starts.get(c_line).is_some_and(|&s| s <= off)
+            && self
+                .line_starts
+                .get(c_line + 1)
+                .is_none_or(|&next| off < next);
+        let line = if on_cached_line {
+            c_line
+        } else {
+            match self.line_starts.binary_search(&off) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            }
         };
         let line_start = self.line_starts.get(line).copied().unwrap_or(0);
         let (mut from, mut col) = (line_start, 1);
-        let checkpoint = match self.checkpoints.binary_search_by(|&(o, _)| o.cmp(&off)) {
-            Ok(i) => self.checkpoints.get(i),
-            Err(i) => i.checked_sub(1).and_then(|i| self.checkpoints.get(i)),
-        };
-        if let Some(&(c_off, c_col)) = checkpoint {
-            if c_off > from {
-                (from, col) = (c_off, c_col);
-            }
-        }
-        let (c_off, c_line, c_col) = self.cache;
         if c_line == line && c_off <= off && c_off > from {
             (from, col) = (c_off, c_col);
+        }
+        if off - from > CHECKPOINT {
+            let checkpoint = match self.checkpoints.binary_search_by(|&(o, _)| o.cmp(&off)) {
+                Ok(i) => self.checkpoints.get(i),
+                Err(i) => i.checked_sub(1).and_then(|i| self.checkpoints.get(i)),
+            };
+            if let Some(&(p_off, p_col)) = checkpoint {
+                if p_off > from {
+                    (from, col) = (p_off, p_col);
+                }
+            }
         }
         let counted = self.src.get(from..off).map_or(0, |s| s.chars().count());
         let col = col.saturating_add(u32::try_from(counted).unwrap_or(u32::MAX));
@@ -443,25 +473,36 @@ impl LineBuf {
     /// index of that character within `s`.
     pub(crate) fn push(&mut self, s: &str, bold: bool, start_pos: impl FnOnce(usize) -> Pos) {
         let mut start_pos = Some(start_pos);
-        for (i, c) in s.char_indices() {
-            if c.is_whitespace() {
-                self.pending_space = !self.text.is_empty();
-                continue;
-            }
-            if self.text.is_empty() {
-                if let Some(f) = start_pos.take() {
-                    self.start = Some(f(i));
+        // Runs of non-whitespace are copied whole.
+        let mut at = 0;
+        while at < s.len() {
+            let rest = &s[at..];
+            let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            if word > 0 {
+                if self.text.is_empty() {
+                    if let Some(f) = start_pos.take() {
+                        self.start = Some(f(at));
+                    }
+                } else if self.pending_space {
+                    self.text.push(' ');
                 }
-            } else if self.pending_space {
-                self.text.push(' ');
+                self.pending_space = false;
+                self.text.push_str(&rest[..word]);
+                let chars = rest[..word].chars().count();
+                if bold {
+                    self.bold_chars += chars;
+                } else {
+                    self.plain_chars += chars;
+                }
             }
-            self.pending_space = false;
-            self.text.push(c);
-            if bold {
-                self.bold_chars += 1;
-            } else {
-                self.plain_chars += 1;
+            let rest = &rest[word..];
+            let space = rest
+                .find(|c: char| !c.is_whitespace())
+                .unwrap_or(rest.len());
+            if space > 0 {
+                self.pending_space = !self.text.is_empty();
             }
+            at += word + space;
         }
     }
 
@@ -1977,8 +2018,15 @@ mod tests {
 
     #[test]
     fn posmap_agrees_with_counting() {
-        let text = "ab\r\n甲乙\rc\n\n".to_string() + &"x丙".repeat(5000) + "\nend";
-        let mut map = PosMap::new(&text);
+        let long = "ab\r\n甲乙\rc\n\n".to_string() + &"x丙".repeat(5000) + "\nend";
+        let short = "一行\r\n乙\r".repeat(3000);
+        for text in [long, short] {
+            agrees_with_counting(&text);
+        }
+    }
+
+    fn agrees_with_counting(text: &str) {
+        let mut map = PosMap::new(text);
         let offsets: Vec<usize> = text
             .char_indices()
             .map(|(i, _)| i)

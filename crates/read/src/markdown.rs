@@ -70,8 +70,12 @@ pub fn read_str(src: &str) -> Document {
 }
 
 struct CellState {
-    pos: Pos,
-    lines: Vec<(String, Pos)>,
+    /// Where the cell starts in the source (its position when it has no text).
+    start: usize,
+    /// Its lines, joined by '\n'.
+    text: String,
+    /// Where its first line is.
+    first: Option<Pos>,
 }
 
 struct TableState {
@@ -283,20 +287,22 @@ impl<'s> Reader<'s> {
                 let body = matches!(tag, Tag::TableRow);
                 if let Some(t) = &mut self.table {
                     t.cell = None;
-                    t.rows.push(Vec::new());
+                    // Rows are mostly as wide as the one before.
+                    let width = t.rows.last().map_or(0, Vec::len);
+                    t.rows.push(Vec::with_capacity(width));
                     t.row_range = body.then_some(range);
                 }
             }
             Tag::TableCell => {
                 self.flush();
-                let pos = self.pos(range.start);
                 if let Some(t) = &mut self.table {
                     if t.rows.is_empty() {
                         t.rows.push(Vec::new());
                     }
                     t.cell = Some(CellState {
-                        pos,
-                        lines: Vec::new(),
+                        start: range.start,
+                        text: String::new(),
+                        first: None,
                     });
                 }
             }
@@ -340,18 +346,13 @@ impl<'s> Reader<'s> {
             }
             TagEnd::TableCell => {
                 self.flush();
-                if let Some(t) = &mut self.table {
-                    if let Some(c) = t.cell.take() {
-                        let pos = c.lines.first().map_or(c.pos, |l| l.1);
-                        let text = c
-                            .lines
-                            .into_iter()
-                            .map(|l| l.0)
-                            .collect::<Vec<_>>()
-                            .join("\n");
-                        if let Some(row) = t.rows.last_mut() {
-                            row.push(TableCell::new(text, pos));
-                        }
+                if let Some(c) = self.table.as_mut().and_then(|t| t.cell.take()) {
+                    let pos = match c.first {
+                        Some(pos) => pos,
+                        None => self.pos(c.start),
+                    };
+                    if let Some(row) = self.table.as_mut().and_then(|t| t.rows.last_mut()) {
+                        row.push(TableCell::new(c.text, pos));
                     }
                 }
             }
@@ -492,7 +493,13 @@ impl<'s> Reader<'s> {
         let line = std::mem::take(&mut self.line);
         let pos = line.start.unwrap_or(Pos::UNKNOWN);
         if let Some(cell) = self.table.as_mut().and_then(|t| t.cell.as_mut()) {
-            cell.lines.push((line.text, pos));
+            if cell.first.is_none() {
+                cell.first = Some(pos);
+                cell.text = line.text;
+            } else {
+                cell.text.push('\n');
+                cell.text.push_str(&line.text);
+            }
             return;
         }
         let block = match self.heading {

@@ -37,7 +37,7 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let r = rest?;
-        match r.find(['\n', '\r']) {
+        match memchr::memchr2(b'\n', b'\r', r.as_bytes()) {
             Some(i) => {
                 let end = if r[i..].starts_with("\r\n") {
                     i + 2

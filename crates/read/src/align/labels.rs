@@ -59,7 +59,7 @@ impl Matcher {
 
     /// Matches a label as written.
     pub fn find(&self, text: &str) -> Option<Match> {
-        self.find_norm(&normalize(text))
+        self.find_norm(&super::norm::normalize(text))
     }
 
     pub fn find_norm(&self, norm: &str) -> Option<Match> {

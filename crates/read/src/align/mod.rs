@@ -8,6 +8,7 @@
 
 pub mod glued;
 mod labels;
+mod norm;
 mod stated;
 mod tables;
 pub mod tokens;
@@ -402,7 +403,8 @@ impl Sections {
 }
 
 struct SectionMatcher {
-    forms: Vec<(String, SectionKey)>,
+    /// (normalised title, its length in characters, its character mask, section)
+    forms: Vec<(String, usize, u64, SectionKey)>,
 }
 
 fn section_matcher() -> &'static SectionMatcher {
@@ -411,9 +413,10 @@ fn section_matcher() -> &'static SectionMatcher {
         let t = Template::get(Edition::V2021);
         let mut forms = Vec::new();
         for s in &t.sections {
-            forms.push((normalize(s.title), s.key));
-            for v in s.variants {
-                forms.push((normalize(v), s.key));
+            for title in std::iter::once(&s.title).chain(s.variants) {
+                let norm = normalize(title);
+                let (len, mask) = (norm.chars().count(), labels::char_mask(&norm));
+                forms.push((norm, len, mask, s.key));
             }
         }
         SectionMatcher { forms }
@@ -427,13 +430,13 @@ fn section_of(text: &str) -> Option<SectionKey> {
         return None;
     }
     let numbered = numbering_len(t) > 0;
-    let norm = normalize(t);
+    let norm = norm::normalize(t);
     if norm.is_empty() {
         return None;
     }
     let m = section_matcher();
-    for (form, key) in &m.forms {
-        if norm == *form {
+    for (form, _, _, key) in &m.forms {
+        if *norm == **form {
             return Some(*key);
         }
     }
@@ -441,15 +444,15 @@ fn section_of(text: &str) -> Option<SectionKey> {
         return None;
     }
     let mut best: Option<(usize, SectionKey)> = None;
-    for (form, key) in &m.forms {
-        let flen = form.chars().count();
-        let nlen = norm.chars().count();
+    let nlen = norm.chars().count();
+    let nmask = labels::char_mask(&norm);
+    for &(ref form, flen, fmask, key) in &m.forms {
+        // Each distinct character of the title missing from the line costs
+        // at least one edit (a cheap lower bound; hash collisions only lower it).
+        let missing = (fmask & !nmask).count_ones() as usize;
         let score = if norm.starts_with(form.as_str()) && nlen <= flen + 8 {
             Some(nlen - flen)
-        } else if nlen + 4 >= flen
-            && nlen <= flen + 4
-            && missing_chars(form, &norm) <= (flen / 4).max(1)
-        {
+        } else if nlen + 4 >= flen && nlen <= flen + 4 && missing <= (flen / 4).max(1) {
             let d = edit_distance(&norm, form);
             (d <= (flen / 4).max(1)).then_some(d)
         } else {
@@ -457,17 +460,11 @@ fn section_of(text: &str) -> Option<SectionKey> {
         };
         if let Some(s) = score {
             if best.is_none_or(|(b, _)| s < b) {
-                best = Some((s, *key));
+                best = Some((s, key));
             }
         }
     }
     best.map(|(_, k)| k)
-}
-
-/// How many distinct characters of `form` are missing from `text`: a cheap
-/// lower bound on their edit distance (hash collisions only lower it).
-fn missing_chars(form: &str, text: &str) -> usize {
-    (labels::char_mask(form) & !labels::char_mask(text)).count_ones() as usize
 }
 
 fn find_sections(items: &[Item<'_>]) -> Sections {
@@ -722,11 +719,12 @@ fn detect_edition(items: &[Item<'_>], sections: &Sections) -> Option<Edition> {
             if t.is_empty() || t.as_bytes()[0].is_ascii_digit() {
                 continue;
             }
-            let mut n = normalize(t);
+            let norm = norm::normalize(t);
+            let mut n = std::borrow::Cow::Borrowed(&*norm);
             // "本年处理决定数量" (2021) contains "处理决定数量" (2019): remove 2021 labels first.
             for l in labels_2021 {
                 if n.contains(l.as_str()) {
-                    n = n.replace(l.as_str(), "|");
+                    n = n.replace(l.as_str(), "|").into();
                     votes_2021 += 1;
                 }
             }

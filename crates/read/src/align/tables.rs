@@ -2,6 +2,7 @@
 
 use super::glued::{row_total, solve, Equation, Outcome, Run, Var};
 use super::labels::{Match, Matcher};
+use super::norm;
 use super::tokens::{is_page_number, trim_layout, trim_layout_start, Kind, RowToks, Tok, Unit};
 use super::Ctx;
 use gongkai_report::rules::{GK002, GK003, GK004, GK005, GK006, GK007, GK008, GK009, GK010};
@@ -324,7 +325,7 @@ fn match_row(
         .collect();
     for &ti in labels.iter().rev() {
         let text = &row.toks[ti].text;
-        let norm = normalize(text);
+        let norm = norm::normalize(text);
         if let Some(m) = rows.exact(&norm) {
             return Some((m, ti, Match::Exact(m)));
         }
@@ -367,7 +368,10 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         .iter()
         .position(|r| match match_row(r, row_m, group_m, group_norms) {
             Some((_, ti, _)) => {
-                r.has_values() || !column_norms.contains(&normalize(&r.toks[ti].text))
+                r.has_values()
+                    || !column_norms
+                        .iter()
+                        .any(|c| **c == *norm::normalize(&r.toks[ti].text))
             }
             None => false,
         });
@@ -382,7 +386,7 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
             continue;
         }
         for tok in r.toks.iter().filter(|t| t.is_label()) {
-            header_text.push_str(&normalize(&tok.text));
+            header_text.push_str(&norm::normalize(&tok.text));
             header_toks.push(tok);
         }
     }
@@ -393,10 +397,10 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
     let mut by_len: Vec<usize> = (0..table.columns.len()).collect();
     by_len.sort_by_key(|&c| std::cmp::Reverse(table.columns[c].label.chars().count()));
     for c in by_len {
-        let l = normalize(table.columns[c].label);
-        if header_text.contains(&l) {
+        let l = &column_norms[c];
+        if header_text.contains(l.as_str()) {
             present[c] = true;
-            header_text = header_text.replacen(&l, "|", 1);
+            header_text = header_text.replacen(l.as_str(), "|", 1);
         }
     }
     let header_found = present.iter().any(|&p| p);
@@ -414,7 +418,7 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                     .enumerate(),
             );
             for tok in &header_toks {
-                if known.exact(&normalize(&tok.text)).is_some() {
+                if known.exact(&norm::normalize(&tok.text)).is_some() {
                     continue;
                 }
                 if let Some(Match::Typo(c)) = m.find(&tok.text) {
@@ -457,10 +461,10 @@ fn table3(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
         let mut tables = Vec::new();
         for r in header.iter().filter(|r| r.grid && !r.has_values()) {
             for tok in r.toks.iter().filter(|t| t.is_label()) {
-                let (Some(col), n) = (tok.col, normalize(&tok.text)) else {
+                let (Some(col), n) = (tok.col, norm::normalize(&tok.text)) else {
                     continue;
                 };
-                if let Some(c) = column_norms.iter().position(|l| *l == n) {
+                if let Some(c) = column_norms.iter().position(|l| **l == *n) {
                     if at[c].is_none() {
                         at[c] = Some(col);
                         tables.push(r.table);
@@ -739,8 +743,8 @@ fn header_like(r: &RowToks, column_norms: &[String]) -> bool {
         .iter()
         .filter(|t| t.is_label())
         .filter(|t| {
-            let n = normalize(&t.text);
-            column_norms.contains(&n)
+            let n = norm::normalize(&t.text);
+            column_norms.iter().any(|c| **c == *n)
                 || n.strip_prefix("数据")
                     .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
         })
@@ -1148,8 +1152,8 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
             let mut typos = Vec::new();
             let mut other = 0;
             for tok in &labels {
-                let n = normalize(&tok.text);
-                if notes.contains(&n) {
+                let n = norm::normalize(&tok.text);
+                if notes.iter().any(|note| **note == *n) {
                     continue;
                 }
                 match col_m.find_norm(&n) {
@@ -1203,7 +1207,8 @@ fn table2(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
             pending_vals.clear();
         }
         // "信息内容" (the row-label column's header) keeps a header open.
-        if !r.has_values() && labels.len() == 1 && normalize(&labels[0].text) == "信息内容" {
+        if !r.has_values() && labels.len() == 1 && *norm::normalize(&labels[0].text) == *"信息内容"
+        {
             ctx.consumed.insert(r.item);
             continue;
         }
@@ -1735,8 +1740,8 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
             // Header row: group and column labels.
             let mut any = false;
             for tok in r.toks.iter().filter(|t| t.is_label()) {
-                let n = normalize(&tok.text);
-                if n == suit {
+                let n = norm::normalize(&tok.text);
+                if *n == *suit {
                     any = true;
                     continue;
                 }
@@ -1781,8 +1786,8 @@ fn table4(rows: &[RowToks], ctx: &mut Ctx<'_>, st: &mut TableState) {
                 // The header and the figures on one line (a line whose cells
                 // were glued): the labels name the table's groups or columns.
                 let header_words = r.toks[..=li].iter().filter(|t| t.is_label()).any(|t| {
-                    let n = normalize(&t.text);
-                    n == suit
+                    let n = norm::normalize(&t.text);
+                    *n == *suit
                         || group_m.find_norm(&n).is_some()
                         || cached.column_norms.iter().any(|c| n.contains(c.as_str()))
                 });

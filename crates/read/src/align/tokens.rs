@@ -128,6 +128,18 @@ pub fn parse_value(raw: &str) -> Option<Kind> {
                 || matches!(c, '-' | '+' | '/' | '无' | '…' | '\\' | 'x' | 'X' | '×') => {}
         Some(_) => return None,
     }
+    // Text with a character no number, unit or blank mark has ("1.属于…").
+    if !trimmed.chars().map(fold_char).all(|c| {
+        c.is_ascii_digit()
+            || c.is_whitespace()
+            || matches!(
+                c,
+                '-' | '+' | '.' | ',' | '/' | '\\' | 'x' | 'X' | '×' | '无' | '…'
+            )
+            || "万元件项个条次宗份".contains(c)
+    }) {
+        return None;
+    }
     let mut s = String::with_capacity(raw.len());
     for c in raw.trim().chars() {
         s.push(fold_char(c));
