@@ -232,7 +232,7 @@ async fn generated_ledger_gives_clean_reports_that_chain() {
         {
             let cases = sample::applications(
                 i as u64 + 11,
-                store.calendar(),
+                &store.calendar(),
                 d("2023-01-01"),
                 d("2025-12-31"),
                 1500,
@@ -390,7 +390,7 @@ async fn audit_log_records_changes_without_personal_data() {
 #[tokio::test]
 async fn a_new_calendar_moves_the_deadlines_of_open_cases() {
     for db in common::databases("calendar").await {
-        let mut store = db.open().await;
+        let store = db.open().await;
         let n = store
             .add_application(
                 "李办理",
@@ -557,7 +557,7 @@ async fn an_import_that_fails_or_is_empty_leaves_no_agency() {
 #[tokio::test]
 async fn replacing_a_shipped_year_must_be_asked_for_and_lists_the_moved_cases() {
     for db in common::databases("calendar_replace").await {
-        let mut store = db.open().await;
+        let store = db.open().await;
         let n = store
             .add_application(
                 "李办理",
@@ -583,7 +583,7 @@ async fn replacing_a_shipped_year_must_be_asked_for_and_lists_the_moved_cases() 
         let rows = store.list(&ListFilter::default()).await.unwrap();
         assert_eq!(rows[0].due_on.as_deref(), Some("2025-10-30"));
         store.close().await;
-        let mut store = db.open().await;
+        let store = db.open().await;
         let s = store.case_state(AGENCY, &n, d("2025-09-26")).await.unwrap();
         assert_eq!(s.due_on, Some(d("2025-10-30")));
         // Asked for, it replaces.
