@@ -15,6 +15,7 @@ mod cases;
 mod error;
 mod ledger;
 mod ops;
+mod registers;
 mod report;
 
 use std::str::FromStr;
