@@ -114,7 +114,7 @@ async fn views(state: &Shared, rows: Vec<CaseRow>) -> Result<Vec<CaseView>, AppE
 }
 
 /// The agencies of the user's scope.
-async fn scoped_agencies(state: &Shared, staff: &Staff) -> Result<Vec<Agency>, AppError> {
+pub(crate) async fn scoped_agencies(state: &Shared, staff: &Staff) -> Result<Vec<Agency>, AppError> {
     Ok(state
         .store
         .agency_list()
@@ -1236,6 +1236,7 @@ pub async fn report(
             agencies => scoped_agencies(&state, &staff).await?,
             diagnostics => diagnostics,
             document => marked_document(&report, &checked),
+            narratives => crate::ledgers::narrative_sections(&state, &staff, &agency, year).await?,
         },
     )?
     .into_response())
