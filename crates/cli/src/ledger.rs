@@ -604,7 +604,7 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
         })
         .await;
     }
-    let mut store = match open(&db).await {
+    let store = match open(&db).await {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -1488,7 +1488,7 @@ pub(crate) async fn bench(
     for (i, name) in names.iter().enumerate() {
         let t = Instant::now();
         let cases =
-            sample::applications(i as u64 + 1, store.calendar(), from, to, per_agency, as_of);
+            sample::applications(i as u64 + 1, &store.calendar(), from, to, per_agency, as_of);
         generate += t.elapsed();
         store.insert_sample(actor, name, &cases, as_of).await?;
         if (i + 1) % 100 == 0 {

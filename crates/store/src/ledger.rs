@@ -661,13 +661,14 @@ impl Store {
             next.insert(y, last - n + 1);
         }
         let stamp = now();
+        let cal = self.calendar();
         let mut states = Vec::with_capacity(rows.len());
         for (a, event) in rows {
             let y = a.received_on.year();
             let seq = next.get_mut(&y).expect("counted above");
             let number = number_for(y, *seq);
             *seq += 1;
-            let state = clock::evaluate(&self.calendar, a.received_on, event, as_of)
+            let state = clock::evaluate(&cal, a.received_on, event, as_of)
                 .map_err(|e| StoreError::Invalid(format!("申请{number}：{}", e.message)))?;
             states.push((number.clone(), y, *seq - 1, state));
             numbers.push(number);
@@ -817,7 +818,7 @@ impl Store {
     ) -> Result<CaseState> {
         let a = self.application(agency, number).await?;
         Ok(clock::evaluate(
-            &self.calendar,
+            &self.calendar(),
             a.received_on,
             &a.events,
             as_of,
@@ -852,8 +853,8 @@ impl Store {
         let tx = &mut *tx;
         let received = received_on(tx, agency, number).await?;
         let events = load_events(tx, agency, number).await?;
-        let before = clock::evaluate(&self.calendar, received, &events, as_of)?;
-        let state = clock::append(&self.calendar, received, &events, &event, as_of)?;
+        let before = clock::evaluate(&self.calendar(), received, &events, as_of)?;
+        let state = clock::append(&self.calendar(), received, &events, &event, as_of)?;
         insert_event(tx, agency, number, events.len() as i64 + 1, &event).await?;
         write_derived(tx, agency, number, &state).await?;
         let mut after = serde_json::to_value(&event).unwrap_or(Value::Null);
@@ -951,7 +952,7 @@ impl Store {
             let Some(due) = case.due_on.as_deref().map(parse_date).transpose()? else {
                 continue;
             };
-            let days_left = self.calendar.signed_working_days(as_of, due);
+            let days_left = self.calendar().signed_working_days(as_of, due);
             if days_left <= within {
                 out.push(DueRow {
                     case,
@@ -996,11 +997,12 @@ impl Store {
         }
         let open = q.fetch_all(&self.pool).await?;
         let mut lapsed = 0;
+        let cal = self.calendar();
         let mut tx = self.pool.begin().await?;
         for (agency, number, received, stage, due_on, provisional, warnings) in open {
             let received = parse_date(&received)?;
             let events = load_events(&mut tx, &agency, &number).await?;
-            let state = clock::evaluate(&self.calendar, received, &events, as_of)?;
+            let state = clock::evaluate(&cal, received, &events, as_of)?;
             match state.lapse {
                 Some((on, outcome)) if record_lapses => {
                     let event = Event {
@@ -1009,7 +1011,7 @@ impl Store {
                         actor: actor.to_string(),
                         note: "期限届满，系统自动办结".into(),
                     };
-                    let closed = clock::append(&self.calendar, received, &events, &event, as_of)?;
+                    let closed = clock::append(&cal, received, &events, &event, as_of)?;
                     insert_event(&mut tx, &agency, &number, events.len() as i64 + 1, &event)
                         .await?;
                     write_derived(&mut tx, &agency, &number, &closed).await?;
@@ -1046,7 +1048,7 @@ impl Store {
     /// only when `replace` is set; otherwise nothing is written and the
     /// outcome lists the years and the open cases whose deadline would move.
     pub async fn load_calendar(
-        &mut self,
+        &self,
         actor: &str,
         text: &str,
         as_of: NaiveDate,
@@ -1054,8 +1056,9 @@ impl Store {
     ) -> Result<CalendarLoad> {
         let extra = Calendar::parse(text)
             .map_err(|e| StoreError::Invalid(format!("工作日历文件有误：{e}")))?;
-        let known = self.calendar.years();
-        let mut updated = self.calendar.clone();
+        let current = self.calendar();
+        let known = current.years();
+        let mut updated = (*current).clone();
         let changed = updated.extend(&extra);
         let replaced: Vec<i32> = changed
             .iter()
@@ -1106,7 +1109,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        self.calendar = updated;
+        self.set_calendar(updated);
         if !changed.is_empty() {
             self.recompute(actor, None, as_of, false).await?;
         }

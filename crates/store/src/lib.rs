@@ -15,9 +15,11 @@ mod cases;
 mod error;
 mod ledger;
 mod ops;
+mod registers;
 mod report;
 
 use std::str::FromStr;
+use std::sync::{Arc, RwLock};
 
 use chrono::{NaiveDate, SecondsFormat, Utc};
 use gongkai_casework::calendar::Calendar;
@@ -45,7 +47,9 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
-    calendar: Calendar,
+    /// Replaced whole when an administrator loads a calendar file; readers
+    /// take a snapshot.
+    calendar: RwLock<Arc<Calendar>>,
 }
 
 /// The migrations, embedded in the binary (without sqlx's compile-time
@@ -167,10 +171,10 @@ impl Store {
                 .map_err(|e| StoreError::connect(&target, &e))?,
         };
         migrate(&pool, backend).await?;
-        let mut store = Store {
+        let store = Store {
             pool,
             backend,
-            calendar: Calendar::china(),
+            calendar: RwLock::new(Arc::new(Calendar::china())),
         };
         store.load_stored_calendar().await?;
         Ok(store)
@@ -181,9 +185,16 @@ impl Store {
     }
 
     /// The working-day calendar in force: the shipped years, with the years an
-    /// administrator loaded on top.
-    pub fn calendar(&self) -> &Calendar {
-        &self.calendar
+    /// administrator loaded on top (a snapshot: a later load does not change it).
+    pub fn calendar(&self) -> Arc<Calendar> {
+        self.calendar
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn set_calendar(&self, calendar: Calendar) {
+        *self.calendar.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(calendar);
     }
 
     /// Closes the pool, waiting for connections to finish.
@@ -191,17 +202,19 @@ impl Store {
         self.pool.close().await;
     }
 
-    async fn load_stored_calendar(&mut self) -> Result<()> {
+    async fn load_stored_calendar(&self) -> Result<()> {
         let rows: Vec<(i64, String)> =
             sqlx::query_as("SELECT year, data FROM calendar_years ORDER BY year")
                 .fetch_all(&self.pool)
                 .await?;
+        let mut calendar = (*self.calendar()).clone();
         for (year, data) in rows {
             let extra = Calendar::parse(&data).map_err(|e| {
                 StoreError::Invalid(format!("数据库中保存的{year}年工作日历无法读取：{e}"))
             })?;
-            self.calendar.extend(&extra);
+            calendar.extend(&extra);
         }
+        self.set_calendar(calendar);
         Ok(())
     }
 }

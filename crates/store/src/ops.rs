@@ -107,7 +107,7 @@ impl Store {
         let mut total = 0;
         for (i, name) in names.iter().enumerate() {
             let seed = i as u64 + 1;
-            let cases = sample::applications(seed, self.calendar(), from, to, per_year * 3, as_of);
+            let cases = sample::applications(seed, &self.calendar(), from, to, per_year * 3, as_of);
             total += self.insert_sample(actor, name, &cases, as_of).await?;
             for d in sample::documents(seed, first, last_year) {
                 self.put_document(actor, name, &d).await?;

@@ -4,13 +4,11 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use gongkai_casework::annual::{build_report, year_bounds, LedgerYear};
-use gongkai_casework::model::{
-    ApplicantKind, CaseKind, CaseResult, DocumentKind, Enforcement, LegalCase, NormativeDocument,
-    Outcome,
-};
+use gongkai_casework::model::{ApplicantKind, Enforcement, Outcome};
 use gongkai_report::Report;
 
-use crate::{date_str, parse_date, Result, Store, StoreError};
+use crate::registers::{document_from_row, legal_case_from_row};
+use crate::{date_str, Result, Store, StoreError};
 
 fn kind_index(key: &str) -> Result<usize> {
     ApplicantKind::ALL
@@ -224,16 +222,7 @@ impl Store {
         }
         for (a, number, kind, title, issued, repealed) in q.fetch_all(&self.pool).await? {
             let Some(ly) = out.get_mut(&a) else { continue };
-            let doc = NormativeDocument {
-                number,
-                kind: DocumentKind::parse(&kind).ok_or_else(|| {
-                    StoreError::Invalid(format!("数据库中的文件类型“{kind}”无法识别"))
-                })?,
-                title,
-                issued_on: parse_date(&issued)?,
-                repealed_on: repealed.as_deref().map(parse_date).transpose()?,
-            };
-            ly.add_document(&doc);
+            ly.add_document(&document_from_row((number, kind, title, issued, repealed))?);
         }
         let sql = format!(
             "SELECT agency, license, penalty, coercion, fee_amount FROM enforcement WHERE year = $1{}",
@@ -281,24 +270,7 @@ impl Store {
         }
         for (a, number, kind, filed, decided, result) in q.fetch_all(&self.pool).await? {
             let Some(ly) = out.get_mut(&a) else { continue };
-            let kind = CaseKind::parse(&kind).ok_or_else(|| {
-                StoreError::Invalid(format!("数据库中的案件类型“{kind}”无法识别"))
-            })?;
-            let decided = match (decided, result) {
-                (Some(d), Some(r)) => Some((
-                    parse_date(&d)?,
-                    CaseResult::parse(&r).ok_or_else(|| {
-                        StoreError::Invalid(format!("数据库中的案件结果“{r}”无法识别"))
-                    })?,
-                )),
-                _ => None,
-            };
-            ly.add_case(&LegalCase {
-                number,
-                kind,
-                filed_on: parse_date(&filed)?,
-                decided,
-            });
+            ly.add_case(&legal_case_from_row((number, kind, filed, decided, result))?);
         }
 
         // Narratives.

@@ -232,7 +232,7 @@ async fn generated_ledger_gives_clean_reports_that_chain() {
         {
             let cases = sample::applications(
                 i as u64 + 11,
-                store.calendar(),
+                &store.calendar(),
                 d("2023-01-01"),
                 d("2025-12-31"),
                 1500,
@@ -390,7 +390,7 @@ async fn audit_log_records_changes_without_personal_data() {
 #[tokio::test]
 async fn a_new_calendar_moves_the_deadlines_of_open_cases() {
     for db in common::databases("calendar").await {
-        let mut store = db.open().await;
+        let store = db.open().await;
         let n = store
             .add_application(
                 "李办理",
@@ -557,7 +557,7 @@ async fn an_import_that_fails_or_is_empty_leaves_no_agency() {
 #[tokio::test]
 async fn replacing_a_shipped_year_must_be_asked_for_and_lists_the_moved_cases() {
     for db in common::databases("calendar_replace").await {
-        let mut store = db.open().await;
+        let store = db.open().await;
         let n = store
             .add_application(
                 "李办理",
@@ -583,7 +583,7 @@ async fn replacing_a_shipped_year_must_be_asked_for_and_lists_the_moved_cases() 
         let rows = store.list(&ListFilter::default()).await.unwrap();
         assert_eq!(rows[0].due_on.as_deref(), Some("2025-10-30"));
         store.close().await;
-        let mut store = db.open().await;
+        let store = db.open().await;
         let s = store.case_state(AGENCY, &n, d("2025-09-26")).await.unwrap();
         assert_eq!(s.due_on, Some(d("2025-10-30")));
         // Asked for, it replaces.
@@ -621,4 +621,84 @@ async fn a_ledger_from_an_earlier_build_opens() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].agency, "某局");
     store.close().await;
+}
+
+/// The other ledgers read back as written, and only within the reader's
+/// scope: another agency's are "not found", like missing ones.
+#[tokio::test]
+async fn the_other_ledgers_are_read_within_the_scope() {
+    use gongkai_store::Scope;
+    const OTHER: &str = "某某市另一局";
+    for db in common::databases("registers").await {
+        let store = db.open().await;
+        let doc = NormativeDocument {
+            number: "某府规〔2025〕3号".into(),
+            kind: DocumentKind::Regulation,
+            title: "某某市政府信息公开规定".into(),
+            issued_on: d("2025-03-01"),
+            repealed_on: None,
+        };
+        store.put_document("李办理", AGENCY, &doc).await.unwrap();
+        let older = NormativeDocument {
+            number: "某办发〔2020〕1号".into(),
+            kind: DocumentKind::Normative,
+            title: "旧办法".into(),
+            issued_on: d("2020-01-02"),
+            repealed_on: Some(d("2025-06-30")),
+        };
+        store.put_document("李办理", AGENCY, &older).await.unwrap();
+        let figures = Enforcement {
+            license: 12,
+            penalty: 3,
+            coercion: 1,
+            fee_amount: 2.5,
+        };
+        store.put_enforcement("李办理", AGENCY, 2025, &figures).await.unwrap();
+        let case = LegalCase {
+            number: "（2025）某行复1号".into(),
+            kind: CaseKind::Review,
+            filed_on: d("2025-04-01"),
+            decided: Some((d("2025-06-01"), CaseResult::Upheld)),
+        };
+        store.put_case("李办理", AGENCY, &case).await.unwrap();
+        store
+            .put_narrative("李办理", AGENCY, 2025, "general", "总体情况的文字")
+            .await
+            .unwrap();
+        store.ensure_agency("测试", OTHER).await.unwrap();
+
+        let own = Scope::Agencies(vec![AGENCY.to_string()]);
+        for scope in [&own, &Scope::All] {
+            let docs = store.documents(scope, AGENCY).await.unwrap();
+            assert_eq!(docs, vec![doc.clone(), older.clone()], "{}: newest first", db.label);
+            assert_eq!(store.document(scope, AGENCY, &doc.number).await.unwrap(), doc);
+            assert_eq!(store.enforcement(scope, AGENCY, 2025).await.unwrap(), Some(figures));
+            assert_eq!(store.enforcement(scope, AGENCY, 2024).await.unwrap(), None);
+            assert_eq!(store.enforcement_years(scope, AGENCY).await.unwrap(), vec![2025]);
+            assert_eq!(store.legal_cases(scope, AGENCY).await.unwrap(), vec![case.clone()]);
+            assert_eq!(store.legal_case(scope, AGENCY, &case.number).await.unwrap(), case);
+            let n = store.narratives(scope, AGENCY, 2025).await.unwrap();
+            assert_eq!(n.get("general").map(String::as_str), Some("总体情况的文字"));
+        }
+        assert!(matches!(
+            store.document(&own, AGENCY, "无此文号").await,
+            Err(StoreError::NotFound(_))
+        ));
+        // The other agency's reader sees none of it, and cannot tell it exists.
+        let other = Scope::Agencies(vec![OTHER.to_string()]);
+        let missing = |r: Result<(), StoreError>| matches!(r, Err(StoreError::NotFound(_)));
+        assert!(missing(store.documents(&other, AGENCY).await.map(|_| ())));
+        assert!(missing(store.document(&other, AGENCY, &doc.number).await.map(|_| ())));
+        assert!(missing(store.enforcement(&other, AGENCY, 2025).await.map(|_| ())));
+        assert!(missing(store.enforcement_years(&other, AGENCY).await.map(|_| ())));
+        assert!(missing(store.legal_cases(&other, AGENCY).await.map(|_| ())));
+        assert!(missing(store.legal_case(&other, AGENCY, &case.number).await.map(|_| ())));
+        assert!(missing(store.narratives(&other, AGENCY, 2025).await.map(|_| ())));
+        assert!(store.documents(&other, OTHER).await.unwrap().is_empty());
+        assert!(missing(
+            store.documents(&Scope::Agencies(vec![]), AGENCY).await.map(|_| ())
+        ));
+        store.close().await;
+        db.drop_database().await;
+    }
 }

@@ -162,7 +162,7 @@ async fn case_json(state: &Shared, scope: &Scope, id: &str, number: &str) -> Res
             "extension_days": s.extension_days,
             "warnings": s.warnings,
         },
-        "deadline": crate::deadline::explain(state.store.calendar(), &a, &s),
+        "deadline": crate::deadline::explain(&state.store.calendar(), &a, &s),
     }))
 }
 

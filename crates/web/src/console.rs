@@ -114,7 +114,7 @@ async fn views(state: &Shared, rows: Vec<CaseRow>) -> Result<Vec<CaseView>, AppE
 }
 
 /// The agencies of the user's scope.
-async fn scoped_agencies(state: &Shared, staff: &Staff) -> Result<Vec<Agency>, AppError> {
+pub(crate) async fn scoped_agencies(state: &Shared, staff: &Staff) -> Result<Vec<Agency>, AppError> {
     Ok(state
         .store
         .agency_list()
@@ -520,7 +520,7 @@ async fn case_page(
     let today = state.today();
     let a = state.store.application(&agency.name, number).await?;
     let s = state.store.case_state(&agency.name, number, today).await?;
-    let explanation = crate::deadline::explain(state.store.calendar(), &a, &s);
+    let explanation = crate::deadline::explain(&state.store.calendar(), &a, &s);
     let approvals = state
         .store
         .approvals(&staff.scope, Some((&agency.name, number)), false)
@@ -856,7 +856,7 @@ async fn preview_letter(
         .map_err(|e| e.to_string())?;
     let mut events = a.events.clone();
     events.push(event.clone());
-    gongkai_casework::clock::evaluate(state.store.calendar(), a.received_on, &events, today)
+    gongkai_casework::clock::evaluate(&state.store.calendar(), a.received_on, &events, today)
         .map_err(|e| e.message)?;
     let EventKind::Replied { outcome, responsible } = event.kind else {
         return Err("只有答复可以预览告知书".into());
@@ -1236,6 +1236,7 @@ pub async fn report(
             agencies => scoped_agencies(&state, &staff).await?,
             diagnostics => diagnostics,
             document => marked_document(&report, &checked),
+            narratives => crate::ledgers::narrative_sections(&state, &staff, &agency, year).await?,
         },
     )?
     .into_response())

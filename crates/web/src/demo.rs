@@ -34,7 +34,7 @@ pub async fn fill(store: &Store, today: NaiveDate) -> Result<Vec<DemoLogin>, Str
         for (i, name) in names.iter().enumerate() {
             let cases = gongkai_casework::sample::applications(
                 100 + i as u64,
-                store.calendar(),
+                &store.calendar(),
                 from.min(today),
                 today,
                 ((today.ordinal() as usize) / 12).clamp(4, 40),

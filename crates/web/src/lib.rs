@@ -23,6 +23,7 @@ mod console;
 mod deadline;
 pub mod demo;
 mod error;
+mod ledgers;
 mod pages;
 mod portal;
 
@@ -98,6 +99,7 @@ pub fn router(state: Shared) -> Router {
         .route("/console/audit", get(console::audit))
         .route("/console/report", get(console::report))
         .route("/console/report/download", get(console::report_download))
+        .merge(ledgers::routes())
         .merge(api::routes())
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

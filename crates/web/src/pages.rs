@@ -9,7 +9,7 @@ use minijinja::Environment;
 use crate::error::AppError;
 
 /// Every template, by name.
-const TEMPLATES: [(&str, &str); 19] = [
+const TEMPLATES: [(&str, &str); 25] = [
     ("base.html", include_str!("../templates/base.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -29,6 +29,12 @@ const TEMPLATES: [(&str, &str); 19] = [
     ("report.html", include_str!("../templates/report.html")),
     ("audit.html", include_str!("../templates/audit.html")),
     ("api_docs.html", include_str!("../templates/api_docs.html")),
+    ("ledger_nav.html", include_str!("../templates/ledger_nav.html")),
+    ("documents.html", include_str!("../templates/documents.html")),
+    ("enforcement.html", include_str!("../templates/enforcement.html")),
+    ("legal_cases.html", include_str!("../templates/legal_cases.html")),
+    ("import.html", include_str!("../templates/import.html")),
+    ("settings.html", include_str!("../templates/settings.html")),
 ];
 
 const STYLESHEET: &str = include_str!("../static/style.css");

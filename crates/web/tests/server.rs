@@ -550,3 +550,424 @@ fn the_first_start_sets_up_one_administrator() {
     let evil = site.post("/login", "", &[("login", "evil"), ("password", PASSWORD)]);
     assert_eq!(evil.status, 401);
 }
+
+/// A multipart form (an upload), as a browser sends it.
+fn upload(
+    site: &Site,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> Result<Answer, ureq::Error> {
+    upload_by(&site.agent, site, path, cookie, fields, file)
+}
+
+/// An upload too large to be read: on a connection of its own, which the
+/// server closes without reading the rest.
+fn oversized(
+    site: &Site,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+    file: (&str, &[u8]),
+) -> Result<Answer, ureq::Error> {
+    upload_by(&agent(), site, path, cookie, fields, Some(file))
+}
+
+fn upload_by(
+    agent: &ureq::Agent,
+    site: &Site,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> Result<Answer, ureq::Error> {
+    const BOUNDARY: &str = "----gongkai-test-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    agent
+        .post(site.url(path))
+        .header("Cookie", cookie)
+        .content_type(format!("multipart/form-data; boundary={BOUNDARY}"))
+        .send(&body[..])
+        .map(|r| Site::answer(Ok(r)))
+}
+
+/// Refused for its size: 413, or the connection closed while it was sent.
+fn too_large(r: Result<Answer, ureq::Error>, label: &str) {
+    match r {
+        Ok(a) => {
+            assert_eq!(a.status, 413, "{label}: {}", a.body);
+            assert!(a.body.contains("超过"), "{label}: {}", a.body);
+        }
+        Err(ureq::Error::Io(e)) => assert!(
+            matches!(e.kind(), std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset),
+            "{label}: {e}"
+        ),
+        Err(e) => panic!("{label}: {e}"),
+    }
+}
+
+#[test]
+fn the_other_ledgers_on_every_database() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let dbs = rt.block_on(common::databases("web_ledgers"));
+    for db in dbs {
+        let (site, a, b) = start(&rt, &db.url);
+        other_ledgers(&site, a, b, &db.label);
+        rt.block_on(db.drop_database());
+    }
+}
+
+fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
+    let clerk = site.login("clerk_a");
+    let csrf = site.csrf(&clerk);
+    let a_s = a.to_string();
+    let b_s = b.to_string();
+    let hostile = "<script>alert(1)</script>";
+    let post = |path: &str, fields: &[(&str, &str)]| {
+        let mut f = vec![("_csrf", csrf.as_str())];
+        f.extend_from_slice(fields);
+        site.post(path, &clerk, &f)
+    };
+
+    // 规章和行政规范性文件: added, refused with the fields kept, edited, filtered.
+    let page = site.get("/console/documents", &clerk);
+    assert_eq!(page.status, 200, "{label}: {}", page.body);
+    assert!(page.body.contains("登记文件"), "{label}");
+    let doc = |number: &str, kind: &str, title: &str, issued: &str, repealed: &str| {
+        vec![
+            ("agency", a_s.as_str()),
+            ("number", number),
+            ("kind", kind),
+            ("title", title),
+            ("issued_on", issued),
+            ("repealed_on", repealed),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.to_string()))
+        .collect::<Vec<_>>()
+    };
+    let send = |fields: Vec<(&str, String)>| {
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post("/console/documents", &f)
+    };
+    let saved = send(doc("甲建规〔2025〕1号", "normative", hostile, "2025-03-01", ""));
+    assert_eq!(saved.status, 303, "{label}: {}", saved.body);
+    assert!(saved.location.contains("saved="), "{label}");
+    let saved = send(doc("甲建规〔2020〕2号", "regulation", "旧办法", "2020-01-02", ""));
+    assert_eq!(saved.status, 303, "{label}: {}", saved.body);
+    let again = send(doc("甲建规〔2025〕1号", "normative", "另一个文件", "2025-04-01", ""));
+    assert_eq!(again.status, 422, "{label}");
+    assert!(again.body.contains("本机关已登记文号"), "{label}");
+    assert!(again.body.contains("value=\"另一个文件\""), "{label}: the title is kept");
+    let backwards = send(doc("甲建规〔2025〕9号", "normative", "某办法", "2025-05-01", "2025-04-01"));
+    assert_eq!(backwards.status, 422, "{label}");
+    assert!(backwards.body.contains("废止日期不能早于印发日期"), "{label}");
+    assert!(backwards.body.contains("value=\"2025-04-01\""), "{label}: the date is kept");
+    let bad_date = send(doc("甲建规〔2025〕9号", "normative", "某办法", "2025-02-30", ""));
+    assert_eq!(bad_date.status, 422, "{label}");
+    assert!(bad_date.body.contains("不是日期"), "{label}");
+    let future = send(doc("甲建规〔2026〕9号", "normative", "某办法", "2026-12-01", ""));
+    assert!(future.body.contains("印发日期不能晚于今天"), "{label}");
+    // Edited: repealed in 2025.
+    let edit = site.get(
+        &format!("/console/documents?agency={a}&edit=%E7%94%B2%E5%BB%BA%E8%A7%84%E3%80%942020%E3%80%952%E5%8F%B7"),
+        &clerk,
+    );
+    assert_eq!(edit.status, 200, "{label}");
+    assert!(edit.body.contains("value=\"旧办法\""), "{label}: the form is filled");
+    let mut edited = doc("甲建规〔2020〕2号", "regulation", "旧办法", "2020-01-02", "2025-06-30");
+    edited.push(("original", "甲建规〔2020〕2号".into()));
+    assert_eq!(send(edited).status, 303, "{label}");
+    let list = site.get(&format!("/console/documents?agency={a}"), &clerk).body;
+    assert!(list.contains("已废止"), "{label}");
+    assert!(!list.contains(hostile), "{label}: escaped");
+    assert!(list.contains("&lt;script&gt;"), "{label}");
+    let in_force = site.get(&format!("/console/documents?agency={a}&validity=in_force"), &clerk).body;
+    assert!(!in_force.contains("旧办法") && in_force.contains("甲建规〔2025〕1号"), "{label}");
+    let of_2020 = site.get(&format!("/console/documents?agency={a}&year=2020&kind=regulation"), &clerk).body;
+    assert!(of_2020.contains("旧办法") && !of_2020.contains("甲建规〔2025〕1号"), "{label}");
+
+    // 执法数据 of 2025, in 万元 as the template says.
+    let figures = |fee: &str| {
+        post(
+            "/console/enforcement",
+            &[
+                ("agency", &a_s),
+                ("year", "2025"),
+                ("license", "12"),
+                ("penalty", "3"),
+                ("coercion", "1"),
+                ("fee_amount", fee),
+            ],
+        )
+    };
+    let negative = figures("-1");
+    assert_eq!(negative.status, 422, "{label}");
+    assert!(negative.body.contains("不是不小于0的金额"), "{label}");
+    assert!(negative.body.contains("value=\"12\""), "{label}: the figures are kept");
+    assert!(figures("1.23456").body.contains("最多保留四位小数"), "{label}");
+    assert_eq!(figures("2.5").status, 303, "{label}");
+    let shown = site.get(&format!("/console/enforcement?agency={a}&year=2025"), &clerk).body;
+    assert!(shown.contains("value=\"2.5\"") && shown.contains("本年收费金额（单位：万元）"), "{label}");
+
+    // 行政复议、行政诉讼.
+    let case = |decided: &str, result: &str| {
+        post(
+            "/console/legal-cases",
+            &[
+                ("agency", &a_s),
+                ("number", "（2025）甲行复1号"),
+                ("kind", "review"),
+                ("filed_on", "2025-04-01"),
+                ("decided_on", decided),
+                ("result", result),
+            ],
+        )
+    };
+    let half = case("2025-06-01", "");
+    assert_eq!(half.status, 422, "{label}");
+    assert!(half.body.contains("请选择审理结果"), "{label}");
+    let early = case("2025-03-01", "upheld");
+    assert!(early.body.contains("审结日期不能早于"), "{label}");
+    assert_eq!(case("2025-06-01", "upheld").status, 303, "{label}");
+    let cases = site.get(&format!("/console/legal-cases?agency={a}"), &clerk).body;
+    assert!(cases.contains("（2025）甲行复1号") && cases.contains("结果维持"), "{label}");
+
+    // The narrative, saved from the report page; the report regenerates with it.
+    let report = site.get(&format!("/console/report?agency={a}&year=2025"), &clerk).body;
+    assert!(report.contains("一、总体情况") && report.contains("name=\"problems\""), "{label}");
+    let general = format!("本年度，本局认真贯彻《条例》。{hostile}");
+    let narrative = post(
+        "/console/report/narrative",
+        &[("agency", &a_s), ("year", "2025"), ("general", &general), ("problems", ""), ("other", "")],
+    );
+    assert_eq!(narrative.status, 303, "{label}: {}", narrative.body);
+    let report = site.get(&format!("/console/report?agency={a}&year=2025"), &clerk).body;
+    assert!(report.contains("本年度，本局认真贯彻《条例》。&lt;script&gt;"), "{label}");
+    assert!(!report.contains(hostile), "{label}: escaped");
+    let json = site.get(&format!("/console/report/download?agency={a}&year=2025&format=json"), &clerk);
+    let json: serde_json::Value = serde_json::from_str(&json.body).expect("json report");
+    let cells = &json["cells"];
+    assert_eq!(cells["t2.license.decided"], 12, "{label}: {cells}");
+    assert_eq!(cells["t2.fee.amount"], 2.5, "{label}");
+    assert_eq!(cells["t2.normative.issued"], 1, "{label}");
+    assert_eq!(cells["t2.regulation.repealed"], 1, "{label}");
+    assert_eq!(cells["t4.review.upheld"], 1, "{label}");
+    let text = site.get(&format!("/console/report/download?agency={a}&year=2025&format=txt"), &clerk);
+    assert!(text.body.contains("本年度，本局认真贯彻《条例》。"), "{label}");
+
+    // 台账导入: a bad file is refused whole with every bad row; a good one
+    // imported once; the same file again changes nothing.
+    let good = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/ledger/taizhang_2025_good.xlsx"))
+        .expect("fixture");
+    let bad = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/ledger/taizhang_2025_bad.xlsx"))
+        .expect("fixture");
+    let import = |cookie: &str, token: &str, agency: &str, name: &str, bytes: &[u8]| {
+        upload(site, "/console/import", cookie, &[("_csrf", token), ("agency", agency)], Some((name, bytes)))
+            .expect("answer")
+    };
+    let count = |cookie: &str| {
+        let list = site.get("/console/cases?q=", cookie).body;
+        between(&list, "共 ", " 件").to_string()
+    };
+    assert_eq!(site.get(&format!("/console/import?agency={a}"), &clerk).status, 200, "{label}");
+    let refused = import(&clerk, &csrf, &a_s, "taizhang_2025_bad.xlsx", &bad);
+    assert_eq!(refused.status, 422, "{label}: {}", refused.body);
+    assert!(refused.body.contains("整个文件未导入"), "{label}");
+    for line in ["第8行", "第12行", "第16行", "第20行", "第26行"] {
+        assert!(refused.body.contains(line), "{label}: {line} is listed");
+    }
+    assert_eq!(count(&clerk), "0", "{label}: nothing imported");
+    let done = import(&clerk, &csrf, &a_s, "taizhang_2025_good.xlsx", &good);
+    assert_eq!(done.status, 200, "{label}: {}", done.body);
+    assert!(done.body.contains("已导入 40 件申请"), "{label}: {}", done.body);
+    assert_eq!(count(&clerk), "40", "{label}");
+    let twice = import(&clerk, &csrf, &a_s, "taizhang_2025_good.xlsx", &good);
+    assert!(twice.body.contains("没有新的申请，台账未作改动"), "{label}: {}", twice.body);
+    assert!(twice.body.contains("40 件申请台账中已有"), "{label}");
+    assert_eq!(count(&clerk), "40", "{label}: the same file again changes nothing");
+    // A broken or hostile workbook, and a file that is not a ledger: refused in Chinese.
+    let mut broken = good[..good.len() / 2].to_vec();
+    broken.extend_from_slice(b"<x>");
+    let damaged = import(&clerk, &csrf, &a_s, "坏.xlsx", &broken);
+    assert_eq!(damaged.status, 422, "{label}");
+    assert!(damaged.body.contains("Excel工作簿已损坏或不完整"), "{label}: {}", damaged.body);
+    let pdf = import(&clerk, &csrf, &a_s, "x.pdf", b"%PDF-1.4 <script>alert(1)</script>");
+    assert!(pdf.body.contains("无法识别的文件格式"), "{label}");
+    let csv = format!("收到日期,申请人,申请内容\n2025-13-01,{hostile},某文件\n");
+    let hostile_csv = import(&clerk, &csrf, &a_s, "h.csv", csv.as_bytes());
+    assert_eq!(hostile_csv.status, 422, "{label}");
+    assert!(!hostile_csv.body.contains(hostile), "{label}: escaped");
+    assert_eq!(count(&clerk), "40", "{label}");
+    // Without the form token, or too large: refused.
+    let forged = upload(site, "/console/import", &clerk, &[("agency", &a_s)], Some(("a.xlsx", &good)))
+        .expect("answer");
+    assert_eq!(forged.status, 403, "{label}");
+    let big = vec![b'a'; 11 * 1024 * 1024];
+    too_large(
+        oversized(site, "/console/import", &clerk, &[("_csrf", &csrf), ("agency", &a_s)], ("big.csv", &big)),
+        label,
+    );
+
+    // Forged forms (no token) change nothing.
+    let forged = site.post(
+        "/console/enforcement",
+        &clerk,
+        &[("agency", &a_s), ("year", "2025"), ("license", "99"), ("penalty", "0"), ("coercion", "0"), ("fee_amount", "0")],
+    );
+    assert_eq!(forged.status, 403, "{label}");
+    let forged = site.post("/console/report/narrative", &clerk, &[("agency", &a_s), ("year", "2025"), ("general", "x")]);
+    assert_eq!(forged.status, 403, "{label}");
+
+    // Another agency's clerk: every page and form of agency A is "not found".
+    let other = site.login("clerk_b");
+    let other_csrf = site.csrf(&other);
+    for path in [
+        format!("/console/documents?agency={a}"),
+        format!("/console/documents?agency={b}&edit=%E7%94%B2%E5%BB%BA%E8%A7%84%E3%80%942025%E3%80%951%E5%8F%B7"),
+        format!("/console/enforcement?agency={a}&year=2025"),
+        format!("/console/legal-cases?agency={a}"),
+        format!("/console/import?agency={a}"),
+        format!("/console/report?agency={a}&year=2025"),
+    ] {
+        assert_eq!(site.get(&path, &other).status, 404, "{label}: {path}");
+    }
+    for (path, fields) in [
+        ("/console/documents", vec![("agency", a_s.as_str()), ("number", "X"), ("kind", "normative"), ("title", "x"), ("issued_on", "2025-01-01")]),
+        ("/console/documents", vec![("agency", b_s.as_str()), ("original", "甲建规〔2025〕1号"), ("number", "甲建规〔2025〕1号"), ("kind", "normative"), ("title", "x"), ("issued_on", "2025-01-01")]),
+        ("/console/enforcement", vec![("agency", a_s.as_str()), ("year", "2025"), ("license", "0"), ("penalty", "0"), ("coercion", "0"), ("fee_amount", "0")]),
+        ("/console/legal-cases", vec![("agency", a_s.as_str()), ("number", "X"), ("kind", "review"), ("filed_on", "2025-01-01")]),
+        ("/console/report/narrative", vec![("agency", a_s.as_str()), ("year", "2025"), ("general", "x")]),
+    ] {
+        let mut f = vec![("_csrf", other_csrf.as_str())];
+        f.extend(fields);
+        assert_eq!(site.post(path, &other, &f).status, 404, "{label}: {path}");
+    }
+    let into_a = import(&other, &other_csrf, &a_s, "taizhang_2025_good.xlsx", &good);
+    assert_eq!(into_a.status, 404, "{label}");
+    let own = site.get("/console/documents", &other).body;
+    assert!(!own.contains("甲建规"), "{label}: B's list shows none of A's");
+
+    // A supervisor reads its subordinate's ledgers and changes nothing.
+    let admin = site.login("admin");
+    let admin_csrf = site.csrf(&admin);
+    let placed = site.post(
+        "/console/agencies",
+        &admin,
+        &[("_csrf", &admin_csrf), ("name", "甲县住房和城乡建设局"), ("parent", "乙县自然资源局"), ("kind", "department")],
+    );
+    assert_eq!(placed.status, 303, "{label}: {}", placed.body);
+    let made = site.post(
+        "/console/users",
+        &admin,
+        &[("_csrf", &admin_csrf), ("login", "super_b"), ("display_name", "上级"), ("password", PASSWORD), ("role", "supervisor"), ("agency", "乙县自然资源局")],
+    );
+    assert_eq!(made.status, 303, "{label}: {}", made.body);
+    let sup = site.login("super_b");
+    let sup_csrf = site.csrf(&sup);
+    let read = site.get(&format!("/console/documents?agency={a}"), &sup);
+    assert_eq!(read.status, 200, "{label}");
+    assert!(read.body.contains("甲建规〔2025〕1号") && !read.body.contains("method=\"post\" action=\"/console/documents\""), "{label}");
+    for (path, fields) in [
+        ("/console/documents", vec![("number", "Y"), ("kind", "normative"), ("title", "x"), ("issued_on", "2025-01-01")]),
+        ("/console/enforcement", vec![("year", "2025"), ("license", "0"), ("penalty", "0"), ("coercion", "0"), ("fee_amount", "0")]),
+        ("/console/legal-cases", vec![("number", "Y"), ("kind", "review"), ("filed_on", "2025-01-01")]),
+        ("/console/report/narrative", vec![("year", "2025"), ("general", "上级改写")]),
+        ("/console/settings/remedies", vec![("review_body", "某政府"), ("court", "某法院")]),
+    ] {
+        let mut f = vec![("_csrf", sup_csrf.as_str()), ("agency", a_s.as_str())];
+        f.extend(fields);
+        assert_eq!(site.post(path, &sup, &f).status, 403, "{label}: {path}");
+    }
+    let by_sup = import(&sup, &sup_csrf, &a_s, "taizhang_2025_good.xlsx", &good);
+    assert_eq!(by_sup.status, 403, "{label}");
+    assert_eq!(site.get("/console/settings", &sup).status, 403, "{label}");
+    let shown = site.get(&format!("/console/enforcement?agency={a}&year=2025"), &sup).body;
+    assert!(shown.contains("value=\"12\"") && shown.contains("只能查看"), "{label}");
+
+    // Settings: the remedies by the administrator or the agency's leader;
+    // the calendar by the administrator only.
+    assert_eq!(site.get("/console/settings", &clerk).status, 403, "{label}");
+    let leader = site.login("leader_a");
+    let leader_csrf = site.csrf(&leader);
+    let set = site.post(
+        "/console/settings/remedies",
+        &leader,
+        &[("_csrf", &leader_csrf), ("agency", &a_s), ("review_body", "甲县人民政府"), ("court", "甲县人民法院")],
+    );
+    assert_eq!(set.status, 303, "{label}: {}", set.body);
+    let elsewhere = site.post(
+        "/console/settings/remedies",
+        &leader,
+        &[("_csrf", &leader_csrf), ("agency", &b_s), ("review_body", "x"), ("court", "y")],
+    );
+    assert_eq!(elsewhere.status, 404, "{label}");
+    let empty = site.post(
+        "/console/settings/remedies",
+        &leader,
+        &[("_csrf", &leader_csrf), ("agency", &a_s), ("review_body", ""), ("court", "甲县人民法院")],
+    );
+    assert_eq!(empty.status, 422, "{label}");
+    assert!(empty.body.contains("请填写复议机关") && empty.body.contains("value=\"甲县人民法院\""), "{label}");
+    let settings = site.get(&format!("/console/settings?agency={a}"), &admin).body;
+    assert!(settings.contains("value=\"甲县人民政府\"") && settings.contains("工作日历"), "{label}");
+    let calendar = "[[year]]\nyear = 2027\noff = [\"01-01..01-03\"]\nwork = []\n";
+    let by_leader = upload(
+        site,
+        "/console/settings/calendar",
+        &leader,
+        &[("_csrf", &leader_csrf)],
+        Some(("2027.toml", calendar.as_bytes())),
+    )
+    .expect("answer");
+    assert_eq!(by_leader.status, 403, "{label}");
+    let load = |text: &str, replace: bool| {
+        let mut f = vec![("_csrf", admin_csrf.as_str())];
+        if replace {
+            f.push(("replace", "on"));
+        }
+        upload(site, "/console/settings/calendar", &admin, &f, Some(("c.toml", text.as_bytes()))).expect("answer")
+    };
+    let added = load(calendar, false);
+    assert_eq!(added.status, 200, "{label}: {}", added.body);
+    assert!(added.body.contains("已载入2027年的工作日历"), "{label}");
+    let shipped = "[[year]]\nyear = 2026\noff = [\"01-01\"]\nwork = []\n";
+    let asked = load(shipped, false);
+    assert_eq!(asked.status, 422, "{label}");
+    assert!(asked.body.contains("将替换工作日历中已有的2026年，未载入"), "{label}: {}", asked.body);
+    let replaced = load(shipped, true);
+    assert!(replaced.body.contains("已替换2026年的工作日历"), "{label}: {}", replaced.body);
+    let broken = load("[[year]]\nyear = \"<script>\"\n", false);
+    assert_eq!(broken.status, 422, "{label}");
+    assert!(broken.body.contains("工作日历文件有误"), "{label}");
+    assert!(!broken.body.contains("<script>\""), "{label}");
+    too_large(
+        oversized(
+            site,
+            "/console/settings/calendar",
+            &admin,
+            &[("_csrf", &admin_csrf)],
+            ("c.toml", &vec![b'#'; 2 * 1024 * 1024]),
+        ),
+        label,
+    );
+}
