@@ -776,6 +776,20 @@ async fn the_whole_story_in_a_browser() {
     staff.shot("11-report").await;
     step("7. the report counts it");
 
+    // The other ledgers' pages, as the clerk sees them (looked at, and none
+    // wider than the window).
+    for (path, name, words) in [
+        ("/console/documents", "14-documents", "规范性文件"),
+        ("/console/enforcement?agency=1&year=2025", "15-enforcement", "本年处理决定数量"),
+        ("/console/legal-cases", "16-legal-cases", "行政复议"),
+        ("/console/import", "17-import", "导入"),
+    ] {
+        staff.go(path).await;
+        let text = staff.main_text().await;
+        assert!(text.contains(words), "{path}: {text}");
+        staff.shot(name).await;
+    }
+
     // 8. Another agency's clerk sees nothing of it, on a page or by the API.
     staff.logout().await;
     staff.login("clerk2").await;
