@@ -295,8 +295,13 @@ pub fn documents(seed: u64, first_year: i32, last_year: i32) -> Vec<NormativeDoc
             let issued =
                 NaiveDate::from_ymd_opt(year, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32)
                     .unwrap_or_default();
+            // A repeal only within the ledger's years: the ledger does not
+            // know what will happen after its last year.
+            let end = NaiveDate::from_ymd_opt(last_year, 12, 31).unwrap_or(NaiveDate::MAX);
             let repealed = if rng.below(4) == 0 {
-                issued.checked_add_days(Days::new(100 + rng.below(900)))
+                issued
+                    .checked_add_days(Days::new(100 + rng.below(900)))
+                    .filter(|d| *d <= end)
             } else {
                 None
             };
