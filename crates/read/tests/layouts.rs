@@ -283,3 +283,36 @@ fn a_file_that_is_not_a_report_is_refused() {
     let e = gongkai_read::read_report("empty.txt", b"   \n").unwrap_err();
     assert!(e.message.contains("没有可读的文字"), "{}", e.message);
 }
+
+/// A section title in a wording real reports use is read as the template's
+/// without a word; a title with a slip in it is read too, and said (GK004).
+#[test]
+fn section_title_variants_and_slips() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/rules/clean.txt");
+    let clean = std::fs::read_to_string(path).expect("fixture");
+    let title = "五、存在的主要问题及改进情况";
+    assert!(clean.contains(title));
+    for (variant, said) in [
+        ("五、存在的主要问题及整改措施", false),
+        ("五、政府信息公开工作存在的主要问题及改进情况", false),
+        ("五、存在的主要问题及改近情况", true),
+    ] {
+        let text = clean.replace(title, variant);
+        let r = gongkai_read::read_report("variant.txt", text.as_bytes()).expect("readable");
+        assert!(
+            r.sections[4].is_some(),
+            "{variant}: section five read"
+        );
+        assert!(!rules(&r, Level::Error).contains(&"GK001"), "{variant}: not missing");
+        let slips: Vec<_> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "GK004" && d.message.contains("第五部分的标题"))
+            .collect();
+        assert_eq!(!slips.is_empty(), said, "{variant}: {slips:?}");
+        if said {
+            assert!(slips[0].message.contains("五、存在的主要问题及改进情况"));
+            assert!(slips[0].line.is_some(), "the line is named");
+        }
+    }
+}

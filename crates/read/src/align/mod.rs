@@ -15,7 +15,7 @@ pub mod tokens;
 mod unglue;
 
 use crate::doc::{Block, Document, Pos, TableCell};
-use gongkai_report::rules::{GK001, GK008};
+use gongkai_report::rules::{GK001, GK004, GK008};
 use gongkai_report::{Diagnostic, Level, Report, SectionText};
 use gongkai_template::text::{edit_distance, normalize, numbering_len};
 use gongkai_template::{Edition, SectionKey, TableKey, Template};
@@ -425,6 +425,14 @@ fn section_matcher() -> &'static SectionMatcher {
 
 /// Which section a heading line opens, by its title.
 fn section_of(text: &str) -> Option<SectionKey> {
+    section_match(text).map(|(k, _)| k)
+}
+
+/// Which section a heading line opens, and whether its title departs from
+/// the template's words (a slip in the wording, found by edit distance)
+/// rather than being the title, a known variant, or either followed by a
+/// short addition.
+fn section_match(text: &str) -> Option<(SectionKey, bool)> {
     let t = text.trim_start_matches(|c: char| c == '#' || c.is_whitespace());
     if t.chars().count() > 40 {
         return None;
@@ -437,13 +445,13 @@ fn section_of(text: &str) -> Option<SectionKey> {
     let m = section_matcher();
     for (form, _, _, key) in &m.forms {
         if *norm == **form {
-            return Some(*key);
+            return Some((*key, false));
         }
     }
     if !numbered {
         return None;
     }
-    let mut best: Option<(usize, SectionKey)> = None;
+    let mut best: Option<(usize, SectionKey, bool)> = None;
     let nlen = norm.chars().count();
     let nmask = labels::char_mask(&norm);
     for &(ref form, flen, fmask, key) in &m.forms {
@@ -451,20 +459,20 @@ fn section_of(text: &str) -> Option<SectionKey> {
         // at least one edit (a cheap lower bound; hash collisions only lower it).
         let missing = (fmask & !nmask).count_ones() as usize;
         let score = if norm.starts_with(form.as_str()) && nlen <= flen + 8 {
-            Some(nlen - flen)
+            Some((nlen - flen, false))
         } else if nlen + 4 >= flen && nlen <= flen + 4 && missing <= (flen / 4).max(1) {
             let d = edit_distance(&norm, form);
-            (d <= (flen / 4).max(1)).then_some(d)
+            (d <= (flen / 4).max(1)).then_some((d, true))
         } else {
             None
         };
-        if let Some(s) = score {
-            if best.is_none_or(|(b, _)| s < b) {
-                best = Some((s, key));
+        if let Some((s, slip)) = score {
+            if best.is_none_or(|(b, _, _)| s < b) {
+                best = Some((s, key, slip));
             }
         }
     }
-    best.map(|(_, k)| k)
+    best.map(|(_, k, slip)| (k, slip))
 }
 
 fn find_sections(items: &[Item<'_>]) -> Sections {
@@ -524,7 +532,25 @@ fn section_diagnostics(sections: &Sections, items: &[Item<'_>], ctx: &mut Ctx<'_
                 )
                 .at(items[i].pos),
             ),
-            Some(_) => {}
+            Some(i) => {
+                if let Some(text) = items[i].text {
+                    if matches!(section_match(text), Some((_, true))) {
+                        let shown = text
+                            .trim_start_matches(|c: char| c == '#' || c.is_whitespace())
+                            .trim();
+                        ctx.push(
+                            Diagnostic::new(
+                                GK004,
+                                format!(
+                                    "第{}部分的标题“{shown}”与模板“{}、{}”不一致，已按该部分读取",
+                                    s.numeral, s.numeral, s.title
+                                ),
+                            )
+                            .at(items[i].pos),
+                        );
+                    }
+                }
+            }
         }
     }
 }
