@@ -219,6 +219,72 @@ impl Store {
     }
 }
 
+/// Creates the empty database `name` (lower-case letters, digits and `_`)
+/// on the PostgreSQL server of `server` — the URL of any database there the
+/// user may connect to — and returns the URL of the new one. For
+/// benchmarks, which drop it again with [`drop_postgres_database`].
+pub async fn create_postgres_database(server: &str, name: &str) -> Result<String> {
+    scratch_name(name)?;
+    let target = describe_target(server, server);
+    let mut conn = admin_connection(server, &target).await?;
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .map_err(|e| StoreError::connect(&target, &e))?;
+    let _ = sqlx::Connection::close(conn).await;
+    let (base, query) = match server.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (server, String::new()),
+    };
+    let base = match base.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('/') {
+            Some((host, _)) => format!("{scheme}://{host}"),
+            None => base.to_string(),
+        },
+        None => base.to_string(),
+    };
+    Ok(format!("{base}/{name}{query}"))
+}
+
+/// Drops the database `name` made by [`create_postgres_database`], ending
+/// the sessions still connected to it.
+pub async fn drop_postgres_database(server: &str, name: &str) -> Result<()> {
+    scratch_name(name)?;
+    let target = describe_target(server, server);
+    let mut conn = admin_connection(server, &target).await?;
+    conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await
+        .map_err(|e| StoreError::connect(&target, &e))?;
+    let _ = sqlx::Connection::close(conn).await;
+    Ok(())
+}
+
+fn scratch_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!("数据库名“{name}”不合用")))
+    }
+}
+
+async fn admin_connection(server: &str, target: &str) -> Result<sqlx::AnyConnection> {
+    sqlx::any::install_default_drivers();
+    if !server.starts_with("postgres://") && !server.starts_with("postgresql://") {
+        return Err(StoreError::Invalid(format!(
+            "“{server}”不是 PostgreSQL 地址（应为 postgres://用户@主机/库名）"
+        )));
+    }
+    let options =
+        AnyConnectOptions::from_str(server).map_err(|e| StoreError::connect(target, &e))?;
+    <sqlx::AnyConnection as sqlx::Connection>::connect_with(&options)
+        .await
+        .map_err(|e| StoreError::connect(target, &e))
+}
+
 /// How the user knows the database: the file path, or the server, port and
 /// database name (never the password).
 fn describe_target(spec: &str, url: &str) -> String {
