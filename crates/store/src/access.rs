@@ -188,6 +188,16 @@ impl Store {
         Ok(rows.into_iter().map(agency).collect())
     }
 
+    /// How many agencies there are and their highest id: changes whenever
+    /// one is added, by any process.
+    pub async fn agency_stamp(&self) -> Result<(i64, i64)> {
+        let row: (i64, i64) =
+            sqlx::query_as("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM agencies")
+                .fetch_one(&self.read)
+                .await?;
+        Ok(row)
+    }
+
     /// The agencies of these names (those that exist), by name.
     pub async fn agencies_named(&self, names: &[String]) -> Result<Vec<Agency>> {
         if names.is_empty() {
