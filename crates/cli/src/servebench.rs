@@ -24,7 +24,7 @@ pub struct ServeBenchArgs {
     /// 申请总件数
     #[arg(long, default_value_t = 1_000_000)]
     applications: usize,
-    /// 机关个数（每个机关一名经办人）
+    /// 机关个数，每个机关一名经办人
     #[arg(long, default_value_t = 1000)]
     agencies: usize,
     /// 每个阶段的秒数
@@ -36,7 +36,7 @@ pub struct ServeBenchArgs {
     /// 同时打开的客户端连接数
     #[arg(long, default_value_t = 16)]
     connections: usize,
-    /// 登录的经办人人数（从各机关中随机抽取）
+    /// 登录的经办人人数，从各机关中随机抽取
     #[arg(long, default_value_t = 100)]
     clerks: usize,
     /// 在此 PostgreSQL 服务器上新建临时数据库测试（如 postgres://postgres@127.0.0.1:5432/postgres，须有建库权限）；默认用临时 SQLite 文件
