@@ -593,7 +593,7 @@ async fn ledger(args: LedgerArgs) -> ExitCode {
         temp_dir,
     } = &args.command
     {
-        return crate::benchdb::run(temp_dir.as_deref(), |store| {
+        return crate::benchdb::run(temp_dir.as_deref(), |store, _| {
             Box::pin(bench(
                 store,
                 "性能测试",
@@ -1471,48 +1471,9 @@ pub(crate) async fn bench(
     agencies: usize,
     write_seconds: u64,
 ) -> Result<ExitCode, StoreError> {
-    use gongkai_casework::sample;
     use std::time::{Duration, Instant};
-    let agencies = agencies.max(1);
-    let names = gongkai_store::sample_agency_names(agencies);
-    let from = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default();
-    let to = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap_or_default();
     let as_of = NaiveDate::from_ymd_opt(2026, 1, 20).unwrap_or_default();
-    let per_agency = applications / agencies;
-    eprintln!(
-        "生成并写入 {} 件申请（{agencies} 个机关，2023—2025年）……",
-        per_agency * agencies
-    );
-    let start = Instant::now();
-    let mut generate = Duration::ZERO;
-    for (i, name) in names.iter().enumerate() {
-        let t = Instant::now();
-        let cases =
-            sample::applications(i as u64 + 1, &store.calendar(), from, to, per_agency, as_of);
-        generate += t.elapsed();
-        store.insert_sample(actor, name, &cases, as_of).await?;
-        if (i + 1) % 100 == 0 {
-            eprintln!(
-                "  {} 个机关，{:.1} 秒",
-                i + 1,
-                start.elapsed().as_secs_f64()
-            );
-        }
-    }
-    let load = start.elapsed() - generate;
-    println!(
-        "写入：{} 件申请 {:.1} 秒（不含生成 {:.1} 秒），每秒 {:.0} 件",
-        per_agency * agencies,
-        load.as_secs_f64(),
-        generate.as_secs_f64(),
-        (per_agency * agencies) as f64 / load.as_secs_f64()
-    );
-    let t = Instant::now();
-    let lapsed = store.sweep(actor, None, as_of).await?;
-    println!(
-        "清理期满案件：{lapsed} 件，{:.2} 秒",
-        t.elapsed().as_secs_f64()
-    );
+    let names = crate::benchdb::fill(store, actor, applications, agencies, as_of).await?;
 
     let mut times = Vec::new();
     for name in names.iter().take(20) {
@@ -1576,7 +1537,7 @@ fn print_json<T: serde::Serialize>(v: &T) {
     println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
 
-fn pad(s: &str, width: usize) -> String {
+pub(crate) fn pad(s: &str, width: usize) -> String {
     let w = UnicodeWidthStr::width(s);
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
 }

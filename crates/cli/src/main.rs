@@ -9,6 +9,7 @@ mod ledger;
 mod outfile;
 mod output;
 mod serve;
+mod servebench;
 mod show;
 mod zh;
 
@@ -99,6 +100,8 @@ enum Command {
     Report(ledger::ReportArgs),
     /// 启动网站：公众申请门户、工作人员控制台和接口（gongkai serve --demo 带演示数据）
     Serve(serve::ServeArgs),
+    /// 网站性能测试：在临时数据库中生成大规模台账，在本机回环地址上启动网站，以多个并发连接计时控制台、案件列表、公众页面和网上申请（结束或中断后删除临时数据库）
+    ServeBench(servebench::ServeBenchArgs),
     /// 解释一条规则，如 gongkai explain GK012
     Explain {
         /// 规则编号，如 GK012
@@ -183,6 +186,7 @@ fn main() -> ExitCode {
         Command::Ledger(args) => ledger::run_ledger(args),
         Command::Report(args) => ledger::run_report(args),
         Command::Serve(args) => serve::run(args),
+        Command::ServeBench(args) => servebench::run(args),
         Command::Explain { rule: id } => explain(&id),
         Command::Rules => {
             let mut out = io::stdout().lock();

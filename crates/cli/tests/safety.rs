@@ -258,6 +258,43 @@ fn bench_uses_a_temporary_database_and_removes_it() {
     assert!(bench_dirs(&tmp).is_empty(), "{:?}", bench_dirs(&tmp));
 }
 
+#[test]
+fn serve_bench_checks_its_applications_and_removes_its_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let tmp = d.join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let o = run(
+        d,
+        &[
+            "serve-bench",
+            "--applications",
+            "600",
+            "--agencies",
+            "3",
+            "--seconds",
+            "1",
+            "--max-requests",
+            "200",
+            "--connections",
+            "2",
+            "--clerks",
+            "2",
+            "--temp-dir",
+            tmp.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    for phase in ["控制台首页", "案件列表", "公众页面", "网上申请"] {
+        assert!(out.contains(phase), "{out}");
+    }
+    assert!(out.contains("全部在数据库中"), "{out}");
+    assert!(!out.contains("第一个错误"), "{out}");
+    assert!(bench_dirs(&tmp).is_empty(), "{:?}", bench_dirs(&tmp));
+    assert!(!d.join("gongkai.db").exists());
+}
+
 #[cfg(unix)]
 #[test]
 fn an_interrupted_bench_leaves_no_database_behind() {

@@ -183,16 +183,51 @@ impl Store {
     pub async fn agency_list(&self) -> Result<Vec<Agency>> {
         let rows: Vec<AgencyRow> =
             sqlx::query_as("SELECT id, name, parent, kind FROM agencies ORDER BY name")
-                .fetch_all(&self.pool)
+                .fetch_all(&self.read)
                 .await?;
         Ok(rows.into_iter().map(agency).collect())
+    }
+
+    /// How many agencies there are and their highest id: changes whenever
+    /// one is added, by any process.
+    pub async fn agency_stamp(&self) -> Result<(i64, i64)> {
+        let row: (i64, i64) =
+            sqlx::query_as("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM agencies")
+                .fetch_one(&self.read)
+                .await?;
+        Ok(row)
+    }
+
+    /// The agencies of these names (those that exist), by name.
+    pub async fn agencies_named(&self, names: &[String]) -> Result<Vec<Agency>> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut next = 0;
+        let (where_sql, args) = Scope::Agencies(names.to_vec()).sql("name", &mut next);
+        let sql = format!(
+            "SELECT id, name, parent, kind FROM agencies WHERE 1 = 1{where_sql} ORDER BY name"
+        );
+        let mut q = sqlx::query_as::<_, AgencyRow>(&sql);
+        for a in &args {
+            q = q.bind(a.as_str());
+        }
+        Ok(q.fetch_all(&self.read).await?.into_iter().map(agency).collect())
+    }
+
+    /// The agencies a scope reaches, by name.
+    pub async fn agencies_in(&self, scope: &Scope) -> Result<Vec<Agency>> {
+        match scope.agencies() {
+            None => self.agency_list().await,
+            Some(names) => self.agencies_named(names).await,
+        }
     }
 
     pub async fn agency_by_id(&self, id: i64) -> Result<Agency> {
         let row: Option<AgencyRow> =
             sqlx::query_as("SELECT id, name, parent, kind FROM agencies WHERE id = $1")
                 .bind(id)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.read)
                 .await?;
         row.map(agency)
             .ok_or_else(|| StoreError::NotFound("机关".into()))
@@ -202,7 +237,7 @@ impl Store {
         let row: Option<AgencyRow> =
             sqlx::query_as("SELECT id, name, parent, kind FROM agencies WHERE name = $1")
                 .bind(name)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.read)
                 .await?;
         row.map(agency)
             .ok_or_else(|| StoreError::NotFound(format!("机关“{name}”")))
@@ -294,7 +329,7 @@ impl Store {
 
     pub async fn user_count(&self) -> Result<i64> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.read)
             .await?;
         Ok(n)
     }
@@ -381,7 +416,7 @@ impl Store {
                 "SELECT {USER_COLUMNS}, password_hash FROM users WHERE login = $1"
             ))
             .bind(login.trim())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.read)
             .await?;
         match row {
             Some(r) => Ok(Some((user((r.0, r.1, r.2, r.3, r.4, r.5))?, r.6))),
@@ -392,7 +427,7 @@ impl Store {
     pub async fn users(&self) -> Result<Vec<User>> {
         let rows: Vec<UserRow> =
             sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY agency, login"))
-                .fetch_all(&self.pool)
+                .fetch_all(&self.read)
                 .await?;
         rows.into_iter().map(user).collect()
     }
@@ -489,7 +524,7 @@ impl Store {
             )
             .bind(token_hash)
             .bind(now())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.read)
             .await?;
         match row {
             Some(r) => Ok(Some((user((r.0, r.1, r.2, r.3, r.4, r.5))?, r.6))),
@@ -544,7 +579,7 @@ impl Store {
              WHERE t.token_hash = $1 AND u.active = 1",
         )
         .bind(token_hash)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.read)
         .await?;
         row.map(user).transpose()
     }

@@ -192,7 +192,7 @@ impl Store {
             sqlx::query_as("SELECT code_hash FROM receipts WHERE agency = $1 AND number = $2")
                 .bind(agency)
                 .bind(number)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.read)
                 .await?;
         Ok(matches!(row, Some((h,)) if h == code_hash))
     }
@@ -213,7 +213,7 @@ impl Store {
             query = query.bind(a.as_str());
         }
         query
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.read)
             .await?
             .map(crate::ledger::case_row)
             .ok_or_else(|| StoreError::NotFound("申请".into()))
@@ -228,7 +228,7 @@ impl Store {
         for a in &args {
             count = count.bind(a.as_str());
         }
-        let (total,) = count.fetch_one(&self.pool).await?;
+        let (total,) = count.fetch_one(&self.read).await?;
         let pages = ((total + per_page - 1) / per_page).max(1);
         let page = q.page.clamp(1, pages);
         let order = match q.sort.as_deref().unwrap_or("-received") {
@@ -251,7 +251,7 @@ impl Store {
             query = query.bind(a.as_str());
         }
         let rows = query
-            .fetch_all(&self.pool)
+            .fetch_all(&self.read)
             .await?
             .into_iter()
             .map(crate::ledger::case_row)
@@ -289,7 +289,7 @@ impl Store {
         for a in &scope_args {
             q = q.bind(a.as_str());
         }
-        let open = q.bind(&today_s).bind(&soon).fetch_one(&self.pool).await?;
+        let open = q.bind(&today_s).bind(&soon).fetch_one(&self.read).await?;
         let mut next2 = 0;
         let (scope_sql2, scope_args2) = scope.sql("agency", &mut next2);
         let sql = format!(
@@ -300,7 +300,7 @@ impl Store {
         for a in &scope_args2 {
             q = q.bind(a.as_str());
         }
-        let (received,) = q.bind(year as i64).fetch_one(&self.pool).await?;
+        let (received,) = q.bind(year as i64).fetch_one(&self.read).await?;
         let sql = format!(
             "SELECT COUNT(*) FROM applications WHERE closed_on >= ${} AND closed_on <= ${}{scope_sql2}",
             next2 + 1,
@@ -313,7 +313,7 @@ impl Store {
         let (closed,) = q
             .bind(format!("{year}-01-01"))
             .bind(format!("{year}-12-31"))
-            .fetch_one(&self.pool)
+            .fetch_one(&self.read)
             .await?;
         let sql = format!(
             "SELECT COUNT(*) FROM approvals WHERE status = 'pending'{scope_sql2}"
@@ -322,7 +322,7 @@ impl Store {
         for a in &scope_args2 {
             q = q.bind(a.as_str());
         }
-        let (pending,) = q.fetch_one(&self.pool).await?;
+        let (pending,) = q.fetch_one(&self.read).await?;
         Ok(Todo {
             due_soon: open.0,
             overdue: open.1,
@@ -423,7 +423,7 @@ impl Store {
         if let Some((a, n)) = case {
             q = q.bind(a).bind(n);
         }
-        Ok(q.fetch_all(&self.pool).await?.into_iter().map(approval).collect())
+        Ok(q.fetch_all(&self.read).await?.into_iter().map(approval).collect())
     }
 
     /// A 负责人 decides on a request. Approving an extension records it on

@@ -46,6 +46,10 @@ pub enum Backend {
 /// The ledger of one or many agencies.
 pub struct Store {
     pool: AnyPool,
+    /// Where the pages' queries read: on an SQLite file in WAL mode, a few
+    /// read-only connections beside the one writer, so that reading never
+    /// waits for a write to be made durable; otherwise the same pool.
+    read: AnyPool,
     backend: Backend,
     /// Replaced whole when an administrator loads a calendar file; readers
     /// take a snapshot.
@@ -145,22 +149,8 @@ impl Store {
         let pool = match backend {
             // One writer: SQLite serialises writes anyway, and one connection
             // keeps "database is locked" out of the way of the user.
-            Backend::Sqlite => AnyPoolOptions::new()
-                .max_connections(1)
-                .after_connect(|conn, _| {
-                    Box::pin(async move {
-                        // The busy timeout first: switching a new file to WAL
-                        // waits for another process opening it at the same time.
-                        conn.execute(
-                            "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-                             PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-                        )
-                        .await?;
-                        Ok(())
-                    })
-                })
-                .acquire_timeout(std::time::Duration::from_secs(15))
-                .connect_with(options)
+            Backend::Sqlite => sqlite_pool(1, false)
+                .connect_with(options.clone())
                 .await
                 .map_err(|e| StoreError::connect(&target, &e))?,
             Backend::Postgres => AnyPoolOptions::new()
@@ -171,8 +161,24 @@ impl Store {
                 .map_err(|e| StoreError::connect(&target, &e))?,
         };
         migrate(&pool, backend).await?;
+        // Readers beside the writer, on a file only (each connection to an
+        // in-memory database would be a database of its own). They open
+        // when first needed, after the migrations.
+        let read = match (backend, sqlite_path(&url)) {
+            (Backend::Sqlite, Some(_)) => {
+                let options = AnyConnectOptions::from_str(&url)
+                    .map_err(|e| StoreError::connect(&target, &e))?;
+                let readers = std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(2)
+                    .clamp(2, 8) as u32;
+                sqlite_pool(readers, true).connect_lazy_with(options)
+            }
+            _ => pool.clone(),
+        };
         let store = Store {
             pool,
+            read,
             backend,
             calendar: RwLock::new(Arc::new(Calendar::china())),
         };
@@ -197,8 +203,9 @@ impl Store {
         *self.calendar.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(calendar);
     }
 
-    /// Closes the pool, waiting for connections to finish.
+    /// Closes the pools, waiting for connections to finish.
     pub async fn close(self) {
+        self.read.close().await;
         self.pool.close().await;
     }
 
@@ -217,6 +224,95 @@ impl Store {
         self.set_calendar(calendar);
         Ok(())
     }
+}
+
+/// Creates the empty database `name` (lower-case letters, digits and `_`)
+/// on the PostgreSQL server of `server` — the URL of any database there the
+/// user may connect to — and returns the URL of the new one. For
+/// benchmarks, which drop it again with [`drop_postgres_database`].
+pub async fn create_postgres_database(server: &str, name: &str) -> Result<String> {
+    scratch_name(name)?;
+    let target = describe_target(server, server);
+    let mut conn = admin_connection(server, &target).await?;
+    conn.execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .map_err(|e| StoreError::connect(&target, &e))?;
+    let _ = sqlx::Connection::close(conn).await;
+    let (base, query) = match server.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (server, String::new()),
+    };
+    let base = match base.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('/') {
+            Some((host, _)) => format!("{scheme}://{host}"),
+            None => base.to_string(),
+        },
+        None => base.to_string(),
+    };
+    Ok(format!("{base}/{name}{query}"))
+}
+
+/// Drops the database `name` made by [`create_postgres_database`], ending
+/// the sessions still connected to it.
+pub async fn drop_postgres_database(server: &str, name: &str) -> Result<()> {
+    scratch_name(name)?;
+    let target = describe_target(server, server);
+    let mut conn = admin_connection(server, &target).await?;
+    conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+        .await
+        .map_err(|e| StoreError::connect(&target, &e))?;
+    let _ = sqlx::Connection::close(conn).await;
+    Ok(())
+}
+
+fn scratch_name(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(format!("数据库名“{name}”不合用")))
+    }
+}
+
+async fn admin_connection(server: &str, target: &str) -> Result<sqlx::AnyConnection> {
+    sqlx::any::install_default_drivers();
+    if !server.starts_with("postgres://") && !server.starts_with("postgresql://") {
+        return Err(StoreError::Invalid(format!(
+            "“{server}”不是 PostgreSQL 地址（应为 postgres://用户@主机/库名）"
+        )));
+    }
+    let options =
+        AnyConnectOptions::from_str(server).map_err(|e| StoreError::connect(target, &e))?;
+    <sqlx::AnyConnection as sqlx::Connection>::connect_with(&options)
+        .await
+        .map_err(|e| StoreError::connect(target, &e))
+}
+
+/// A pool of SQLite connections in WAL mode, the writer's settings; readers
+/// refuse to write.
+fn sqlite_pool(connections: u32, read_only: bool) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                // The busy timeout first: switching a new file to WAL
+                // waits for another process opening it at the same time.
+                conn.execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                )
+                .await?;
+                if read_only {
+                    conn.execute("PRAGMA query_only = ON;").await?;
+                }
+                Ok(())
+            })
+        })
+        .acquire_timeout(std::time::Duration::from_secs(15))
 }
 
 /// How the user knows the database: the file path, or the server, port and

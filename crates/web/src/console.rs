@@ -77,7 +77,10 @@ fn channel_label(key: &str) -> String {
 }
 
 async fn views(state: &Shared, rows: Vec<CaseRow>) -> Result<Vec<CaseView>, AppError> {
-    let agencies = state.store.agency_list().await?;
+    let mut names: Vec<String> = rows.iter().map(|r| r.agency.clone()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let agencies = state.store.agencies_named(&names).await?;
     let today = state.today();
     Ok(rows
         .into_iter()
@@ -115,13 +118,7 @@ async fn views(state: &Shared, rows: Vec<CaseRow>) -> Result<Vec<CaseView>, AppE
 
 /// The agencies of the user's scope.
 pub(crate) async fn scoped_agencies(state: &Shared, staff: &Staff) -> Result<Vec<Agency>, AppError> {
-    Ok(state
-        .store
-        .agency_list()
-        .await?
-        .into_iter()
-        .filter(|a| staff.scope.allows(&a.name))
-        .collect())
+    Ok(state.store.agencies_in(&staff.scope).await?)
 }
 
 pub async fn dashboard(State(state): State<Shared>, staff: Staff) -> Result<Response, AppError> {

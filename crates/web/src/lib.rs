@@ -52,11 +52,18 @@ pub struct Config {
 pub struct AppState {
     pub store: Store,
     pub config: Config,
+    /// The portal's home page (every agency: the longest public page) as
+    /// last rendered, with the agencies' count and highest id it showed.
+    home: std::sync::Mutex<Option<((i64, i64), axum::body::Bytes)>>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> Arc<AppState> {
-        Arc::new(AppState { store, config })
+        Arc::new(AppState {
+            store,
+            config,
+            home: std::sync::Mutex::new(None),
+        })
     }
 
     /// Today in China, or the day the server was told.

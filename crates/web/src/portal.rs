@@ -19,10 +19,34 @@ use crate::error::AppError;
 use crate::pages::render;
 use crate::Shared;
 
+/// The home page: every agency. Agencies are added, never renamed or
+/// removed, so the page rendered last is still right while their count and
+/// highest id are the same (another process adding one changes them too).
 pub async fn home(State(state): State<Shared>) -> Result<Response, AppError> {
+    let stamp = state.store.agency_stamp().await?;
+    let kept = state
+        .home
+        .lock()
+        .ok()
+        .and_then(|h| h.as_ref().filter(|(s, _)| *s == stamp).map(|(_, b)| b.clone()));
+    if let Some(page) = kept {
+        return Ok(axum::response::Html(page).into_response());
+    }
     let agencies = state.store.agency_list().await?;
     let first_run = agencies.is_empty() && state.store.user_count().await? == 0;
-    Ok(render("home.html", ctx! { agencies => agencies, first_run => first_run })?.into_response())
+    let page = render("home.html", ctx! { agencies => agencies, first_run => first_run })?;
+    if !agencies.is_empty() {
+        let stamp = (
+            agencies.len() as i64,
+            agencies.iter().map(|a| a.id).max().unwrap_or(0),
+        );
+        let bytes = axum::body::Bytes::from(page.0);
+        if let Ok(mut h) = state.home.lock() {
+            *h = Some((stamp, bytes.clone()));
+        }
+        return Ok(axum::response::Html(bytes).into_response());
+    }
+    Ok(page.into_response())
 }
 
 pub async fn agency(
