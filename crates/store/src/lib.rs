@@ -58,9 +58,10 @@ pub struct Store {
 
 /// The migrations, embedded in the binary (without sqlx's compile-time
 /// macros): version, description and SQL of each file in `migrations/`.
-const MIGRATIONS: [(i64, &str, &str); 2] = [
+const MIGRATIONS: [(i64, &str, &str); 3] = [
     (1, "ledger", include_str!("../migrations/0001_ledger.sql")),
     (2, "web", include_str!("../migrations/0002_web.sql")),
+    (3, "year_index", include_str!("../migrations/0003_year_index.sql")),
 ];
 
 /// The embedded migrations as a source for sqlx's migrator (the checksums
