@@ -87,7 +87,6 @@ async fn bench(store: &Store, spec: &str, args: ServeBenchArgs) -> Result<ExitCo
                 &hash,
                 gongkai_store::Role::Clerk,
                 Some(name),
-                false,
             )
             .await?;
     }

@@ -163,6 +163,8 @@ fn agency(r: AgencyRow) -> Agency {
 }
 
 type UserRow = (i64, String, String, String, Option<String>, i64);
+/// A user's row with one more text column (the password hash, a session's form token).
+type UserRowWith = (i64, String, String, String, Option<String>, i64, String);
 
 fn user(r: UserRow) -> Result<User> {
     Ok(User {
@@ -334,9 +336,7 @@ impl Store {
         Ok(n)
     }
 
-    /// Creates a user; the password comes already hashed. `first_only`
-    /// creates it only while there is no user at all (the one-time setup),
-    /// atomically, so two setups at once make one administrator.
+    /// Creates a user; the password comes already hashed.
     pub async fn create_user(
         &self,
         actor: &str,
@@ -345,6 +345,28 @@ impl Store {
         password_hash: &str,
         role: Role,
         agency: Option<&str>,
+    ) -> Result<i64> {
+        let user = (login, display_name, password_hash, role, agency);
+        self.insert_user(actor, user, false).await
+    }
+
+    /// The one-time setup: creates the platform's administrator only while
+    /// there is no user at all, atomically, so two setups at once make one.
+    pub async fn create_first_admin(
+        &self,
+        actor: &str,
+        login: &str,
+        display_name: &str,
+        password_hash: &str,
+    ) -> Result<i64> {
+        let user = (login, display_name, password_hash, Role::Admin, None);
+        self.insert_user(actor, user, true).await
+    }
+
+    async fn insert_user(
+        &self,
+        actor: &str,
+        (login, display_name, password_hash, role, agency): (&str, &str, &str, Role, Option<&str>),
         first_only: bool,
     ) -> Result<i64> {
         let login = login.trim();
@@ -411,7 +433,7 @@ impl Store {
 
     /// The user with this login name, with the hash of the password.
     pub async fn user_for_login(&self, login: &str) -> Result<Option<(User, String)>> {
-        let row: Option<(i64, String, String, String, Option<String>, i64, String)> =
+        let row: Option<UserRowWith> =
             sqlx::query_as(&format!(
                 "SELECT {USER_COLUMNS}, password_hash FROM users WHERE login = $1"
             ))
@@ -516,7 +538,7 @@ impl Store {
 
     /// The user of a live session, with its form token.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<(User, String)>> {
-        let row: Option<(i64, String, String, String, Option<String>, i64, String)> =
+        let row: Option<UserRowWith> =
             sqlx::query_as(
                 "SELECT u.id, u.login, u.display_name, u.role, u.agency, u.active, s.csrf \
                  FROM sessions s JOIN users u ON u.id = s.user_id \

@@ -354,15 +354,7 @@ pub async fn setup(
     }
     let id = state
         .store
-        .create_user(
-            "初始设置",
-            &f.login,
-            &f.display_name,
-            &hash_password(&f.password),
-            Role::Admin,
-            None,
-            true,
-        )
+        .create_first_admin("初始设置", &f.login, &f.display_name, &hash_password(&f.password))
         .await?;
     start_session(&state, id).await
 }

@@ -1066,7 +1066,6 @@ pub async fn add_user(
             &crate::auth::hash_password(&f.password),
             role,
             agency.as_deref(),
-            false,
         )
         .await?;
     Ok(Redirect::to("/console/users").into_response())

@@ -68,7 +68,7 @@ pub async fn fill(store: &Store, today: NaiveDate) -> Result<Vec<DemoLogin>, Str
         }
         for (login, name, role, agency) in users {
             store
-                .create_user("示例数据", &login, &name, &hash, role, agency.as_deref(), false)
+                .create_user("示例数据", &login, &name, &hash, role, agency.as_deref())
                 .await
                 .map_err(|e| e.to_string())?;
         }

@@ -403,8 +403,8 @@ pub async fn lookup(
     let notices: Vec<String> = a
         .events
         .iter()
-        .filter_map(|e| {
-            Some(match &e.kind {
+        .map(|e| {
+            match &e.kind {
                 // The notice must say what to correct (条例第三十条).
                 EventKind::CorrectionRequested { until } => format!(
                     "{}：本机关向您发出补正通知，请于{until}前补正；补正期间不计算答复期限。{}",
@@ -436,13 +436,11 @@ pub async fn lookup(
                 EventKind::Lapsed { outcome } => {
                     format!("{}：期限届满，本申请终止（{}）。", e.on, outcome.label())
                 }
-            })
+            }
         })
         .collect();
-    let letter = matches!(
-        s.closed,
-        Some(_)
-    ) && a.events.iter().any(|e| matches!(e.kind, EventKind::Replied { .. }));
+    let letter = s.closed.is_some()
+        && a.events.iter().any(|e| matches!(e.kind, EventKind::Replied { .. }));
     Ok(render(
         "status.html",
         ctx! {

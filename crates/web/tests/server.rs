@@ -2,6 +2,7 @@
 //! (when `GONGKAI_TEST_POSTGRES` names a server) on PostgreSQL, driven by a
 //! plain HTTP client as a browser or a CMS would.
 
+#[allow(dead_code)] // the store tests use all of it; these tests only some
 #[path = "../../store/tests/common/mod.rs"]
 mod common;
 
@@ -153,7 +154,7 @@ fn start(rt: &tokio::runtime::Runtime, url: &str) -> (Site, i64, i64) {
             ("admin", Role::Admin, None),
         ] {
             store
-                .create_user("测试", login, login, &hash, role, agency, false)
+                .create_user("测试", login, login, &hash, role, agency)
                 .await
                 .expect("user");
         }
