@@ -26,7 +26,10 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("错误：无法启动（{e}）");
@@ -38,7 +41,12 @@ pub fn run(args: ServeArgs) -> ExitCode {
 
 async fn serve(args: ServeArgs) -> ExitCode {
     let db = args.db.clone().unwrap_or_else(|| {
-        if args.demo { "gongkai-demo.db" } else { "gongkai.db" }.to_string()
+        if args.demo {
+            "gongkai-demo.db"
+        } else {
+            "gongkai.db"
+        }
+        .to_string()
     });
     let store = match gongkai_store::Store::open(&db).await {
         Ok(s) => s,
@@ -74,7 +82,10 @@ async fn serve(args: ServeArgs) -> ExitCode {
         }
     } else {
         match state.store.user_count().await {
-            Ok(0) => eprintln!("还没有任何用户：请在浏览器中打开 http://{}/setup 设置管理员。", args.listen),
+            Ok(0) => eprintln!(
+                "还没有任何用户：请在浏览器中打开 http://{}/setup 设置管理员。",
+                args.listen
+            ),
             Ok(_) => {}
             Err(e) => {
                 eprintln!("错误：{e}");
@@ -83,7 +94,10 @@ async fn serve(args: ServeArgs) -> ExitCode {
         }
     }
     eprintln!("数据库：{db}");
-    eprintln!("公众门户：http://{}/    工作人员登录：http://{}/login", args.listen, args.listen);
+    eprintln!(
+        "公众门户：http://{}/    工作人员登录：http://{}/login",
+        args.listen, args.listen
+    );
     match gongkai_web::serve(state, args.listen).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

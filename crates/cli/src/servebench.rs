@@ -56,7 +56,10 @@ const ACTOR: &str = "性能测试";
 const PASSWORD: &str = "bench-password";
 
 pub fn run(args: ServeBenchArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("错误：无法启动（{e}）");
@@ -75,7 +78,8 @@ pub fn run(args: ServeBenchArgs) -> ExitCode {
 
 /// The benchmark on an empty store; the store stays the caller's to close.
 async fn bench(store: &Store, spec: &str, args: ServeBenchArgs) -> Result<ExitCode, StoreError> {
-    let names = crate::benchdb::fill(store, ACTOR, args.applications, args.agencies, as_of()).await?;
+    let names =
+        crate::benchdb::fill(store, ACTOR, args.applications, args.agencies, as_of()).await?;
     let t = Instant::now();
     let hash = gongkai_web::hash_password(PASSWORD);
     for (i, name) in names.iter().enumerate() {
@@ -329,12 +333,12 @@ fn case_list_path(rng: &mut Rng, pages: usize) -> String {
             "/console/cases?from=2024-01-01&to=2024-12-31&page={}",
             (far / 3).max(1)
         ),
-        5 => format!(
-            "/console/cases?q={}",
-            encode("公开")
-        ),
+        5 => format!("/console/cases?q={}", encode("公开")),
         6 => "/console/cases?channel=online&kind=natural_person&sort=received".to_string(),
-        _ => format!("/console/cases?stage=closed&sort=-closed&page={}", (far / 2).max(1)),
+        _ => format!(
+            "/console/cases?stage=closed&sort=-closed&page={}",
+            (far / 2).max(1)
+        ),
     }
 }
 
@@ -389,7 +393,9 @@ async fn connection(plan: Arc<Plan>, seed: u64) -> Tally {
                      &form={}&delivery={}&form_key={key}",
                     encode("测试申请人"),
                     encode("居民身份证110101199001011234"),
-                    encode(&format!("请公开本机关2025年的政府信息公开工作年度报告（{marker}）")),
+                    encode(&format!(
+                        "请公开本机关2025年的政府信息公开工作年度报告（{marker}）"
+                    )),
                     encode("电子文档"),
                     encode("网上获取"),
                 );
@@ -565,9 +571,7 @@ async fn drive(
             .collect();
         for t in tasks {
             match t.await {
-                Ok(Ok(a)) if a.status == 303 && a.cookie.is_some() => {
-                    sessions.extend(a.cookie)
-                }
+                Ok(Ok(a)) if a.status == 303 && a.cookie.is_some() => sessions.extend(a.cookie),
                 Ok(Ok(a)) => return Ok(fail(format!("经办人登录失败：状态 {}", a.status))),
                 Ok(Err(e)) => return Ok(fail(format!("经办人登录失败：{e}"))),
                 Err(e) => return Ok(fail(format!("经办人登录失败：{e}"))),

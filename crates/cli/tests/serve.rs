@@ -33,15 +33,47 @@ fn a_killed_server_loses_no_acknowledged_application() {
     let db = db.to_str().expect("utf-8 path");
     // An agency to apply to.
     let added = gongkai()
-        .args(["ledger", "--db", db, "--as-of", "2026-03-02", "add", "--agency", "甲县住房和城乡建设局"])
-        .args(["--kind", "自然人", "--name", "张三", "--channel", "当面", "--received", "2026-03-02", "--request", "某文件"])
+        .args([
+            "ledger",
+            "--db",
+            db,
+            "--as-of",
+            "2026-03-02",
+            "add",
+            "--agency",
+            "甲县住房和城乡建设局",
+        ])
+        .args([
+            "--kind",
+            "自然人",
+            "--name",
+            "张三",
+            "--channel",
+            "当面",
+            "--received",
+            "2026-03-02",
+            "--request",
+            "某文件",
+        ])
         .output()
         .expect("ledger add");
-    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let mut server = gongkai()
-        .args(["serve", "--db", db, "--listen", &listen, "--today", "2026-03-02"])
+        .args([
+            "serve",
+            "--db",
+            db,
+            "--listen",
+            &listen,
+            "--today",
+            "2026-03-02",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -49,7 +81,10 @@ fn a_killed_server_loses_no_acknowledged_application() {
     let base = format!("http://{listen}");
     let started = Instant::now();
     while agent().get(format!("{base}/")).call().is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the server did not start"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -102,16 +137,40 @@ fn a_killed_server_loses_no_acknowledged_application() {
         w.join().expect("writer");
     }
     let acknowledged = acknowledged.lock().expect("lock").clone();
-    assert!(acknowledged.len() >= 5, "only {} submissions went through", acknowledged.len());
-    eprintln!("{} applications acknowledged before the kill", acknowledged.len());
+    assert!(
+        acknowledged.len() >= 5,
+        "only {} submissions went through",
+        acknowledged.len()
+    );
+    eprintln!(
+        "{} applications acknowledged before the kill",
+        acknowledged.len()
+    );
     // Every acknowledged number is in the ledger, after the kill.
     let listed = gongkai()
-        .args(["ledger", "--db", db, "--as-of", "2026-03-02", "list", "--agency", "甲县住房和城乡建设局", "--json"])
+        .args([
+            "ledger",
+            "--db",
+            db,
+            "--as-of",
+            "2026-03-02",
+            "list",
+            "--agency",
+            "甲县住房和城乡建设局",
+            "--json",
+        ])
         .output()
         .expect("ledger list");
-    assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
     let listed = String::from_utf8_lossy(&listed.stdout);
     for n in &acknowledged {
-        assert!(listed.contains(&format!("\"{n}\"")), "acknowledged {n} is lost");
+        assert!(
+            listed.contains(&format!("\"{n}\"")),
+            "acknowledged {n} is lost"
+        );
     }
 }

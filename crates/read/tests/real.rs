@@ -182,7 +182,10 @@ fn glued_rows_report_what_they_split() {
         .find(|d| d.rule == "GK008" && d.message.contains("8855698"))
         .expect("the split by the report's words is said");
     assert!(said.message.contains("按正文所述"), "{}", said.message);
-    assert_eq!(r.value("t2.normative.repealed"), Some(gongkai_report::Num::Int(55)));
+    assert_eq!(
+        r.value("t2.normative.repealed"),
+        Some(gongkai_report::Num::Int(55))
+    );
 }
 
 /// Every report of the development set: each figure read is the figure the

@@ -193,10 +193,9 @@ impl Store {
     /// How many agencies there are and their highest id: changes whenever
     /// one is added, by any process.
     pub async fn agency_stamp(&self) -> Result<(i64, i64)> {
-        let row: (i64, i64) =
-            sqlx::query_as("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM agencies")
-                .fetch_one(&self.read)
-                .await?;
+        let row: (i64, i64) = sqlx::query_as("SELECT COUNT(*), COALESCE(MAX(id), 0) FROM agencies")
+            .fetch_one(&self.read)
+            .await?;
         Ok(row)
     }
 
@@ -214,7 +213,11 @@ impl Store {
         for a in &args {
             q = q.bind(a.as_str());
         }
-        Ok(q.fetch_all(&self.read).await?.into_iter().map(agency).collect())
+        Ok(q.fetch_all(&self.read)
+            .await?
+            .into_iter()
+            .map(agency)
+            .collect())
     }
 
     /// The agencies a scope reaches, by name.
@@ -371,7 +374,9 @@ impl Store {
     ) -> Result<i64> {
         let login = login.trim();
         if login.is_empty() || login.chars().count() > 64 {
-            return Err(StoreError::Invalid("登录名不能为空，也不能超过64个字符".into()));
+            return Err(StoreError::Invalid(
+                "登录名不能为空，也不能超过64个字符".into(),
+            ));
         }
         if role != Role::Admin && agency.is_none() {
             return Err(StoreError::Invalid(format!(
@@ -389,10 +394,11 @@ impl Store {
             }
         }
         if let Some(a) = agency {
-            let known: Option<(String,)> = sqlx::query_as("SELECT name FROM agencies WHERE name = $1")
-                .bind(a)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let known: Option<(String,)> =
+                sqlx::query_as("SELECT name FROM agencies WHERE name = $1")
+                    .bind(a)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if known.is_none() {
                 return Err(StoreError::NotFound(format!("机关“{a}”")));
             }
@@ -433,13 +439,12 @@ impl Store {
 
     /// The user with this login name, with the hash of the password.
     pub async fn user_for_login(&self, login: &str) -> Result<Option<(User, String)>> {
-        let row: Option<UserRowWith> =
-            sqlx::query_as(&format!(
-                "SELECT {USER_COLUMNS}, password_hash FROM users WHERE login = $1"
-            ))
-            .bind(login.trim())
-            .fetch_optional(&self.read)
-            .await?;
+        let row: Option<UserRowWith> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS}, password_hash FROM users WHERE login = $1"
+        ))
+        .bind(login.trim())
+        .fetch_optional(&self.read)
+        .await?;
         match row {
             Some(r) => Ok(Some((user((r.0, r.1, r.2, r.3, r.4, r.5))?, r.6))),
             None => Ok(None),
@@ -447,10 +452,11 @@ impl Store {
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
-        let rows: Vec<UserRow> =
-            sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY agency, login"))
-                .fetch_all(&self.read)
-                .await?;
+        let rows: Vec<UserRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY agency, login"
+        ))
+        .fetch_all(&self.read)
+        .await?;
         rows.into_iter().map(user).collect()
     }
 
@@ -478,7 +484,11 @@ impl Store {
         audit(
             &mut tx,
             actor,
-            if active { "user.enable" } else { "user.disable" },
+            if active {
+                "user.enable"
+            } else {
+                "user.disable"
+            },
             &id.to_string(),
             None,
             None,
@@ -538,16 +548,15 @@ impl Store {
 
     /// The user of a live session, with its form token.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<(User, String)>> {
-        let row: Option<UserRowWith> =
-            sqlx::query_as(
-                "SELECT u.id, u.login, u.display_name, u.role, u.agency, u.active, s.csrf \
+        let row: Option<UserRowWith> = sqlx::query_as(
+            "SELECT u.id, u.login, u.display_name, u.role, u.agency, u.active, s.csrf \
                  FROM sessions s JOIN users u ON u.id = s.user_id \
                  WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
-            )
-            .bind(token_hash)
-            .bind(now())
-            .fetch_optional(&self.read)
-            .await?;
+        )
+        .bind(token_hash)
+        .bind(now())
+        .fetch_optional(&self.read)
+        .await?;
         match row {
             Some(r) => Ok(Some((user((r.0, r.1, r.2, r.3, r.4, r.5))?, r.6))),
             None => Ok(None),
@@ -643,13 +652,15 @@ impl Store {
         };
         let start = match failures {
             1 => stamp(now_t),
-            _ => sqlx::query_as::<_, (String,)>(
-                "SELECT window_start FROM login_failures WHERE key = $1",
-            )
-            .bind(key)
-            .fetch_one(&mut *tx)
-            .await?
-            .0,
+            _ => {
+                sqlx::query_as::<_, (String,)>(
+                    "SELECT window_start FROM login_failures WHERE key = $1",
+                )
+                .bind(key)
+                .fetch_one(&mut *tx)
+                .await?
+                .0
+            }
         };
         let locked = failures >= limit;
         let until = locked.then(|| stamp(now_t + chrono::Duration::seconds(lock_secs)));

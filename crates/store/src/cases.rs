@@ -86,7 +86,6 @@ pub struct Submitted {
     pub fresh: bool,
 }
 
-
 type ApprovalRow = (
     i64,
     String,
@@ -315,9 +314,7 @@ impl Store {
             .bind(format!("{year}-12-31"))
             .fetch_one(&self.read)
             .await?;
-        let sql = format!(
-            "SELECT COUNT(*) FROM approvals WHERE status = 'pending'{scope_sql2}"
-        );
+        let sql = format!("SELECT COUNT(*) FROM approvals WHERE status = 'pending'{scope_sql2}");
         let mut q = sqlx::query_as::<_, (i64,)>(&sql);
         for a in &scope_args2 {
             q = q.bind(a.as_str());
@@ -410,7 +407,11 @@ impl Store {
         let (scope_sql, args) = scope.sql("agency", &mut next);
         let mut sql = format!("SELECT {APPROVAL_COLUMNS} FROM approvals WHERE 1 = 1{scope_sql}");
         if case.is_some() {
-            sql.push_str(&format!(" AND agency = ${} AND number = ${}", next + 1, next + 2));
+            sql.push_str(&format!(
+                " AND agency = ${} AND number = ${}",
+                next + 1,
+                next + 2
+            ));
         }
         if pending_only {
             sql.push_str(" AND status = 'pending'");
@@ -423,7 +424,11 @@ impl Store {
         if let Some((a, n)) = case {
             q = q.bind(a).bind(n);
         }
-        Ok(q.fetch_all(&self.read).await?.into_iter().map(approval).collect())
+        Ok(q.fetch_all(&self.read)
+            .await?
+            .into_iter()
+            .map(approval)
+            .collect())
     }
 
     /// A 负责人 decides on a request. Approving an extension records it on
@@ -496,7 +501,11 @@ impl Store {
         audit(
             &mut tx,
             actor,
-            if approve { "approval.approve" } else { "approval.refuse" },
+            if approve {
+                "approval.approve"
+            } else {
+                "approval.refuse"
+            },
             &format!("{}/{}", a.agency, a.number),
             None,
             Some(json!({ "id": id, "kind": a.kind, "reason": reason })),

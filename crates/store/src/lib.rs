@@ -29,10 +29,10 @@ use sqlx::{AnyPool, Executor};
 pub use access::{Agency, Role, Scope, User};
 pub use cases::{Approval, CasePage, CaseQuery, Submitted, Todo};
 pub use error::StoreError;
-pub use ops::{sample_agency_names, SampleFilled};
 pub use ledger::{
     AuditEntry, CalendarLoad, CaseRow, DueRow, ImportOutcome, ListFilter, MovedDeadline,
 };
+pub use ops::{sample_agency_names, SampleFilled};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -61,7 +61,11 @@ pub struct Store {
 const MIGRATIONS: [(i64, &str, &str); 3] = [
     (1, "ledger", include_str!("../migrations/0001_ledger.sql")),
     (2, "web", include_str!("../migrations/0002_web.sql")),
-    (3, "year_index", include_str!("../migrations/0003_year_index.sql")),
+    (
+        3,
+        "year_index",
+        include_str!("../migrations/0003_year_index.sql"),
+    ),
 ];
 
 /// The embedded migrations as a source for sqlx's migrator (the checksums

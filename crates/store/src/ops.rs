@@ -2,8 +2,8 @@
 //! the reply letter of a case, and a sample ledger to try things on.
 
 use chrono::NaiveDate;
-use gongkai_casework::model::EventKind;
 use gongkai_casework::letter::{LetterContext, Letters};
+use gongkai_casework::model::EventKind;
 
 use crate::{Result, Store, StoreError};
 

@@ -270,7 +270,9 @@ impl Store {
         }
         for (a, number, kind, filed, decided, result) in q.fetch_all(&self.pool).await? {
             let Some(ly) = out.get_mut(&a) else { continue };
-            ly.add_case(&legal_case_from_row((number, kind, filed, decided, result))?);
+            ly.add_case(&legal_case_from_row((
+                number, kind, filed, decided, result,
+            ))?);
         }
 
         // Narratives.

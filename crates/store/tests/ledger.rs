@@ -653,7 +653,10 @@ async fn the_other_ledgers_are_read_within_the_scope() {
             coercion: 1,
             fee_amount: 2.5,
         };
-        store.put_enforcement("李办理", AGENCY, 2025, &figures).await.unwrap();
+        store
+            .put_enforcement("李办理", AGENCY, 2025, &figures)
+            .await
+            .unwrap();
         let case = LegalCase {
             number: "（2025）某行复1号".into(),
             kind: CaseKind::Review,
@@ -670,13 +673,33 @@ async fn the_other_ledgers_are_read_within_the_scope() {
         let own = Scope::Agencies(vec![AGENCY.to_string()]);
         for scope in [&own, &Scope::All] {
             let docs = store.documents(scope, AGENCY).await.unwrap();
-            assert_eq!(docs, vec![doc.clone(), older.clone()], "{}: newest first", db.label);
-            assert_eq!(store.document(scope, AGENCY, &doc.number).await.unwrap(), doc);
-            assert_eq!(store.enforcement(scope, AGENCY, 2025).await.unwrap(), Some(figures));
+            assert_eq!(
+                docs,
+                vec![doc.clone(), older.clone()],
+                "{}: newest first",
+                db.label
+            );
+            assert_eq!(
+                store.document(scope, AGENCY, &doc.number).await.unwrap(),
+                doc
+            );
+            assert_eq!(
+                store.enforcement(scope, AGENCY, 2025).await.unwrap(),
+                Some(figures)
+            );
             assert_eq!(store.enforcement(scope, AGENCY, 2024).await.unwrap(), None);
-            assert_eq!(store.enforcement_years(scope, AGENCY).await.unwrap(), vec![2025]);
-            assert_eq!(store.legal_cases(scope, AGENCY).await.unwrap(), vec![case.clone()]);
-            assert_eq!(store.legal_case(scope, AGENCY, &case.number).await.unwrap(), case);
+            assert_eq!(
+                store.enforcement_years(scope, AGENCY).await.unwrap(),
+                vec![2025]
+            );
+            assert_eq!(
+                store.legal_cases(scope, AGENCY).await.unwrap(),
+                vec![case.clone()]
+            );
+            assert_eq!(
+                store.legal_case(scope, AGENCY, &case.number).await.unwrap(),
+                case
+            );
             let n = store.narratives(scope, AGENCY, 2025).await.unwrap();
             assert_eq!(n.get("general").map(String::as_str), Some("总体情况的文字"));
         }
@@ -688,15 +711,34 @@ async fn the_other_ledgers_are_read_within_the_scope() {
         let other = Scope::Agencies(vec![OTHER.to_string()]);
         let missing = |r: Result<(), StoreError>| matches!(r, Err(StoreError::NotFound(_)));
         assert!(missing(store.documents(&other, AGENCY).await.map(|_| ())));
-        assert!(missing(store.document(&other, AGENCY, &doc.number).await.map(|_| ())));
-        assert!(missing(store.enforcement(&other, AGENCY, 2025).await.map(|_| ())));
-        assert!(missing(store.enforcement_years(&other, AGENCY).await.map(|_| ())));
+        assert!(missing(
+            store
+                .document(&other, AGENCY, &doc.number)
+                .await
+                .map(|_| ())
+        ));
+        assert!(missing(
+            store.enforcement(&other, AGENCY, 2025).await.map(|_| ())
+        ));
+        assert!(missing(
+            store.enforcement_years(&other, AGENCY).await.map(|_| ())
+        ));
         assert!(missing(store.legal_cases(&other, AGENCY).await.map(|_| ())));
-        assert!(missing(store.legal_case(&other, AGENCY, &case.number).await.map(|_| ())));
-        assert!(missing(store.narratives(&other, AGENCY, 2025).await.map(|_| ())));
+        assert!(missing(
+            store
+                .legal_case(&other, AGENCY, &case.number)
+                .await
+                .map(|_| ())
+        ));
+        assert!(missing(
+            store.narratives(&other, AGENCY, 2025).await.map(|_| ())
+        ));
         assert!(store.documents(&other, OTHER).await.unwrap().is_empty());
         assert!(missing(
-            store.documents(&Scope::Agencies(vec![]), AGENCY).await.map(|_| ())
+            store
+                .documents(&Scope::Agencies(vec![]), AGENCY)
+                .await
+                .map(|_| ())
         ));
         store.close().await;
         db.drop_database().await;

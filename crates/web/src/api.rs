@@ -32,7 +32,10 @@ pub fn routes() -> Router<Shared> {
         .route("/api/v1/cases/{id}/{number}", get(case))
         .route("/api/v1/cases/{id}/{number}/events", post(add_event))
         .route("/api/v1/agencies/{id}/applications", post(submit))
-        .route("/api/v1/cases/{id}/{number}/extension", post(request_extension))
+        .route(
+            "/api/v1/cases/{id}/{number}/extension",
+            post(request_extension),
+        )
         .route("/api/v1/approvals", get(approvals))
         .route("/api/v1/approvals/{approval}", post(decide))
         .route("/api/v1/reports/{id}/{year}", get(report))
@@ -47,7 +50,10 @@ pub struct Client {
 impl FromRequestParts<Shared> for Client {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Shared,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -138,11 +144,19 @@ async fn cases(
     Ok(Json(json!(page)))
 }
 
-async fn case_json(state: &Shared, scope: &Scope, id: &str, number: &str) -> Result<Value, ApiError> {
+async fn case_json(
+    state: &Shared,
+    scope: &Scope,
+    id: &str,
+    number: &str,
+) -> Result<Value, ApiError> {
     let agency = state.store.agency_by_id(parse_id(id)?).await?;
     let row = state.store.case_row(scope, &agency.name, number).await?;
     let a = state.store.application(&agency.name, number).await?;
-    let s = state.store.case_state(&agency.name, number, state.today()).await?;
+    let s = state
+        .store
+        .case_state(&agency.name, number, state.today())
+        .await?;
     let events: Vec<Value> = a
         .events
         .iter()
@@ -181,14 +195,24 @@ async fn add_event(
     Json(f): Json<ActionForm>,
 ) -> Result<Response, ApiError> {
     let agency = state.store.agency_by_id(parse_id(&id)?).await?;
-    state.store.case_row(&c.scope, &agency.name, &number).await?;
+    state
+        .store
+        .case_row(&c.scope, &agency.name, &number)
+        .await?;
     if !c.user.role.handles_cases() {
         return Err(AppError::Forbidden(format!("{}不能办理申请", c.user.role.label())).into());
     }
     let today = state.today();
     let event = f.to_event(&c.actor(), today).map_err(AppError::Invalid)?;
-    state.store.add_event(&agency.name, &number, event, today).await?;
-    Ok((StatusCode::CREATED, Json(case_json(&state, &c.scope, &id, &number).await?)).into_response())
+    state
+        .store
+        .add_event(&agency.name, &number, event, today)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(case_json(&state, &c.scope, &id, &number).await?),
+    )
+        .into_response())
 }
 
 /// An application pushed by the agency's own website: the fields of the
@@ -223,14 +247,27 @@ async fn submit(
     };
     let key = p.form.form_key.trim();
     if key.is_empty() || key.chars().count() > 128 {
-        return Err(AppError::Invalid("请提供 form_key（每份申请唯一，最多128个字符），重复推送同一份申请时用同一个值".into()).into());
+        return Err(AppError::Invalid(
+            "请提供 form_key（每份申请唯一，最多128个字符），重复推送同一份申请时用同一个值".into(),
+        )
+        .into());
     }
     let code = crate::portal::lookup_code()?;
     let done = state
         .store
-        .submit_online(&agency.name, &new, &token_hash(&code), &format!("api:{}:{key}", agency.id), today)
+        .submit_online(
+            &agency.name,
+            &new,
+            &token_hash(&code),
+            &format!("api:{}:{key}", agency.id),
+            today,
+        )
         .await?;
-    let status = if done.fresh { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if done.fresh {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((
         status,
         Json(json!({
@@ -268,7 +305,10 @@ async fn request_extension(
     Json(r): Json<ExtensionRequest>,
 ) -> Result<Response, ApiError> {
     let agency = state.store.agency_by_id(parse_id(&id)?).await?;
-    state.store.case_row(&c.scope, &agency.name, &number).await?;
+    state
+        .store
+        .case_row(&c.scope, &agency.name, &number)
+        .await?;
     if !c.user.role.handles_cases() {
         return Err(AppError::Forbidden(format!("{}不能办理申请", c.user.role.label())).into());
     }
@@ -283,9 +323,20 @@ async fn request_extension(
     });
     let approval = state
         .store
-        .request_approval(&c.scope, &c.actor(), &agency.name, &number, "extension", data)
+        .request_approval(
+            &c.scope,
+            &c.actor(),
+            &agency.name,
+            &number,
+            "extension",
+            data,
+        )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "approval": approval, "status": "pending" }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "approval": approval, "status": "pending" })),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -328,7 +379,14 @@ async fn decide(
     let id = parse_id(&approval)?;
     let state_after = state
         .store
-        .decide_approval(&c.scope, &c.actor(), id, d.approve, d.reason.trim(), state.today())
+        .decide_approval(
+            &c.scope,
+            &c.actor(),
+            id,
+            d.approve,
+            d.reason.trim(),
+            state.today(),
+        )
         .await?;
     Ok(Json(json!({
         "approval": id,
@@ -372,9 +430,16 @@ mod tests {
         assert_eq!(doc["openapi"], "3.0.3");
         let source = include_str!("api.rs");
         let mut seen = 0;
-        for line in source.lines().filter(|l| l.trim_start().starts_with(".route(\"/api/v1")) {
+        for line in source
+            .lines()
+            .filter(|l| l.trim_start().starts_with(".route(\"/api/v1"))
+        {
             let path = line.split('"').nth(1).expect("a path");
-            let method = if line.contains("post(") { "post" } else { "get" };
+            let method = if line.contains("post(") {
+                "post"
+            } else {
+                "get"
+            };
             assert!(
                 doc["paths"][path][method].is_object(),
                 "{method} {path} is not in openapi.json"

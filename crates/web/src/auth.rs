@@ -138,7 +138,10 @@ fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 impl FromRequestParts<Shared> for Staff {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &Shared,
+    ) -> Result<Self, Self::Rejection> {
         let token = cookie_value(&parts.headers, COOKIE).ok_or(AppError::SignIn)?;
         if token.len() != 64 {
             return Err(AppError::SignIn);
@@ -174,7 +177,11 @@ pub fn same_site(headers: &HeaderMap) -> Result<(), AppError> {
 }
 
 fn session_cookie(state: &Shared, token: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
         "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
@@ -354,7 +361,12 @@ pub async fn setup(
     }
     let id = state
         .store
-        .create_first_admin("初始设置", &f.login, &f.display_name, &hash_password(&f.password))
+        .create_first_admin(
+            "初始设置",
+            &f.login,
+            &f.display_name,
+            &hash_password(&f.password),
+        )
         .await?;
     start_session(&state, id).await
 }

@@ -109,7 +109,11 @@ async fn views(state: &Shared, rows: Vec<CaseRow>) -> Result<Vec<CaseView>, AppE
                 due_on: r.due_on,
                 days_left,
                 closed_on: r.closed_on,
-                outcome: r.outcome.as_deref().and_then(Outcome::parse).map(|o| o.label()),
+                outcome: r
+                    .outcome
+                    .as_deref()
+                    .and_then(Outcome::parse)
+                    .map(|o| o.label()),
                 agency: r.agency,
             }
         })
@@ -117,7 +121,10 @@ async fn views(state: &Shared, rows: Vec<CaseRow>) -> Result<Vec<CaseView>, AppE
 }
 
 /// The agencies of the user's scope.
-pub(crate) async fn scoped_agencies(state: &Shared, staff: &Staff) -> Result<Vec<Agency>, AppError> {
+pub(crate) async fn scoped_agencies(
+    state: &Shared,
+    staff: &Staff,
+) -> Result<Vec<Agency>, AppError> {
     Ok(state.store.agencies_in(&staff.scope).await?)
 }
 
@@ -194,7 +201,9 @@ impl ListParams {
             }
             NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map(Some)
-                .map_err(|_| AppError::Invalid(format!("{what}“{s}”不是日期（应为 2025-03-04 的形式）")))
+                .map_err(|_| {
+                    AppError::Invalid(format!("{what}“{s}”不是日期（应为 2025-03-04 的形式）"))
+                })
         };
         let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
         Ok(CaseQuery {
@@ -296,11 +305,25 @@ pub async fn cases(
 
 /// The headings of the case list's exports.
 const EXPORT_HEADINGS: [&str; 11] = [
-    "机关", "编号", "申请人类型", "申请人", "申请方式", "收到日期", "申请内容", "状态", "答复期限", "办结日期", "办理结果",
+    "机关",
+    "编号",
+    "申请人类型",
+    "申请人",
+    "申请方式",
+    "收到日期",
+    "申请内容",
+    "状态",
+    "答复期限",
+    "办结日期",
+    "办理结果",
 ];
 
 /// Every case the filters select (not only one page), as export rows.
-async fn export_rows(state: &Shared, staff: &Staff, p: &ListParams) -> Result<Vec<Vec<String>>, AppError> {
+async fn export_rows(
+    state: &Shared,
+    staff: &Staff,
+    p: &ListParams,
+) -> Result<Vec<Vec<String>>, AppError> {
     let mut q = p.to_query(500)?;
     let mut rows = Vec::new();
     let mut page = 1;
@@ -362,7 +385,12 @@ pub async fn cases_csv(
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
-    Ok(download(out.into_bytes(), "text/csv; charset=utf-8", "申请台账", "csv"))
+    Ok(download(
+        out.into_bytes(),
+        "text/csv; charset=utf-8",
+        "申请台账",
+        "csv",
+    ))
 }
 
 /// A CSV field: quoted when needed; a leading =, +, - or @ is prefixed with
@@ -418,7 +446,10 @@ async fn new_case_page(
     )
 }
 
-pub async fn new_case_form(State(state): State<Shared>, staff: Staff) -> Result<Response, AppError> {
+pub async fn new_case_form(
+    State(state): State<Shared>,
+    staff: Staff,
+) -> Result<Response, AppError> {
     staff.must_handle()?;
     let form = NewCaseForm {
         agency: staff.user.agency.clone().unwrap_or_default(),
@@ -431,7 +462,9 @@ pub async fn new_case_form(State(state): State<Shared>, staff: Staff) -> Result<
         },
         ..Default::default()
     };
-    Ok(new_case_page(&state, &staff, &form, &BTreeMap::new()).await?.into_response())
+    Ok(new_case_page(&state, &staff, &form, &BTreeMap::new())
+        .await?
+        .into_response())
 }
 
 pub async fn new_case(
@@ -460,13 +493,19 @@ pub async fn new_case(
     }
     match received {
         None => {
-            errors.insert("received_on", "请填写收到申请的日期（如 2025-03-04）".into());
+            errors.insert(
+                "received_on",
+                "请填写收到申请的日期（如 2025-03-04）".into(),
+            );
         }
         Some(d) if d > today => {
             errors.insert("received_on", format!("收到日期不能晚于今天（{today}）"));
         }
         Some(d) if d < NewApplication::EARLIEST => {
-            errors.insert("received_on", "收到日期早于《政府信息公开条例》施行之日（2008-05-01）".into());
+            errors.insert(
+                "received_on",
+                "收到日期早于《政府信息公开条例》施行之日（2008-05-01）".into(),
+            );
         }
         _ => {}
     }
@@ -499,7 +538,16 @@ pub async fn case(
     staff: Staff,
     Path((id, number)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    case_page(&state, &staff, &id, &number, None, &ActionForm::default(), StatusCode::OK).await
+    case_page(
+        &state,
+        &staff,
+        &id,
+        &number,
+        None,
+        &ActionForm::default(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn case_page(
@@ -513,7 +561,10 @@ async fn case_page(
 ) -> Result<Response, AppError> {
     let agency = state.store.agency_by_id(parse_id(id)?).await?;
     // The scope first: another agency's case is "not found", like a missing one.
-    let row = state.store.case_row(&staff.scope, &agency.name, number).await?;
+    let row = state
+        .store
+        .case_row(&staff.scope, &agency.name, number)
+        .await?;
     let today = state.today();
     let a = state.store.application(&agency.name, number).await?;
     let s = state.store.case_state(&agency.name, number, today).await?;
@@ -531,14 +582,17 @@ async fn case_page(
         .due_on
         .filter(|_| s.closed.is_none())
         .map(|d| state.store.calendar().signed_working_days(today, d));
-    let nth = state.store.nth_in_month(&agency.name, number).await.unwrap_or(1);
-    let reply_reason = a
-        .events
-        .iter()
-        .rev()
-        .find(|e| matches!(e.kind, EventKind::Replied { .. }))
-        .map(|e| e.note.clone());
-    let preview = if form.action == "preview" { form.preview.clone() } else { None };
+    let nth = state
+        .store
+        .nth_in_month(&agency.name, number)
+        .await
+        .unwrap_or(1);
+    let reply_reason = reply_note(&a);
+    let preview = if form.action == "preview" {
+        form.preview.clone()
+    } else {
+        None
+    };
     let extended = s.extension_days > 0;
     let pending_extension = approvals
         .iter()
@@ -583,6 +637,16 @@ async fn case_page(
     Ok((status, page).into_response())
 }
 
+/// The clerk's wording of the reply (the reason the letter gives), once
+/// the case has been answered.
+pub fn reply_note(a: &gongkai_casework::model::Application) -> Option<String> {
+    a.events
+        .iter()
+        .rev()
+        .find(|e| matches!(e.kind, EventKind::Replied { .. }))
+        .map(|e| e.note.clone())
+}
+
 /// One event in words.
 pub fn event_text(e: &Event) -> String {
     match &e.kind {
@@ -594,12 +658,17 @@ pub fn event_text(e: &Event) -> String {
             days,
             approver,
             applicant_notified_on,
-        } => format!("延期答复{days}个工作日（批准人{approver}，{applicant_notified_on}告知申请人）"),
+        } => {
+            format!("延期答复{days}个工作日（批准人{approver}，{applicant_notified_on}告知申请人）")
+        }
         EventKind::FeeNoticed {
             basis,
             quantity,
             amount_yuan,
-        } => format!("收费通知（{}，数量{quantity}，{amount_yuan}元）", basis.label()),
+        } => format!(
+            "收费通知（{}，数量{quantity}，{amount_yuan}元）",
+            basis.label()
+        ),
         EventKind::FeePaid { amount_yuan } => format!("缴费{amount_yuan}元"),
         EventKind::Replied {
             outcome,
@@ -607,8 +676,16 @@ pub fn event_text(e: &Event) -> String {
         } => format!(
             "答复：{}（由{}负责公开{}）",
             outcome.label(),
-            if r.agency.is_empty() { "其他机关" } else { &r.agency },
-            if r.contact.is_empty() { String::new() } else { format!("，联系方式{}", r.contact) }
+            if r.agency.is_empty() {
+                "其他机关"
+            } else {
+                &r.agency
+            },
+            if r.contact.is_empty() {
+                String::new()
+            } else {
+                format!("，联系方式{}", r.contact)
+            }
         ),
         EventKind::Replied { outcome, .. } | EventKind::Lapsed { outcome } => {
             format!("{}：{}", e.kind.label(), outcome.label())
@@ -724,7 +801,9 @@ impl ActionForm {
                     contact: self.responsible_contact.trim().chars().take(200).collect(),
                 });
                 if responsible.is_some() && outcome != Outcome::NOT_HELD {
-                    return Err("由其他机关负责公开的，办理结果应为“本机关不掌握相关政府信息”".into());
+                    return Err(
+                        "由其他机关负责公开的，办理结果应为“本机关不掌握相关政府信息”".into(),
+                    );
                 }
                 EventKind::Replied {
                     outcome,
@@ -756,13 +835,30 @@ pub async fn case_action(
 ) -> Result<Response, AppError> {
     staff.check_csrf(&f.csrf)?;
     let agency = state.store.agency_by_id(parse_id(&id)?).await?;
-    state.store.case_row(&staff.scope, &agency.name, &number).await?;
+    state
+        .store
+        .case_row(&staff.scope, &agency.name, &number)
+        .await?;
     staff.must_handle()?;
     match act(&state, &staff, &agency, &number, &f).await? {
-        Ok(None) => Ok(Redirect::to(&format!("/console/case/{}/{}", agency.id, encode(&number))).into_response()),
-        Ok(Some(shown)) => case_page(&state, &staff, &id, &number, None, &shown, StatusCode::OK).await,
+        Ok(None) => Ok(
+            Redirect::to(&format!("/console/case/{}/{}", agency.id, encode(&number)))
+                .into_response(),
+        ),
+        Ok(Some(shown)) => {
+            case_page(&state, &staff, &id, &number, None, &shown, StatusCode::OK).await
+        }
         Err(why) => {
-            case_page(&state, &staff, &id, &number, Some(why), &f, StatusCode::UNPROCESSABLE_ENTITY).await
+            case_page(
+                &state,
+                &staff,
+                &id,
+                &number,
+                Some(why),
+                &f,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -801,7 +897,14 @@ async fn act(
             });
             match state
                 .store
-                .request_approval(&staff.scope, &staff.actor(), &agency.name, number, "extension", data)
+                .request_approval(
+                    &staff.scope,
+                    &staff.actor(),
+                    &agency.name,
+                    number,
+                    "extension",
+                    data,
+                )
                 .await
             {
                 Ok(_) => Ok(Ok(None)),
@@ -830,7 +933,11 @@ async fn act(
                 Ok(e) => e,
                 Err(why) => return Ok(Err(why)),
             };
-            match state.store.add_event(&agency.name, number, event, today).await {
+            match state
+                .store
+                .add_event(&agency.name, number, event, today)
+                .await
+            {
                 Ok(_) => Ok(Ok(None)),
                 Err(e) => refusal(e),
             }
@@ -855,7 +962,11 @@ async fn preview_letter(
     events.push(event.clone());
     gongkai_casework::clock::evaluate(&state.store.calendar(), a.received_on, &events, today)
         .map_err(|e| e.message)?;
-    let EventKind::Replied { outcome, responsible } = event.kind else {
+    let EventKind::Replied {
+        outcome,
+        responsible,
+    } = event.kind
+    else {
         return Err("只有答复可以预览告知书".into());
     };
     let (review_body, court) = state
@@ -864,8 +975,15 @@ async fn preview_letter(
         .await
         .map_err(|e| e.to_string())?;
     let mut letters = gongkai_casework::letter::Letters::default();
-    for (key, body) in state.store.letter_templates(agency).await.map_err(|e| e.to_string())? {
-        letters.with_override(&key, &body).map_err(|e| e.to_string())?;
+    for (key, body) in state
+        .store
+        .letter_templates(agency)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        letters
+            .with_override(&key, &body)
+            .map_err(|e| e.to_string())?;
     }
     letters
         .render(&gongkai_casework::letter::LetterContext {
@@ -897,15 +1015,12 @@ pub async fn letter(
     Query(p): Query<LetterParams>,
 ) -> Result<Response, AppError> {
     let agency = state.store.agency_by_id(parse_id(&id)?).await?;
-    state.store.case_row(&staff.scope, &agency.name, &number).await?;
+    state
+        .store
+        .case_row(&staff.scope, &agency.name, &number)
+        .await?;
     let a = state.store.application(&agency.name, &number).await?;
-    let reason = a
-        .events
-        .iter()
-        .rev()
-        .find(|e| matches!(e.kind, EventKind::Replied { .. }))
-        .map(|e| e.note.clone())
-        .unwrap_or_default();
+    let reason = reply_note(&a).unwrap_or_default();
     let text = state
         .store
         .reply_letter(&agency.name, &number, &reason, state.today())
@@ -914,7 +1029,12 @@ pub async fn letter(
 }
 
 /// A reply letter as a download: text, Word or PDF.
-pub fn letter_file(format: &str, agency: &str, number: &str, text: &str) -> Result<Response, AppError> {
+pub fn letter_file(
+    format: &str,
+    agency: &str,
+    number: &str,
+    text: &str,
+) -> Result<Response, AppError> {
     let name = format!("{agency}{number}答复告知书");
     let (bytes, mime, ext): (Vec<u8>, &str, &str) = match format {
         "" | "txt" => (text.as_bytes().to_vec(), "text/plain; charset=utf-8", "txt"),
@@ -930,7 +1050,11 @@ pub fn letter_file(format: &str, agency: &str, number: &str, text: &str) -> Resu
             }
             (out.bytes, "application/pdf", "pdf")
         }
-        _ => return Err(AppError::Invalid(format!("不支持的格式“{format}”，可选：txt、docx、pdf"))),
+        _ => {
+            return Err(AppError::Invalid(format!(
+                "不支持的格式“{format}”，可选：txt、docx、pdf"
+            )))
+        }
     };
     Ok(download(bytes, mime, &name, ext))
 }
@@ -1001,6 +1125,16 @@ pub async fn decide(
 }
 
 pub async fn users(State(state): State<Shared>, staff: Staff) -> Result<Response, AppError> {
+    users_page(&state, &staff, None).await
+}
+
+/// The users page: every user for the administrator, the own account for
+/// others; a token just made is shown once.
+async fn users_page(
+    state: &Shared,
+    staff: &Staff,
+    new_token: Option<String>,
+) -> Result<Response, AppError> {
     let users = if staff.user.role == Role::Admin {
         state.store.users().await?
     } else {
@@ -1017,7 +1151,7 @@ pub async fn users(State(state): State<Shared>, staff: Staff) -> Result<Response
             users => users,
             agencies => state.store.agency_list().await?,
             roles => Role::ALL.iter().map(|r| (r.key(), r.label())).collect::<Vec<_>>(),
-            new_token => None::<String>,
+            new_token => new_token,
         },
     )?
     .into_response())
@@ -1092,7 +1226,9 @@ pub async fn add_agency(
     staff.must_admin()?;
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(AppError::Invalid("机关名称不能为空，也不能超过100个字".into()));
+        return Err(AppError::Invalid(
+            "机关名称不能为空，也不能超过100个字".into(),
+        ));
     }
     state.store.ensure_agency(&staff.actor(), name).await?;
     let parent = (!f.parent.trim().is_empty()).then(|| f.parent.trim());
@@ -1132,26 +1268,7 @@ pub async fn add_token(
         .store
         .create_api_token(&staff.actor(), staff.user.id, name, &token_hash(&token))
         .await?;
-    let users = if staff.user.role == Role::Admin {
-        state.store.users().await?
-    } else {
-        vec![staff.user.clone()]
-    };
-    let users: Vec<_> = users
-        .into_iter()
-        .map(|u| ctx! { user => u, role => u.role.label() })
-        .collect();
-    Ok(render(
-        "users.html",
-        ctx! {
-            staff => staff.view(),
-            users => users,
-            agencies => state.store.agency_list().await?,
-            roles => Role::ALL.iter().map(|r| (r.key(), r.label())).collect::<Vec<_>>(),
-            new_token => Some(token),
-        },
-    )?
-    .into_response())
+    users_page(&state, &staff, Some(token)).await
 }
 
 pub async fn audit(State(state): State<Shared>, staff: Staff) -> Result<Response, AppError> {
@@ -1313,7 +1430,10 @@ mod tests {
     /// marked, with the rule's message; the others are not.
     #[test]
     fn faulty_cells_are_marked_in_the_document() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/rules/GK010.txt");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fixtures/rules/GK010.txt"
+        );
         let bytes = std::fs::read(path).expect("fixture");
         let report = gongkai_read::read_report("GK010.txt", &bytes).expect("readable");
         let diagnostics = gongkai_report::check(&report);

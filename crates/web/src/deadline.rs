@@ -37,9 +37,9 @@ pub fn explain(cal: &Calendar, a: &Application, s: &CaseState) -> Explanation {
         Some(d) => steps.push(format!(
             "收到补正：{d}。答复期限自收到补正之日起重新计算（《条例》第三十条）"
         )),
-        None => steps.push(
-            "答复期限：自收到申请之日起20个工作日内（《条例》第三十三条第二款）".into(),
-        ),
+        None => {
+            steps.push("答复期限：自收到申请之日起20个工作日内（《条例》第三十三条第二款）".into())
+        }
     }
     if s.stage == Stage::AwaitingCorrection {
         if let Some(d) = s.correction_due {
@@ -75,10 +75,7 @@ pub fn explain(cal: &Calendar, a: &Application, s: &CaseState) -> Explanation {
         }
     }
     if s.paused_working_days > 0 {
-        steps.push(format!(
-            "不计算在内的工作日：共{}个",
-            s.paused_working_days
-        ));
+        steps.push(format!("不计算在内的工作日：共{}个", s.paused_working_days));
     }
     let total = 20 + s.paused_working_days + s.extension_days;
     let mut special_days = Vec::new();

@@ -47,7 +47,11 @@ pub async fn fill(store: &Store, today: NaiveDate) -> Result<Vec<DemoLogin>, Str
         }
         let (head, rest) = names.split_first().ok_or("没有示例机关")?;
         for n in rest {
-            let kind = if n.ends_with("人民政府") { "government" } else { "department" };
+            let kind = if n.ends_with("人民政府") {
+                "government"
+            } else {
+                "department"
+            };
             store
                 .set_agency_place("示例数据", n, Some(head), kind)
                 .await
@@ -60,11 +64,26 @@ pub async fn fill(store: &Store, today: NaiveDate) -> Result<Vec<DemoLogin>, Str
         let hash = hash_password(PASSWORD);
         let mut users: Vec<(String, String, Role, Option<String>)> = vec![
             ("admin".into(), "平台管理员".into(), Role::Admin, None),
-            ("county".into(), "县政务公开办".into(), Role::Supervisor, Some(head.clone())),
+            (
+                "county".into(),
+                "县政务公开办".into(),
+                Role::Supervisor,
+                Some(head.clone()),
+            ),
         ];
         for (i, n) in names.iter().enumerate() {
-            users.push((format!("clerk{}", i + 1), format!("经办人{}", i + 1), Role::Clerk, Some(n.clone())));
-            users.push((format!("leader{}", i + 1), format!("负责人{}", i + 1), Role::Leader, Some(n.clone())));
+            users.push((
+                format!("clerk{}", i + 1),
+                format!("经办人{}", i + 1),
+                Role::Clerk,
+                Some(n.clone()),
+            ));
+            users.push((
+                format!("leader{}", i + 1),
+                format!("负责人{}", i + 1),
+                Role::Leader,
+                Some(n.clone()),
+            ));
         }
         for (login, name, role, agency) in users {
             store
@@ -77,11 +96,21 @@ pub async fn fill(store: &Store, today: NaiveDate) -> Result<Vec<DemoLogin>, Str
     // The administrator, the supervisor, then each agency's clerk and leader.
     users.sort_by_key(|u| {
         let digits: String = u.login.chars().filter(char::is_ascii_digit).collect();
-        (digits.parse::<u32>().unwrap_or(0), u.role != Role::Admin, u.role != Role::Supervisor, u.role != Role::Clerk)
+        (
+            digits.parse::<u32>().unwrap_or(0),
+            u.role != Role::Admin,
+            u.role != Role::Supervisor,
+            u.role != Role::Clerk,
+        )
     });
     Ok(users
         .into_iter()
-        .filter(|u| u.login == "admin" || u.login == "county" || u.login.starts_with("clerk") || u.login.starts_with("leader"))
+        .filter(|u| {
+            u.login == "admin"
+                || u.login == "county"
+                || u.login.starts_with("clerk")
+                || u.login.starts_with("leader")
+        })
         .map(|u| DemoLogin {
             login: u.login,
             role: u.role,

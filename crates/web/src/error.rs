@@ -30,7 +30,9 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(_) => AppError::NotFound,
             StoreError::Invalid(why) => AppError::Invalid(why),
             StoreError::Clock(c) => AppError::Invalid(c.message),
-            StoreError::Import(r) => AppError::Invalid(format!("台账有{}处错误，未导入", r.errors.len())),
+            StoreError::Import(r) => {
+                AppError::Invalid(format!("台账有{}处错误，未导入", r.errors.len()))
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

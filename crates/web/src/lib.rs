@@ -68,9 +68,9 @@ impl AppState {
 
     /// Today in China, or the day the server was told.
     pub fn today(&self) -> NaiveDate {
-        self.config.today.unwrap_or_else(|| {
-            (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-        })
+        self.config
+            .today
+            .unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive())
     }
 }
 
@@ -95,12 +95,21 @@ pub fn router(state: Shared) -> Router {
         .route("/console/cases", get(console::cases))
         .route("/console/cases.csv", get(console::cases_csv))
         .route("/console/cases.xlsx", get(console::cases_xlsx))
-        .route("/console/cases/new", get(console::new_case_form).post(console::new_case))
+        .route(
+            "/console/cases/new",
+            get(console::new_case_form).post(console::new_case),
+        )
         .route("/console/case/{id}/{number}", get(console::case))
-        .route("/console/case/{id}/{number}/action", post(console::case_action))
+        .route(
+            "/console/case/{id}/{number}/action",
+            post(console::case_action),
+        )
         .route("/console/case/{id}/{number}/letter", get(console::letter))
         .route("/console/approvals/{approval}", post(console::decide))
-        .route("/console/users", get(console::users).post(console::add_user))
+        .route(
+            "/console/users",
+            get(console::users).post(console::add_user),
+        )
         .route("/console/agencies", post(console::add_agency))
         .route("/console/tokens", post(console::add_token))
         .route("/console/audit", get(console::audit))
@@ -127,10 +136,11 @@ async fn security_headers(mut res: axum::response::Response) -> axum::response::
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
          form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    ));
+        ));
     res
 }
 
@@ -163,7 +173,11 @@ pub async fn serve_on(state: Shared, listener: tokio::net::TcpListener) -> Resul
 /// transaction and a lapse is recorded once.
 async fn sweeper(state: Shared) {
     loop {
-        if let Err(e) = state.store.sweep("系统（到期处理）", None, state.today()).await {
+        if let Err(e) = state
+            .store
+            .sweep("系统（到期处理）", None, state.today())
+            .await
+        {
             eprintln!("到期处理未完成：{e}");
         }
         tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
@@ -176,8 +190,7 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         {
             s.recv().await;
         }

@@ -20,19 +20,37 @@ const TEMPLATES: [(&str, &str); 25] = [
     ("status.html", include_str!("../templates/status.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("setup.html", include_str!("../templates/setup.html")),
-    ("dashboard.html", include_str!("../templates/dashboard.html")),
+    (
+        "dashboard.html",
+        include_str!("../templates/dashboard.html"),
+    ),
     ("cases.html", include_str!("../templates/cases.html")),
-    ("case_table.html", include_str!("../templates/case_table.html")),
+    (
+        "case_table.html",
+        include_str!("../templates/case_table.html"),
+    ),
     ("case.html", include_str!("../templates/case.html")),
     ("new_case.html", include_str!("../templates/new_case.html")),
     ("users.html", include_str!("../templates/users.html")),
     ("report.html", include_str!("../templates/report.html")),
     ("audit.html", include_str!("../templates/audit.html")),
     ("api_docs.html", include_str!("../templates/api_docs.html")),
-    ("ledger_nav.html", include_str!("../templates/ledger_nav.html")),
-    ("documents.html", include_str!("../templates/documents.html")),
-    ("enforcement.html", include_str!("../templates/enforcement.html")),
-    ("legal_cases.html", include_str!("../templates/legal_cases.html")),
+    (
+        "ledger_nav.html",
+        include_str!("../templates/ledger_nav.html"),
+    ),
+    (
+        "documents.html",
+        include_str!("../templates/documents.html"),
+    ),
+    (
+        "enforcement.html",
+        include_str!("../templates/enforcement.html"),
+    ),
+    (
+        "legal_cases.html",
+        include_str!("../templates/legal_cases.html"),
+    ),
     ("import.html", include_str!("../templates/import.html")),
     ("settings.html", include_str!("../templates/settings.html")),
 ];

@@ -24,17 +24,20 @@ use crate::Shared;
 /// highest id are the same (another process adding one changes them too).
 pub async fn home(State(state): State<Shared>) -> Result<Response, AppError> {
     let stamp = state.store.agency_stamp().await?;
-    let kept = state
-        .home
-        .lock()
-        .ok()
-        .and_then(|h| h.as_ref().filter(|(s, _)| *s == stamp).map(|(_, b)| b.clone()));
+    let kept = state.home.lock().ok().and_then(|h| {
+        h.as_ref()
+            .filter(|(s, _)| *s == stamp)
+            .map(|(_, b)| b.clone())
+    });
     if let Some(page) = kept {
         return Ok(axum::response::Html(page).into_response());
     }
     let agencies = state.store.agency_list().await?;
     let first_run = agencies.is_empty() && state.store.user_count().await? == 0;
-    let page = render("home.html", ctx! { agencies => agencies, first_run => first_run })?;
+    let page = render(
+        "home.html",
+        ctx! { agencies => agencies, first_run => first_run },
+    )?;
     if !agencies.is_empty() {
         let stamp = (
             agencies.len() as i64,
@@ -149,11 +152,16 @@ impl ApplyForm {
         let email = self.email.trim();
         let address = self.address.trim();
         if phone.is_empty() && email.is_empty() && address.is_empty() {
-            errors.insert("phone", "请至少填写一种联系方式（电话、电子邮箱或通信地址）".to_string());
+            errors.insert(
+                "phone",
+                "请至少填写一种联系方式（电话、电子邮箱或通信地址）".to_string(),
+            );
         }
         if !phone.is_empty()
             && (too_long(phone, 32)
-                || !phone.chars().all(|c| c.is_ascii_digit() || "-+ ()转".contains(c)))
+                || !phone
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "-+ ()转".contains(c)))
         {
             errors.insert("phone", "电话号码只能包含数字和“-”".to_string());
         }
@@ -281,7 +289,9 @@ pub async fn apply(
         }
     };
     if f.form_key.len() != 64 || !f.form_key.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(AppError::Invalid("申请表已失效，请重新打开申请页面填写".into()));
+        return Err(AppError::Invalid(
+            "申请表已失效，请重新打开申请页面填写".into(),
+        ));
     }
     let code = lookup_code()?;
     let done = state
@@ -344,7 +354,9 @@ async fn open_by_code(
 ) -> Result<Result<(gongkai_store::Agency, String), &'static str>, AppError> {
     let key = format!("lookup:{}", addr.ip());
     if state.store.login_locked(&key).await?.is_some() {
-        return Err(AppError::Throttled("查询错误次数过多，请15分钟后再试。".into()));
+        return Err(AppError::Throttled(
+            "查询错误次数过多，请15分钟后再试。".into(),
+        ));
     }
     let agency = match f.agency.parse::<i64>() {
         Ok(id) => state.store.agency_by_id(id).await.ok(),
@@ -414,7 +426,9 @@ pub async fn lookup(
                         what => format!("需要补正的事项：{what}"),
                     }
                 ),
-                EventKind::CorrectionReceived => format!("{}：收到您的补正，答复期限重新计算。", e.on),
+                EventKind::CorrectionReceived => {
+                    format!("{}：收到您的补正，答复期限重新计算。", e.on)
+                }
                 EventKind::ConsultationStarted { .. } => format!(
                     "{}：本机关就您申请的信息征求第三方意见，征求意见所需时间不计算在答复期限内。",
                     e.on
@@ -426,7 +440,9 @@ pub async fn lookup(
                 EventKind::FeeNoticed { amount_yuan, .. } => format!(
                     "{}：本机关向您发出收费通知，信息处理费{amount_yuan}元{}。",
                     e.on,
-                    s.pay_due.map(|d| format!("，请于{d}前缴纳")).unwrap_or_default()
+                    s.pay_due
+                        .map(|d| format!("，请于{d}前缴纳"))
+                        .unwrap_or_default()
                 ),
                 EventKind::FeePaid { amount_yuan } => format!("{}：已缴纳{amount_yuan}元。", e.on),
                 EventKind::Replied { outcome, .. } => {
@@ -440,7 +456,9 @@ pub async fn lookup(
         })
         .collect();
     let letter = s.closed.is_some()
-        && a.events.iter().any(|e| matches!(e.kind, EventKind::Replied { .. }));
+        && a.events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::Replied { .. }));
     Ok(render(
         "status.html",
         ctx! {
@@ -470,13 +488,8 @@ pub async fn lookup_letter(
         Err(msg) => return Err(AppError::Invalid(msg.into())),
     };
     let a = state.store.application(&agency.name, &number).await?;
-    let reason = a
-        .events
-        .iter()
-        .rev()
-        .find(|e| matches!(e.kind, EventKind::Replied { .. }))
-        .map(|e| e.note.clone())
-        .ok_or_else(|| AppError::Invalid("申请尚未答复".into()))?;
+    let reason =
+        crate::console::reply_note(&a).ok_or_else(|| AppError::Invalid("申请尚未答复".into()))?;
     let text = state
         .store
         .reply_letter(&agency.name, &number, &reason, state.today())

@@ -780,7 +780,11 @@ async fn the_whole_story_in_a_browser() {
     // wider than the window).
     for (path, name, words) in [
         ("/console/documents", "14-documents", "规范性文件"),
-        ("/console/enforcement?agency=1&year=2025", "15-enforcement", "本年处理决定数量"),
+        (
+            "/console/enforcement?agency=1&year=2025",
+            "15-enforcement",
+            "本年处理决定数量",
+        ),
         ("/console/legal-cases", "16-legal-cases", "行政复议"),
         ("/console/import", "17-import", "导入"),
     ] {

@@ -73,7 +73,12 @@ impl Site {
     }
 
     fn get(&self, path: &str, cookie: &str) -> Answer {
-        Self::answer(self.agent.get(self.url(path)).header("Cookie", cookie).call())
+        Self::answer(
+            self.agent
+                .get(self.url(path))
+                .header("Cookie", cookie)
+                .call(),
+        )
     }
 
     fn post(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> Answer {
@@ -158,7 +163,11 @@ fn start(rt: &tokio::runtime::Runtime, url: &str) -> (Site, i64, i64) {
                 .await
                 .expect("user");
         }
-        let a = store.agency_by_name("甲县住房和城乡建设局").await.expect("a").id;
+        let a = store
+            .agency_by_name("甲县住房和城乡建设局")
+            .await
+            .expect("a")
+            .id;
         let b = store.agency_by_name("乙县自然资源局").await.expect("b").id;
         (serve(store).await, a, b)
     });
@@ -206,23 +215,50 @@ fn the_whole_story_on_every_database() {
 /// A second process on the same database is the same site: a session begun
 /// on one server is valid on the other, and an application submitted to one
 /// is on the other's list.
-fn one_site_on_two_servers(rt: &tokio::runtime::Runtime, first: &Site, url: &str, a: i64, label: &str) {
+fn one_site_on_two_servers(
+    rt: &tokio::runtime::Runtime,
+    first: &Site,
+    url: &str,
+    a: i64,
+    label: &str,
+) {
     let addr = rt.block_on(async { serve(Store::open(url).await.expect("store")).await });
     let second = Site {
         addr,
         agent: agent(),
     };
     let clerk = first.login("clerk_a");
-    assert_eq!(second.get("/console", &clerk).status, 200, "{label}: the session holds on the second server");
+    assert_eq!(
+        second.get("/console", &clerk).status,
+        200,
+        "{label}: the session holds on the second server"
+    );
     let key = "3333333333333333333333333333333333333333333333333333333333333333";
-    let receipt = second.post(&format!("/a/{a}/apply"), "", &application(key, "赵六", "某道路工程批复"));
+    let receipt = second.post(
+        &format!("/a/{a}/apply"),
+        "",
+        &application(key, "赵六", "某道路工程批复"),
+    );
     assert_eq!(receipt.status, 200, "{label}");
     let number = between(&receipt.body, "id=\"number\">", "<").to_string();
     let listed = first.get("/console/cases?q=赵六", &clerk).body;
-    assert!(listed.contains(&number), "{label}: {number} on the first server's list");
+    assert!(
+        listed.contains(&number),
+        "{label}: {number} on the first server's list"
+    );
     let logout_csrf = second.csrf(&clerk);
-    assert_eq!(second.post("/logout", &clerk, &[("_csrf", &logout_csrf)]).status, 303, "{label}");
-    assert_eq!(first.get("/console", &clerk).status, 303, "{label}: signed out on both");
+    assert_eq!(
+        second
+            .post("/logout", &clerk, &[("_csrf", &logout_csrf)])
+            .status,
+        303,
+        "{label}"
+    );
+    assert_eq!(
+        first.get("/console", &clerk).status,
+        303,
+        "{label}: signed out on both"
+    );
 }
 
 fn story(site: &Site, a: i64, b: i64, label: &str) {
@@ -235,8 +271,14 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
     let refused = site.post(&format!("/a/{a}/apply"), "", &application(KEY1, "张三", ""));
     assert_eq!(refused.status, 422, "{label}");
     assert!(refused.body.contains("请填写所需信息的名称"), "{label}");
-    assert!(refused.body.contains("value=\"张三\""), "{label}: the name is kept");
-    assert!(refused.body.contains("0512-12345678"), "{label}: the phone is kept");
+    assert!(
+        refused.body.contains("value=\"张三\""),
+        "{label}: the name is kept"
+    );
+    assert!(
+        refused.body.contains("0512-12345678"),
+        "{label}: the phone is kept"
+    );
 
     // Submitted: a number and a lookup code; the same form again makes no second case.
     let form = application(KEY1, "张三", "2025年某小区规划许可证及附图");
@@ -249,7 +291,10 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
     let again = site.post(&format!("/a/{a}/apply"), "", &form);
     assert!(again.body.contains("这份申请已经提交过"), "{label}");
     assert!(again.body.contains(&number), "{label}");
-    assert!(!again.body.contains(&code), "{label}: the code is shown once");
+    assert!(
+        !again.body.contains(&code),
+        "{label}: the code is shown once"
+    );
 
     // Hostile text in every field is escaped wherever it is shown.
     let hostile = "<script>alert(1)</script>\"><img src=x onerror=alert(1)>";
@@ -265,7 +310,11 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
     let wrong = site.post(
         "/lookup",
         "",
-        &[("agency", &a_s), ("number", &number), ("code", "WRONGCODE234")],
+        &[
+            ("agency", &a_s),
+            ("number", &number),
+            ("code", "WRONGCODE234"),
+        ],
     );
     assert_eq!(wrong.status, 422, "{label}");
     assert!(wrong.body.contains("不正确"), "{label}");
@@ -287,7 +336,10 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
     let clerk = site.login("clerk_a");
     let dash = site.get("/console", &clerk);
     assert_eq!(dash.status, 200, "{label}");
-    assert!(dash.body.contains(&number), "{label}: the dashboard lists the case");
+    assert!(
+        dash.body.contains(&number),
+        "{label}: the dashboard lists the case"
+    );
     let page = format!("/console/case/{a}/{number}");
     let action = format!("{page}/action");
     let csrf = site.csrf(&clerk);
@@ -319,13 +371,26 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
         "{label}"
     );
     assert_eq!(
-        act(&[("action", "consultation_started"), ("party", "某房地产开发有限公司")]).status,
+        act(&[
+            ("action", "consultation_started"),
+            ("party", "某房地产开发有限公司")
+        ])
+        .status,
         303,
         "{label}"
     );
-    assert_eq!(act(&[("action", "consultation_ended")]).status, 303, "{label}");
     assert_eq!(
-        act(&[("action", "extension"), ("days", "20"), ("note", "需要调取档案")]).status,
+        act(&[("action", "consultation_ended")]).status,
+        303,
+        "{label}"
+    );
+    assert_eq!(
+        act(&[
+            ("action", "extension"),
+            ("days", "20"),
+            ("note", "需要调取档案")
+        ])
+        .status,
         303,
         "{label}"
     );
@@ -333,7 +398,10 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
     assert!(shown.contains("待审批"), "{label}");
 
     // Only a leader approves; the extension then counts in the deadline.
-    assert!(!shown.contains("/console/approvals/"), "{label}: a clerk is not offered the decision");
+    assert!(
+        !shown.contains("/console/approvals/"),
+        "{label}: a clerk is not offered the decision"
+    );
     let leader = site.login("leader_a");
     let leader_csrf = site.csrf(&leader);
     let for_leader = site.get(&page, &leader).body;
@@ -348,16 +416,29 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
     let approved = site.post(
         &format!("/console/approvals/{approval}"),
         &leader,
-        &[("_csrf", &leader_csrf), ("decision", "approve"), ("back", &page)],
+        &[
+            ("_csrf", &leader_csrf),
+            ("decision", "approve"),
+            ("back", &page),
+        ],
     );
     assert_eq!(approved.status, 303, "{label}: {}", approved.body);
     let shown = site.get(&page, &clerk).body;
     let deadline = between(&shown, "id=\"deadline\"", "</section>");
-    assert!(deadline.contains("同意延长答复期限20个工作日"), "{label}: {deadline}");
+    assert!(
+        deadline.contains("同意延长答复期限20个工作日"),
+        "{label}: {deadline}"
+    );
     // The 40th working day after 2026-03-02: 21 in March (3rd–31st), then
     // April 1–3, 7–10 (the 6th is 清明), 13–17, 20–24, 27 and 28.
-    assert!(deadline.contains("答复期限：2026-04-28"), "{label}: {deadline}");
-    assert!(deadline.contains("2026-04-06（星期一）法定节假日"), "{label}: {deadline}");
+    assert!(
+        deadline.contains("答复期限：2026-04-28"),
+        "{label}: {deadline}"
+    );
+    assert!(
+        deadline.contains("2026-04-06（星期一）法定节假日"),
+        "{label}: {deadline}"
+    );
 
     // The reply, previewed then recorded; the letter is downloaded by both.
     let reply = [
@@ -380,7 +461,12 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
     let public_letter = site.post(
         "/lookup/letter",
         "",
-        &[("agency", &a_s), ("number", &number), ("code", &code), ("format", "txt")],
+        &[
+            ("agency", &a_s),
+            ("number", &number),
+            ("code", &code),
+            ("format", "txt"),
+        ],
     );
     assert_eq!(public_letter.body, letter.body, "{label}");
     for (format, magic) in [("docx", "PK"), ("pdf", "%PDF")] {
@@ -422,7 +508,11 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
     assert!(bytes.starts_with(b"PK"), "{label}");
     let csv = site.get("/console/cases.csv?q=张三", &clerk).body;
     assert!(csv.starts_with('\u{feff}'), "{label}");
-    assert_eq!(csv.lines().count(), 2, "{label}: the header and 张三's case: {csv}");
+    assert_eq!(
+        csv.lines().count(),
+        2,
+        "{label}: the header and 张三's case: {csv}"
+    );
     assert!(csv.contains(&number) && csv.contains("部分公开"), "{label}");
 
     // Escaped on the clerk's pages.
@@ -430,14 +520,17 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
     assert!(list.contains("2026-0002"), "{label}");
     assert!(!list.contains("<script>alert(1)</script>"), "{label}");
     assert!(list.contains("&lt;script&gt;"), "{label}");
-    let hostile_page = site.get(&format!("/console/case/{a}/2026-0002"), &clerk).body;
+    let hostile_page = site
+        .get(&format!("/console/case/{a}/2026-0002"), &clerk)
+        .body;
     assert!(!hostile_page.contains("<img src=x"), "{label}");
 
     // Another agency's clerk: not found, by page, letter, search and API.
     let other = site.login("clerk_b");
     assert_eq!(site.get(&page, &other).status, 404, "{label}");
     assert_eq!(
-        site.get(&format!("{page}/letter?format=txt"), &other).status,
+        site.get(&format!("{page}/letter?format=txt"), &other)
+            .status,
         404,
         "{label}"
     );
@@ -455,14 +548,30 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
     assert_eq!(api.status, 404, "{label}: {}", api.body);
     let mine = site.api("/api/v1/cases", &token, None);
     assert!(mine.body.contains("\"total\":0"), "{label}: {}", mine.body);
-    let push = site.api(&format!("/api/v1/agencies/{a}/applications"), &token, Some(PUSHED));
+    let push = site.api(
+        &format!("/api/v1/agencies/{a}/applications"),
+        &token,
+        Some(PUSHED),
+    );
     assert_eq!(push.status, 404, "{label}: pushing into another agency");
-    let own = site.api(&format!("/api/v1/agencies/{b}/applications"), &token, Some(PUSHED));
+    let own = site.api(
+        &format!("/api/v1/agencies/{b}/applications"),
+        &token,
+        Some(PUSHED),
+    );
     assert_eq!(own.status, 201, "{label}: {}", own.body);
-    let twice = site.api(&format!("/api/v1/agencies/{b}/applications"), &token, Some(PUSHED));
+    let twice = site.api(
+        &format!("/api/v1/agencies/{b}/applications"),
+        &token,
+        Some(PUSHED),
+    );
     assert_eq!(twice.status, 200, "{label}: the same push again");
     assert!(twice.body.contains("\"created\":false"), "{label}");
-    assert_eq!(site.api("/api/v1/cases", "gk_forged", None).status, 403, "{label}");
+    assert_eq!(
+        site.api("/api/v1/cases", "gk_forged", None).status,
+        403,
+        "{label}"
+    );
     let pushed = between(&own.body, "\"number\":\"", "\"").to_string();
     let ask = site.api(
         &format!("/api/v1/cases/{b}/{pushed}/extension"),
@@ -471,16 +580,27 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
     );
     assert_eq!(ask.status, 201, "{label}: {}", ask.body);
     let listed = site.api("/api/v1/approvals", &token, None);
-    assert!(listed.body.contains("需要调取档案"), "{label}: {}", listed.body);
+    assert!(
+        listed.body.contains("需要调取档案"),
+        "{label}: {}",
+        listed.body
+    );
     let id = between(&ask.body, "\"approval\":", ",").trim().to_string();
-    let by_clerk = site.api(&format!("/api/v1/approvals/{id}"), &token, Some(r#"{"approve": true}"#));
+    let by_clerk = site.api(
+        &format!("/api/v1/approvals/{id}"),
+        &token,
+        Some(r#"{"approve": true}"#),
+    );
     assert_eq!(by_clerk.status, 403, "{label}: a clerk does not approve");
     let other_report = site.api(&format!("/api/v1/reports/{a}/2026"), &token, None);
     assert_eq!(other_report.status, 404, "{label}: another agency's report");
     let own_report = site.api(&format!("/api/v1/reports/{b}/2026"), &token, None);
     assert_eq!(own_report.status, 200, "{label}: {}", own_report.body);
     let r: serde_json::Value = serde_json::from_str(&own_report.body).expect("json");
-    assert_eq!(r["report"]["cells"]["t3.new_received.natural_person"], 1, "{label}");
+    assert_eq!(
+        r["report"]["cells"]["t3.new_received.natural_person"], 1,
+        "{label}"
+    );
 
     // Limits and sign-in.
     // An oversized body is refused (413, or the connection closed while it
@@ -493,21 +613,44 @@ fn story(site: &Site, a: i64, b: i64, label: &str) {
     match oversized {
         Ok(r) => assert_eq!(r.status().as_u16(), 413, "{label}"),
         Err(ureq::Error::Io(e)) => assert!(
-            matches!(e.kind(), std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset),
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+            ),
             "{label}: {e}"
         ),
         Err(e) => panic!("{label}: {e}"),
     }
     let stored = site.get("/console/cases?q=王五", &clerk).body;
     assert!(stored.contains("没有符合条件的申请"), "{label}");
-    assert_eq!(site.get("/console", "").status, 303, "{label}: signed out goes to login");
-    assert_eq!(site.get("/setup", "").location, "/login", "{label}: setup is done once");
+    assert_eq!(
+        site.get("/console", "").status,
+        303,
+        "{label}: signed out goes to login"
+    );
+    assert_eq!(
+        site.get("/setup", "").location,
+        "/login",
+        "{label}: setup is done once"
+    );
     for _ in 0..5 {
-        let wrong = site.post("/login", "", &[("login", "leader_a"), ("password", "guess")]);
+        let wrong = site.post(
+            "/login",
+            "",
+            &[("login", "leader_a"), ("password", "guess")],
+        );
         assert_eq!(wrong.status, 401, "{label}");
     }
-    let locked = site.post("/login", "", &[("login", "leader_a"), ("password", PASSWORD)]);
-    assert!(locked.body.contains("登录失败次数过多"), "{label}: {}", locked.status);
+    let locked = site.post(
+        "/login",
+        "",
+        &[("login", "leader_a"), ("password", PASSWORD)],
+    );
+    assert!(
+        locked.body.contains("登录失败次数过多"),
+        "{label}: {}",
+        locked.status
+    );
     let missing = site.get("/console/case/999/2026-0001", &clerk);
     assert_eq!(missing.status, 404, "{label}");
     assert!(
@@ -530,7 +673,12 @@ fn the_first_start_sets_up_one_administrator() {
     let short = site.post(
         "/setup",
         "",
-        &[("login", "root"), ("display_name", "管理员"), ("password", "short"), ("password2", "short")],
+        &[
+            ("login", "root"),
+            ("display_name", "管理员"),
+            ("password", "short"),
+            ("password2", "short"),
+        ],
     );
     assert_eq!(short.status, 422);
     assert!(short.body.contains("密码至少8个字符"));
@@ -538,14 +686,24 @@ fn the_first_start_sets_up_one_administrator() {
     let made = site.post(
         "/setup",
         "",
-        &[("login", "root"), ("display_name", "管理员"), ("password", PASSWORD), ("password2", PASSWORD)],
+        &[
+            ("login", "root"),
+            ("display_name", "管理员"),
+            ("password", PASSWORD),
+            ("password2", PASSWORD),
+        ],
     );
     assert_eq!(made.status, 303);
     assert!(made.cookie.is_some(), "signed in at once");
     let second = site.post(
         "/setup",
         "",
-        &[("login", "evil"), ("display_name", "x"), ("password", PASSWORD), ("password2", PASSWORD)],
+        &[
+            ("login", "evil"),
+            ("display_name", "x"),
+            ("password", PASSWORD),
+            ("password2", PASSWORD),
+        ],
     );
     assert_eq!(second.location, "/login", "a second setup is refused");
     let evil = site.post("/login", "", &[("login", "evil"), ("password", PASSWORD)]);
@@ -619,7 +777,10 @@ fn too_large(r: Result<Answer, ureq::Error>, label: &str) {
             assert!(a.body.contains("超过"), "{label}: {}", a.body);
         }
         Err(ureq::Error::Io(e)) => assert!(
-            matches!(e.kind(), std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset),
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset
+            ),
             "{label}: {e}"
         ),
         Err(e) => panic!("{label}: {e}"),
@@ -670,23 +831,68 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
         let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         post("/console/documents", &f)
     };
-    let saved = send(doc("甲建规〔2025〕1号", "normative", hostile, "2025-03-01", ""));
+    let saved = send(doc(
+        "甲建规〔2025〕1号",
+        "normative",
+        hostile,
+        "2025-03-01",
+        "",
+    ));
     assert_eq!(saved.status, 303, "{label}: {}", saved.body);
     assert!(saved.location.contains("saved="), "{label}");
-    let saved = send(doc("甲建规〔2020〕2号", "regulation", "旧办法", "2020-01-02", ""));
+    let saved = send(doc(
+        "甲建规〔2020〕2号",
+        "regulation",
+        "旧办法",
+        "2020-01-02",
+        "",
+    ));
     assert_eq!(saved.status, 303, "{label}: {}", saved.body);
-    let again = send(doc("甲建规〔2025〕1号", "normative", "另一个文件", "2025-04-01", ""));
+    let again = send(doc(
+        "甲建规〔2025〕1号",
+        "normative",
+        "另一个文件",
+        "2025-04-01",
+        "",
+    ));
     assert_eq!(again.status, 422, "{label}");
     assert!(again.body.contains("本机关已登记文号"), "{label}");
-    assert!(again.body.contains("value=\"另一个文件\""), "{label}: the title is kept");
-    let backwards = send(doc("甲建规〔2025〕9号", "normative", "某办法", "2025-05-01", "2025-04-01"));
+    assert!(
+        again.body.contains("value=\"另一个文件\""),
+        "{label}: the title is kept"
+    );
+    let backwards = send(doc(
+        "甲建规〔2025〕9号",
+        "normative",
+        "某办法",
+        "2025-05-01",
+        "2025-04-01",
+    ));
     assert_eq!(backwards.status, 422, "{label}");
-    assert!(backwards.body.contains("废止日期不能早于印发日期"), "{label}");
-    assert!(backwards.body.contains("value=\"2025-04-01\""), "{label}: the date is kept");
-    let bad_date = send(doc("甲建规〔2025〕9号", "normative", "某办法", "2025-02-30", ""));
+    assert!(
+        backwards.body.contains("废止日期不能早于印发日期"),
+        "{label}"
+    );
+    assert!(
+        backwards.body.contains("value=\"2025-04-01\""),
+        "{label}: the date is kept"
+    );
+    let bad_date = send(doc(
+        "甲建规〔2025〕9号",
+        "normative",
+        "某办法",
+        "2025-02-30",
+        "",
+    ));
     assert_eq!(bad_date.status, 422, "{label}");
     assert!(bad_date.body.contains("不是日期"), "{label}");
-    let future = send(doc("甲建规〔2026〕9号", "normative", "某办法", "2026-12-01", ""));
+    let future = send(doc(
+        "甲建规〔2026〕9号",
+        "normative",
+        "某办法",
+        "2026-12-01",
+        "",
+    ));
     assert!(future.body.contains("印发日期不能晚于今天"), "{label}");
     // Edited: repealed in 2025.
     let edit = site.get(
@@ -694,18 +900,45 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
         &clerk,
     );
     assert_eq!(edit.status, 200, "{label}");
-    assert!(edit.body.contains("value=\"旧办法\""), "{label}: the form is filled");
-    let mut edited = doc("甲建规〔2020〕2号", "regulation", "旧办法", "2020-01-02", "2025-06-30");
+    assert!(
+        edit.body.contains("value=\"旧办法\""),
+        "{label}: the form is filled"
+    );
+    let mut edited = doc(
+        "甲建规〔2020〕2号",
+        "regulation",
+        "旧办法",
+        "2020-01-02",
+        "2025-06-30",
+    );
     edited.push(("original", "甲建规〔2020〕2号".into()));
     assert_eq!(send(edited).status, 303, "{label}");
-    let list = site.get(&format!("/console/documents?agency={a}"), &clerk).body;
+    let list = site
+        .get(&format!("/console/documents?agency={a}"), &clerk)
+        .body;
     assert!(list.contains("已废止"), "{label}");
     assert!(!list.contains(hostile), "{label}: escaped");
     assert!(list.contains("&lt;script&gt;"), "{label}");
-    let in_force = site.get(&format!("/console/documents?agency={a}&validity=in_force"), &clerk).body;
-    assert!(!in_force.contains("旧办法") && in_force.contains("甲建规〔2025〕1号"), "{label}");
-    let of_2020 = site.get(&format!("/console/documents?agency={a}&year=2020&kind=regulation"), &clerk).body;
-    assert!(of_2020.contains("旧办法") && !of_2020.contains("甲建规〔2025〕1号"), "{label}");
+    let in_force = site
+        .get(
+            &format!("/console/documents?agency={a}&validity=in_force"),
+            &clerk,
+        )
+        .body;
+    assert!(
+        !in_force.contains("旧办法") && in_force.contains("甲建规〔2025〕1号"),
+        "{label}"
+    );
+    let of_2020 = site
+        .get(
+            &format!("/console/documents?agency={a}&year=2020&kind=regulation"),
+            &clerk,
+        )
+        .body;
+    assert!(
+        of_2020.contains("旧办法") && !of_2020.contains("甲建规〔2025〕1号"),
+        "{label}"
+    );
 
     // 执法数据 of 2025, in 万元 as the template says.
     let figures = |fee: &str| {
@@ -724,11 +957,25 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
     let negative = figures("-1");
     assert_eq!(negative.status, 422, "{label}");
     assert!(negative.body.contains("不是不小于0的金额"), "{label}");
-    assert!(negative.body.contains("value=\"12\""), "{label}: the figures are kept");
-    assert!(figures("1.23456").body.contains("最多保留四位小数"), "{label}");
+    assert!(
+        negative.body.contains("value=\"12\""),
+        "{label}: the figures are kept"
+    );
+    assert!(
+        figures("1.23456").body.contains("最多保留四位小数"),
+        "{label}"
+    );
     assert_eq!(figures("2.5").status, 303, "{label}");
-    let shown = site.get(&format!("/console/enforcement?agency={a}&year=2025"), &clerk).body;
-    assert!(shown.contains("value=\"2.5\"") && shown.contains("本年收费金额（单位：万元）"), "{label}");
+    let shown = site
+        .get(
+            &format!("/console/enforcement?agency={a}&year=2025"),
+            &clerk,
+        )
+        .body;
+    assert!(
+        shown.contains("value=\"2.5\"") && shown.contains("本年收费金额（单位：万元）"),
+        "{label}"
+    );
 
     // 行政复议、行政诉讼.
     let case = |decided: &str, result: &str| {
@@ -750,22 +997,46 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
     let early = case("2025-03-01", "upheld");
     assert!(early.body.contains("审结日期不能早于"), "{label}");
     assert_eq!(case("2025-06-01", "upheld").status, 303, "{label}");
-    let cases = site.get(&format!("/console/legal-cases?agency={a}"), &clerk).body;
-    assert!(cases.contains("（2025）甲行复1号") && cases.contains("结果维持"), "{label}");
+    let cases = site
+        .get(&format!("/console/legal-cases?agency={a}"), &clerk)
+        .body;
+    assert!(
+        cases.contains("（2025）甲行复1号") && cases.contains("结果维持"),
+        "{label}"
+    );
 
     // The narrative, saved from the report page; the report regenerates with it.
-    let report = site.get(&format!("/console/report?agency={a}&year=2025"), &clerk).body;
-    assert!(report.contains("一、总体情况") && report.contains("name=\"problems\""), "{label}");
+    let report = site
+        .get(&format!("/console/report?agency={a}&year=2025"), &clerk)
+        .body;
+    assert!(
+        report.contains("一、总体情况") && report.contains("name=\"problems\""),
+        "{label}"
+    );
     let general = format!("本年度，本局认真贯彻《条例》。{hostile}");
     let narrative = post(
         "/console/report/narrative",
-        &[("agency", &a_s), ("year", "2025"), ("general", &general), ("problems", ""), ("other", "")],
+        &[
+            ("agency", &a_s),
+            ("year", "2025"),
+            ("general", &general),
+            ("problems", ""),
+            ("other", ""),
+        ],
     );
     assert_eq!(narrative.status, 303, "{label}: {}", narrative.body);
-    let report = site.get(&format!("/console/report?agency={a}&year=2025"), &clerk).body;
-    assert!(report.contains("本年度，本局认真贯彻《条例》。&lt;script&gt;"), "{label}");
+    let report = site
+        .get(&format!("/console/report?agency={a}&year=2025"), &clerk)
+        .body;
+    assert!(
+        report.contains("本年度，本局认真贯彻《条例》。&lt;script&gt;"),
+        "{label}"
+    );
     assert!(!report.contains(hostile), "{label}: escaped");
-    let json = site.get(&format!("/console/report/download?agency={a}&year=2025&format=json"), &clerk);
+    let json = site.get(
+        &format!("/console/report/download?agency={a}&year=2025&format=json"),
+        &clerk,
+    );
     let json: serde_json::Value = serde_json::from_str(&json.body).expect("json report");
     let cells = &json["cells"];
     assert_eq!(cells["t2.license.decided"], 12, "{label}: {cells}");
@@ -773,24 +1044,47 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
     assert_eq!(cells["t2.normative.issued"], 1, "{label}");
     assert_eq!(cells["t2.regulation.repealed"], 1, "{label}");
     assert_eq!(cells["t4.review.upheld"], 1, "{label}");
-    let text = site.get(&format!("/console/report/download?agency={a}&year=2025&format=txt"), &clerk);
-    assert!(text.body.contains("本年度，本局认真贯彻《条例》。"), "{label}");
+    let text = site.get(
+        &format!("/console/report/download?agency={a}&year=2025&format=txt"),
+        &clerk,
+    );
+    assert!(
+        text.body.contains("本年度，本局认真贯彻《条例》。"),
+        "{label}"
+    );
 
     // 台账导入: a bad file is refused whole with every bad row; a good one
     // imported once; the same file again changes nothing.
-    let good = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/ledger/taizhang_2025_good.xlsx"))
-        .expect("fixture");
-    let bad = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/ledger/taizhang_2025_bad.xlsx"))
-        .expect("fixture");
+    let good = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/ledger/taizhang_2025_good.xlsx"
+    ))
+    .expect("fixture");
+    let bad = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/ledger/taizhang_2025_bad.xlsx"
+    ))
+    .expect("fixture");
     let import = |cookie: &str, token: &str, agency: &str, name: &str, bytes: &[u8]| {
-        upload(site, "/console/import", cookie, &[("_csrf", token), ("agency", agency)], Some((name, bytes)))
-            .expect("answer")
+        upload(
+            site,
+            "/console/import",
+            cookie,
+            &[("_csrf", token), ("agency", agency)],
+            Some((name, bytes)),
+        )
+        .expect("answer")
     };
     let count = |cookie: &str| {
         let list = site.get("/console/cases?q=", cookie).body;
         between(&list, "共 ", " 件").to_string()
     };
-    assert_eq!(site.get(&format!("/console/import?agency={a}"), &clerk).status, 200, "{label}");
+    assert_eq!(
+        site.get(&format!("/console/import?agency={a}"), &clerk)
+            .status,
+        200,
+        "{label}"
+    );
     let refused = import(&clerk, &csrf, &a_s, "taizhang_2025_bad.xlsx", &bad);
     assert_eq!(refused.status, 422, "{label}: {}", refused.body);
     assert!(refused.body.contains("整个文件未导入"), "{label}");
@@ -800,19 +1094,41 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
     assert_eq!(count(&clerk), "0", "{label}: nothing imported");
     let done = import(&clerk, &csrf, &a_s, "taizhang_2025_good.xlsx", &good);
     assert_eq!(done.status, 200, "{label}: {}", done.body);
-    assert!(done.body.contains("已导入 40 件申请"), "{label}: {}", done.body);
+    assert!(
+        done.body.contains("已导入 40 件申请"),
+        "{label}: {}",
+        done.body
+    );
     assert_eq!(count(&clerk), "40", "{label}");
     let twice = import(&clerk, &csrf, &a_s, "taizhang_2025_good.xlsx", &good);
-    assert!(twice.body.contains("没有新的申请，台账未作改动"), "{label}: {}", twice.body);
+    assert!(
+        twice.body.contains("没有新的申请，台账未作改动"),
+        "{label}: {}",
+        twice.body
+    );
     assert!(twice.body.contains("40 件申请台账中已有"), "{label}");
-    assert_eq!(count(&clerk), "40", "{label}: the same file again changes nothing");
+    assert_eq!(
+        count(&clerk),
+        "40",
+        "{label}: the same file again changes nothing"
+    );
     // A broken or hostile workbook, and a file that is not a ledger: refused in Chinese.
     let mut broken = good[..good.len() / 2].to_vec();
     broken.extend_from_slice(b"<x>");
     let damaged = import(&clerk, &csrf, &a_s, "坏.xlsx", &broken);
     assert_eq!(damaged.status, 422, "{label}");
-    assert!(damaged.body.contains("Excel工作簿已损坏或不完整"), "{label}: {}", damaged.body);
-    let pdf = import(&clerk, &csrf, &a_s, "x.pdf", b"%PDF-1.4 <script>alert(1)</script>");
+    assert!(
+        damaged.body.contains("Excel工作簿已损坏或不完整"),
+        "{label}: {}",
+        damaged.body
+    );
+    let pdf = import(
+        &clerk,
+        &csrf,
+        &a_s,
+        "x.pdf",
+        b"%PDF-1.4 <script>alert(1)</script>",
+    );
     assert!(pdf.body.contains("无法识别的文件格式"), "{label}");
     let csv = format!("收到日期,申请人,申请内容\n2025-13-01,{hostile},某文件\n");
     let hostile_csv = import(&clerk, &csrf, &a_s, "h.csv", csv.as_bytes());
@@ -820,12 +1136,24 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
     assert!(!hostile_csv.body.contains(hostile), "{label}: escaped");
     assert_eq!(count(&clerk), "40", "{label}");
     // Without the form token, or too large: refused.
-    let forged = upload(site, "/console/import", &clerk, &[("agency", &a_s)], Some(("a.xlsx", &good)))
-        .expect("answer");
+    let forged = upload(
+        site,
+        "/console/import",
+        &clerk,
+        &[("agency", &a_s)],
+        Some(("a.xlsx", &good)),
+    )
+    .expect("answer");
     assert_eq!(forged.status, 403, "{label}");
     let big = vec![b'a'; 11 * 1024 * 1024];
     too_large(
-        oversized(site, "/console/import", &clerk, &[("_csrf", &csrf), ("agency", &a_s)], ("big.csv", &big)),
+        oversized(
+            site,
+            "/console/import",
+            &clerk,
+            &[("_csrf", &csrf), ("agency", &a_s)],
+            ("big.csv", &big),
+        ),
         label,
     );
 
@@ -833,10 +1161,21 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
     let forged = site.post(
         "/console/enforcement",
         &clerk,
-        &[("agency", &a_s), ("year", "2025"), ("license", "99"), ("penalty", "0"), ("coercion", "0"), ("fee_amount", "0")],
+        &[
+            ("agency", &a_s),
+            ("year", "2025"),
+            ("license", "99"),
+            ("penalty", "0"),
+            ("coercion", "0"),
+            ("fee_amount", "0"),
+        ],
     );
     assert_eq!(forged.status, 403, "{label}");
-    let forged = site.post("/console/report/narrative", &clerk, &[("agency", &a_s), ("year", "2025"), ("general", "x")]);
+    let forged = site.post(
+        "/console/report/narrative",
+        &clerk,
+        &[("agency", &a_s), ("year", "2025"), ("general", "x")],
+    );
     assert_eq!(forged.status, 403, "{label}");
 
     // Another agency's clerk: every page and form of agency A is "not found".
@@ -853,11 +1192,51 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
         assert_eq!(site.get(&path, &other).status, 404, "{label}: {path}");
     }
     for (path, fields) in [
-        ("/console/documents", vec![("agency", a_s.as_str()), ("number", "X"), ("kind", "normative"), ("title", "x"), ("issued_on", "2025-01-01")]),
-        ("/console/documents", vec![("agency", b_s.as_str()), ("original", "甲建规〔2025〕1号"), ("number", "甲建规〔2025〕1号"), ("kind", "normative"), ("title", "x"), ("issued_on", "2025-01-01")]),
-        ("/console/enforcement", vec![("agency", a_s.as_str()), ("year", "2025"), ("license", "0"), ("penalty", "0"), ("coercion", "0"), ("fee_amount", "0")]),
-        ("/console/legal-cases", vec![("agency", a_s.as_str()), ("number", "X"), ("kind", "review"), ("filed_on", "2025-01-01")]),
-        ("/console/report/narrative", vec![("agency", a_s.as_str()), ("year", "2025"), ("general", "x")]),
+        (
+            "/console/documents",
+            vec![
+                ("agency", a_s.as_str()),
+                ("number", "X"),
+                ("kind", "normative"),
+                ("title", "x"),
+                ("issued_on", "2025-01-01"),
+            ],
+        ),
+        (
+            "/console/documents",
+            vec![
+                ("agency", b_s.as_str()),
+                ("original", "甲建规〔2025〕1号"),
+                ("number", "甲建规〔2025〕1号"),
+                ("kind", "normative"),
+                ("title", "x"),
+                ("issued_on", "2025-01-01"),
+            ],
+        ),
+        (
+            "/console/enforcement",
+            vec![
+                ("agency", a_s.as_str()),
+                ("year", "2025"),
+                ("license", "0"),
+                ("penalty", "0"),
+                ("coercion", "0"),
+                ("fee_amount", "0"),
+            ],
+        ),
+        (
+            "/console/legal-cases",
+            vec![
+                ("agency", a_s.as_str()),
+                ("number", "X"),
+                ("kind", "review"),
+                ("filed_on", "2025-01-01"),
+            ],
+        ),
+        (
+            "/console/report/narrative",
+            vec![("agency", a_s.as_str()), ("year", "2025"), ("general", "x")],
+        ),
     ] {
         let mut f = vec![("_csrf", other_csrf.as_str())];
         f.extend(fields);
@@ -866,7 +1245,10 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
     let into_a = import(&other, &other_csrf, &a_s, "taizhang_2025_good.xlsx", &good);
     assert_eq!(into_a.status, 404, "{label}");
     let own = site.get("/console/documents", &other).body;
-    assert!(!own.contains("甲建规"), "{label}: B's list shows none of A's");
+    assert!(
+        !own.contains("甲建规"),
+        "{label}: B's list shows none of A's"
+    );
 
     // A supervisor reads its subordinate's ledgers and changes nothing.
     let admin = site.login("admin");
@@ -874,26 +1256,74 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
     let placed = site.post(
         "/console/agencies",
         &admin,
-        &[("_csrf", &admin_csrf), ("name", "甲县住房和城乡建设局"), ("parent", "乙县自然资源局"), ("kind", "department")],
+        &[
+            ("_csrf", &admin_csrf),
+            ("name", "甲县住房和城乡建设局"),
+            ("parent", "乙县自然资源局"),
+            ("kind", "department"),
+        ],
     );
     assert_eq!(placed.status, 303, "{label}: {}", placed.body);
     let made = site.post(
         "/console/users",
         &admin,
-        &[("_csrf", &admin_csrf), ("login", "super_b"), ("display_name", "上级"), ("password", PASSWORD), ("role", "supervisor"), ("agency", "乙县自然资源局")],
+        &[
+            ("_csrf", &admin_csrf),
+            ("login", "super_b"),
+            ("display_name", "上级"),
+            ("password", PASSWORD),
+            ("role", "supervisor"),
+            ("agency", "乙县自然资源局"),
+        ],
     );
     assert_eq!(made.status, 303, "{label}: {}", made.body);
     let sup = site.login("super_b");
     let sup_csrf = site.csrf(&sup);
     let read = site.get(&format!("/console/documents?agency={a}"), &sup);
     assert_eq!(read.status, 200, "{label}");
-    assert!(read.body.contains("甲建规〔2025〕1号") && !read.body.contains("method=\"post\" action=\"/console/documents\""), "{label}");
+    assert!(
+        read.body.contains("甲建规〔2025〕1号")
+            && !read
+                .body
+                .contains("method=\"post\" action=\"/console/documents\""),
+        "{label}"
+    );
     for (path, fields) in [
-        ("/console/documents", vec![("number", "Y"), ("kind", "normative"), ("title", "x"), ("issued_on", "2025-01-01")]),
-        ("/console/enforcement", vec![("year", "2025"), ("license", "0"), ("penalty", "0"), ("coercion", "0"), ("fee_amount", "0")]),
-        ("/console/legal-cases", vec![("number", "Y"), ("kind", "review"), ("filed_on", "2025-01-01")]),
-        ("/console/report/narrative", vec![("year", "2025"), ("general", "上级改写")]),
-        ("/console/settings/remedies", vec![("review_body", "某政府"), ("court", "某法院")]),
+        (
+            "/console/documents",
+            vec![
+                ("number", "Y"),
+                ("kind", "normative"),
+                ("title", "x"),
+                ("issued_on", "2025-01-01"),
+            ],
+        ),
+        (
+            "/console/enforcement",
+            vec![
+                ("year", "2025"),
+                ("license", "0"),
+                ("penalty", "0"),
+                ("coercion", "0"),
+                ("fee_amount", "0"),
+            ],
+        ),
+        (
+            "/console/legal-cases",
+            vec![
+                ("number", "Y"),
+                ("kind", "review"),
+                ("filed_on", "2025-01-01"),
+            ],
+        ),
+        (
+            "/console/report/narrative",
+            vec![("year", "2025"), ("general", "上级改写")],
+        ),
+        (
+            "/console/settings/remedies",
+            vec![("review_body", "某政府"), ("court", "某法院")],
+        ),
     ] {
         let mut f = vec![("_csrf", sup_csrf.as_str()), ("agency", a_s.as_str())];
         f.extend(fields);
@@ -902,8 +1332,13 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
     let by_sup = import(&sup, &sup_csrf, &a_s, "taizhang_2025_good.xlsx", &good);
     assert_eq!(by_sup.status, 403, "{label}");
     assert_eq!(site.get("/console/settings", &sup).status, 403, "{label}");
-    let shown = site.get(&format!("/console/enforcement?agency={a}&year=2025"), &sup).body;
-    assert!(shown.contains("value=\"12\"") && shown.contains("只能查看"), "{label}");
+    let shown = site
+        .get(&format!("/console/enforcement?agency={a}&year=2025"), &sup)
+        .body;
+    assert!(
+        shown.contains("value=\"12\"") && shown.contains("只能查看"),
+        "{label}"
+    );
 
     // Settings: the remedies by the administrator or the agency's leader;
     // the calendar by the administrator only.
@@ -913,24 +1348,47 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
     let set = site.post(
         "/console/settings/remedies",
         &leader,
-        &[("_csrf", &leader_csrf), ("agency", &a_s), ("review_body", "甲县人民政府"), ("court", "甲县人民法院")],
+        &[
+            ("_csrf", &leader_csrf),
+            ("agency", &a_s),
+            ("review_body", "甲县人民政府"),
+            ("court", "甲县人民法院"),
+        ],
     );
     assert_eq!(set.status, 303, "{label}: {}", set.body);
     let elsewhere = site.post(
         "/console/settings/remedies",
         &leader,
-        &[("_csrf", &leader_csrf), ("agency", &b_s), ("review_body", "x"), ("court", "y")],
+        &[
+            ("_csrf", &leader_csrf),
+            ("agency", &b_s),
+            ("review_body", "x"),
+            ("court", "y"),
+        ],
     );
     assert_eq!(elsewhere.status, 404, "{label}");
     let empty = site.post(
         "/console/settings/remedies",
         &leader,
-        &[("_csrf", &leader_csrf), ("agency", &a_s), ("review_body", ""), ("court", "甲县人民法院")],
+        &[
+            ("_csrf", &leader_csrf),
+            ("agency", &a_s),
+            ("review_body", ""),
+            ("court", "甲县人民法院"),
+        ],
     );
     assert_eq!(empty.status, 422, "{label}");
-    assert!(empty.body.contains("请填写复议机关") && empty.body.contains("value=\"甲县人民法院\""), "{label}");
-    let settings = site.get(&format!("/console/settings?agency={a}"), &admin).body;
-    assert!(settings.contains("value=\"甲县人民政府\"") && settings.contains("工作日历"), "{label}");
+    assert!(
+        empty.body.contains("请填写复议机关") && empty.body.contains("value=\"甲县人民法院\""),
+        "{label}"
+    );
+    let settings = site
+        .get(&format!("/console/settings?agency={a}"), &admin)
+        .body;
+    assert!(
+        settings.contains("value=\"甲县人民政府\"") && settings.contains("工作日历"),
+        "{label}"
+    );
     let calendar = "[[year]]\nyear = 2027\noff = [\"01-01..01-03\"]\nwork = []\n";
     let by_leader = upload(
         site,
@@ -946,7 +1404,14 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
         if replace {
             f.push(("replace", "on"));
         }
-        upload(site, "/console/settings/calendar", &admin, &f, Some(("c.toml", text.as_bytes()))).expect("answer")
+        upload(
+            site,
+            "/console/settings/calendar",
+            &admin,
+            &f,
+            Some(("c.toml", text.as_bytes())),
+        )
+        .expect("answer")
     };
     let added = load(calendar, false);
     assert_eq!(added.status, 200, "{label}: {}", added.body);
@@ -954,9 +1419,17 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
     let shipped = "[[year]]\nyear = 2026\noff = [\"01-01\"]\nwork = []\n";
     let asked = load(shipped, false);
     assert_eq!(asked.status, 422, "{label}");
-    assert!(asked.body.contains("将替换工作日历中已有的2026年，未载入"), "{label}: {}", asked.body);
+    assert!(
+        asked.body.contains("将替换工作日历中已有的2026年，未载入"),
+        "{label}: {}",
+        asked.body
+    );
     let replaced = load(shipped, true);
-    assert!(replaced.body.contains("已替换2026年的工作日历"), "{label}: {}", replaced.body);
+    assert!(
+        replaced.body.contains("已替换2026年的工作日历"),
+        "{label}: {}",
+        replaced.body
+    );
     let broken = load("[[year]]\nyear = \"<script>\"\n", false);
     assert_eq!(broken.status, 422, "{label}");
     assert!(broken.body.contains("工作日历文件有误"), "{label}");

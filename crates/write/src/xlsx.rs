@@ -583,7 +583,11 @@ mod tests {
 /// frozen at the top, then the rows as text (a value beginning with `=`,
 /// `+`, `-` or `@` stays text: nothing is written as a formula). An error
 /// (in Chinese) when the rows do not fit on one sheet.
-pub fn write_table(sheet_name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, String> {
+pub fn write_table(
+    sheet_name: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, String> {
     if rows.len() + 1 > MAX_ROWS {
         return Err(format!(
             "行数过多：一张工作表最多容纳 {} 行，现有 {} 行；请缩小筛选范围",
@@ -594,7 +598,11 @@ pub fn write_table(sheet_name: &str, headers: &[&str], rows: &[Vec<String>]) -> 
     build_table(sheet_name, headers, rows).map_err(|e| format!("无法生成工作簿：{e}"))
 }
 
-fn build_table(sheet_name: &str, headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxError> {
+fn build_table(
+    sheet_name: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     book.set_properties(&properties(sheet_name));
     let sheet = book.add_worksheet();
@@ -641,14 +649,20 @@ mod table_tests {
         assert!(bytes.starts_with(b"PK"));
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
         let mut shared = String::new();
-        std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").expect("strings"), &mut shared)
-            .expect("utf-8");
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/sharedStrings.xml").expect("strings"),
+            &mut shared,
+        )
+        .expect("utf-8");
         for s in ["机关", "编号", "示例局", "=1+1", "2026-0001"] {
             assert!(shared.contains(s), "{s}");
         }
         let mut sheet = String::new();
-        std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").expect("sheet"), &mut sheet)
-            .expect("utf-8");
+        std::io::Read::read_to_string(
+            &mut zip.by_name("xl/worksheets/sheet1.xml").expect("sheet"),
+            &mut sheet,
+        )
+        .expect("utf-8");
         assert!(!sheet.contains("<f>"), "no formula is written");
     }
 }
