@@ -430,12 +430,14 @@ mod tests {
         assert_eq!(doc["openapi"], "3.0.3");
         let source = include_str!("api.rs");
         let mut seen = 0;
-        for line in source
-            .lines()
-            .filter(|l| l.trim_start().starts_with(".route(\"/api/v1"))
-        {
-            let path = line.split('"').nth(1).expect("a path");
-            let method = if line.contains("post(") {
+        // Each `.route("path", method(handler))`, however it is wrapped.
+        for call in source.split(".route(").skip(1) {
+            let call = &call[..call.find(')').unwrap_or(call.len())];
+            let path = call.split('"').nth(1).expect("a path");
+            if !path.starts_with("/api/v1") {
+                continue;
+            }
+            let method = if call.contains("post(") {
                 "post"
             } else {
                 "get"
