@@ -10,6 +10,7 @@
 pub mod annual;
 pub mod calendar;
 pub mod clock;
+pub mod disclosure;
 pub mod fees;
 pub mod import;
 pub mod letter;

@@ -45,10 +45,21 @@ pub enum Role {
     Leader,
     /// 上级机关: reads (never changes) the agencies under its own.
     Supervisor,
+    /// 科室负责人: the first review of an item to be published.
+    Reviewer,
+    /// 保密审查员: the 保密审查 of an item to be published.
+    Secrecy,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Clerk, Role::Leader, Role::Supervisor];
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::Clerk,
+        Role::Leader,
+        Role::Reviewer,
+        Role::Secrecy,
+        Role::Supervisor,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -56,6 +67,8 @@ impl Role {
             Role::Clerk => "clerk",
             Role::Leader => "leader",
             Role::Supervisor => "supervisor",
+            Role::Reviewer => "reviewer",
+            Role::Secrecy => "secrecy",
         }
     }
 
@@ -65,6 +78,8 @@ impl Role {
             Role::Clerk => "经办人",
             Role::Leader => "负责人",
             Role::Supervisor => "上级机关",
+            Role::Reviewer => "科室负责人",
+            Role::Secrecy => "保密审查员",
         }
     }
 
@@ -77,6 +92,18 @@ impl Role {
     /// Whether the role records events and registers applications.
     pub fn handles_cases(self) -> bool {
         matches!(self, Role::Clerk | Role::Leader)
+    }
+
+    /// The part the role plays in the review of items to be published.
+    pub fn disclosure_actor(self) -> Option<gongkai_casework::disclosure::Actor> {
+        use gongkai_casework::disclosure::Actor;
+        match self {
+            Role::Clerk => Some(Actor::Drafter),
+            Role::Reviewer => Some(Actor::Reviewer),
+            Role::Secrecy => Some(Actor::Secrecy),
+            Role::Leader => Some(Actor::Signer),
+            Role::Admin | Role::Supervisor => None,
+        }
     }
 }
 

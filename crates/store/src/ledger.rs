@@ -1208,6 +1208,18 @@ impl Store {
                 doc.number
             )));
         }
+        let linked: Option<(Option<i64>,)> =
+            sqlx::query_as("SELECT item FROM documents WHERE agency = $1 AND number = $2")
+                .bind(agency)
+                .bind(&doc.number)
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some((Some(item),)) = linked {
+            return Err(StoreError::Invalid(format!(
+                "文件{}经主动公开流程发布（事项编号{item}），其印发和废止由该事项的审核流程记录，请在“主动公开”中办理",
+                doc.number
+            )));
+        }
         let mut tx = self.pool.begin().await?;
         let before: Option<(String, String, String, Option<String>)> = sqlx::query_as(
             "SELECT kind, title, issued_on, repealed_on FROM documents WHERE agency = $1 AND number = $2",

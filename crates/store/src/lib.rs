@@ -12,6 +12,7 @@
 
 mod access;
 mod cases;
+mod disclosure;
 mod error;
 mod ledger;
 mod ops;
@@ -28,6 +29,10 @@ use sqlx::{AnyPool, Executor};
 
 pub use access::{Agency, Role, Scope, User};
 pub use cases::{Approval, CasePage, CaseQuery, Submitted, Todo};
+pub use disclosure::{
+    report_due, Attachment, IndexChange, IndexEntry, Item, ItemPage, ItemQuery, ItemStep, ItemTodo,
+    PublishedReport,
+};
 pub use error::StoreError;
 pub use ledger::{
     AuditEntry, CalendarLoad, CaseRow, DueRow, ImportOutcome, ListFilter, MovedDeadline,
@@ -58,13 +63,18 @@ pub struct Store {
 
 /// The migrations, embedded in the binary (without sqlx's compile-time
 /// macros): version, description and SQL of each file in `migrations/`.
-const MIGRATIONS: [(i64, &str, &str); 3] = [
+const MIGRATIONS: [(i64, &str, &str); 4] = [
     (1, "ledger", include_str!("../migrations/0001_ledger.sql")),
     (2, "web", include_str!("../migrations/0002_web.sql")),
     (
         3,
         "year_index",
         include_str!("../migrations/0003_year_index.sql"),
+    ),
+    (
+        4,
+        "disclosure",
+        include_str!("../migrations/0004_disclosure.sql"),
     ),
 ];
 

@@ -1,0 +1,1469 @@
+//! Proactive disclosure: the items an agency publishes, their 三级审核
+//! (each step recorded, with who and when), their attachments, the
+//! particulars and the versions of the agency's 指南, and the annual reports
+//! published in its 专栏.
+//!
+//! Staff queries take the user's [`Scope`]; the public ones only ever see
+//! items whose status is `published` — an item stopped at any step, filed
+//! as not proactive, or withdrawn is not found by them. A 规章 or 行政规范性
+//! 文件 published through the workflow is entered in the normative-document
+//! ledger (table 2) in the same transaction, and its repeal likewise, so the
+//! report and the portal cannot disagree.
+
+use chrono::{Datelike, NaiveDate};
+use gongkai_casework::disclosure::{
+    self as rules, Action, Actor, Disclosure, ItemDraft, Profile, Request, Status, Validity,
+};
+use gongkai_casework::model::DocumentKind;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::access::Scope;
+use crate::ledger::{audit, bump_counter, Tx};
+use crate::{date_str, now, parse_date, Result, Store, StoreError};
+
+/// An item of government information.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Item {
+    pub id: i64,
+    pub agency: String,
+    /// 索引号.
+    pub index_no: String,
+    pub title: String,
+    pub summary: String,
+    pub body: String,
+    pub publisher: String,
+    pub written_on: NaiveDate,
+    pub changed_on: Option<NaiveDate>,
+    /// The last day to publish (第二十六条), for proactive items.
+    pub due_on: Option<NaiveDate>,
+    pub published_on: Option<NaiveDate>,
+    pub doc_no: String,
+    pub topic: String,
+    pub column: String,
+    pub disclosure: Disclosure,
+    pub ground: String,
+    pub reason: String,
+    pub doc_kind: Option<DocumentKind>,
+    pub validity: Option<Validity>,
+    pub validity_on: Option<NaiveDate>,
+    pub interprets: Option<i64>,
+    pub status: Status,
+    pub request: Option<Request>,
+    pub created_by: String,
+    pub created_at: String,
+    pub updated_at: String,
+    pub change_seq: i64,
+}
+
+impl Item {
+    /// The draft this item was made from (to edit it).
+    pub fn draft(&self) -> ItemDraft {
+        ItemDraft {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            body: self.body.clone(),
+            publisher: self.publisher.clone(),
+            written_on: Some(self.written_on),
+            changed_on: self.changed_on,
+            doc_no: self.doc_no.clone(),
+            topic: self.topic.clone(),
+            column: self.column.clone(),
+            disclosure: Some(self.disclosure),
+            ground: self.ground.clone(),
+            reason: self.reason.clone(),
+            doc_kind: self.doc_kind,
+            interprets: self.interprets,
+        }
+    }
+
+    /// Whether it was (or, unpublished, now is) past its 20 working days.
+    pub fn late(&self, today: NaiveDate) -> bool {
+        match (self.disclosure, self.due_on) {
+            (Disclosure::Active, Some(due)) => {
+                let open = matches!(
+                    self.status,
+                    Status::Draft | Status::Review | Status::Secrecy | Status::Sign | Status::Returned
+                );
+                if open || self.published_on.is_some() {
+                    rules::is_late(due, self.published_on, today)
+                } else {
+                    false
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+/// One step of an item's review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemStep {
+    pub seq: i64,
+    pub step: String,
+    pub actor: String,
+    pub role: String,
+    pub at: String,
+    pub note: String,
+}
+
+/// An attachment, without its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub item: i64,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: String,
+}
+
+/// Filters and page of the console's item list.
+#[derive(Debug, Clone, Default)]
+pub struct ItemQuery {
+    pub status: Option<Status>,
+    pub column: Option<String>,
+    /// Year of the 成文日期.
+    pub year: Option<i32>,
+    /// Words in the title, 文号 or 索引号.
+    pub text: Option<String>,
+    /// Only items waiting for this actor's step.
+    pub waiting_for: Option<Actor>,
+    /// From 1.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A page of items.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemPage {
+    pub rows: Vec<Item>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+/// The console's counts of an agency's disclosure work.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ItemTodo {
+    pub drafts: i64,
+    pub returned: i64,
+    pub review: i64,
+    pub secrecy: i64,
+    pub sign: i64,
+    /// Requests (withdrawal, repeal) awaiting the 负责人.
+    pub requests: i64,
+    /// Proactive, not yet published, last day within 5 working days.
+    pub due_soon: i64,
+    /// Proactive, not yet published, past the last day.
+    pub overdue: i64,
+    /// Published this year.
+    pub published_this_year: i64,
+    /// Published this year after the last day.
+    pub late_this_year: i64,
+}
+
+/// What the search index holds of a published item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexEntry {
+    pub id: i64,
+    pub agency_id: i64,
+    pub publisher: String,
+    pub index_no: String,
+    pub title: String,
+    pub doc_no: String,
+    pub summary: String,
+    /// The body, then each attachment's text.
+    pub body: String,
+    pub column: String,
+    pub validity: String,
+    pub published_on: NaiveDate,
+}
+
+/// A change the index has not seen: the item, and what it now is in
+/// public (`None`: not public, remove it).
+#[derive(Debug, Clone)]
+pub struct IndexChange {
+    pub id: i64,
+    pub seq: i64,
+    pub entry: Option<IndexEntry>,
+}
+
+/// An annual report as published in the 专栏.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublishedReport {
+    pub agency: String,
+    pub year: i32,
+    pub version: i64,
+    pub published_on: NaiveDate,
+    pub published_by: String,
+    /// gongkai's JSON of the report.
+    pub report: String,
+    pub errors: i64,
+    pub warnings: i64,
+}
+
+const ITEM_COLUMNS: &str = "i.id, i.agency, i.index_no, i.title, i.summary, i.body, i.publisher, \
+    i.written_on, i.changed_on, i.due_on, i.published_on, i.doc_no, i.topic, i.column_key, \
+    i.disclosure, i.disclosure_ground, i.disclosure_reason, i.doc_kind, i.validity, \
+    i.validity_on, i.interprets, i.status, i.request, i.created_by, i.created_at, \
+    i.updated_at, i.change_seq";
+
+/// The same columns without the body (lists).
+const ITEM_LIST_COLUMNS: &str = "i.id, i.agency, i.index_no, i.title, i.summary, '' AS body, \
+    i.publisher, i.written_on, i.changed_on, i.due_on, i.published_on, i.doc_no, i.topic, \
+    i.column_key, i.disclosure, i.disclosure_ground, i.disclosure_reason, i.doc_kind, \
+    i.validity, i.validity_on, i.interprets, i.status, i.request, i.created_by, \
+    i.created_at, i.updated_at, i.change_seq";
+
+fn bad(what: &str, value: &str) -> StoreError {
+    StoreError::Invalid(format!("数据库中的{what}“{value}”无法识别"))
+}
+
+fn opt_date(s: Option<String>) -> Result<Option<NaiveDate>> {
+    s.filter(|s| !s.is_empty())
+        .as_deref()
+        .map(parse_date)
+        .transpose()
+}
+
+fn item_from(r: &AnyRow) -> Result<Item> {
+    let disclosure: String = r.try_get(14)?;
+    let doc_kind: String = r.try_get(17)?;
+    let validity: String = r.try_get(18)?;
+    let status: String = r.try_get(21)?;
+    let request: Option<String> = r.try_get(22)?;
+    Ok(Item {
+        id: r.try_get(0)?,
+        agency: r.try_get(1)?,
+        index_no: r.try_get(2)?,
+        title: r.try_get(3)?,
+        summary: r.try_get(4)?,
+        body: r.try_get(5)?,
+        publisher: r.try_get(6)?,
+        written_on: parse_date(&r.try_get::<String, _>(7)?)?,
+        changed_on: opt_date(r.try_get(8)?)?,
+        due_on: opt_date(r.try_get(9)?)?,
+        published_on: opt_date(r.try_get(10)?)?,
+        doc_no: r.try_get(11)?,
+        topic: r.try_get(12)?,
+        column: r.try_get(13)?,
+        disclosure: Disclosure::parse(&disclosure).ok_or_else(|| bad("公开属性", &disclosure))?,
+        ground: r.try_get(15)?,
+        reason: r.try_get(16)?,
+        doc_kind: if doc_kind.is_empty() {
+            None
+        } else {
+            Some(DocumentKind::parse(&doc_kind).ok_or_else(|| bad("文件类型", &doc_kind))?)
+        },
+        validity: if validity.is_empty() {
+            None
+        } else {
+            Some(Validity::parse(&validity).ok_or_else(|| bad("有效性", &validity))?)
+        },
+        validity_on: opt_date(r.try_get(19)?)?,
+        interprets: r.try_get(20)?,
+        status: Status::parse(&status).ok_or_else(|| bad("状态", &status))?,
+        request: match request.filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(serde_json::from_str(&s).map_err(|_| bad("申请", &s))?),
+        },
+        created_by: r.try_get(23)?,
+        created_at: r.try_get(24)?,
+        updated_at: r.try_get(25)?,
+        change_seq: r.try_get(26)?,
+    })
+}
+
+fn pages(total: i64, per_page: i64) -> i64 {
+    ((total + per_page - 1) / per_page).max(1)
+}
+
+/// The year part and code of a 索引号.
+fn index_prefix(code: &str, agency_id: i64, year: i32) -> String {
+    let code = code.trim();
+    if code.is_empty() {
+        format!("GK{agency_id:05}/{year}")
+    } else {
+        format!("{code}/{year}")
+    }
+}
+
+async fn add_step(
+    tx: &mut Tx<'_>,
+    item: i64,
+    step: &str,
+    actor: &str,
+    role: &str,
+    note: &str,
+) -> Result<()> {
+    let (seq,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(MAX(seq), 0) + 1 FROM item_steps WHERE item = $1")
+            .bind(item)
+            .fetch_one(&mut **tx)
+            .await?;
+    sqlx::query(
+        "INSERT INTO item_steps (item, seq, step, actor, role, at, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(item)
+    .bind(seq)
+    .bind(step)
+    .bind(actor)
+    .bind(role)
+    .bind(now())
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    fn check_draft(&self, d: &ItemDraft, today: NaiveDate) -> Result<()> {
+        let problems = d.problems(today);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(StoreError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|(_, m)| m)
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            ))
+        }
+    }
+
+    /// The item a draft says it interprets must be the same agency's.
+    async fn check_interprets(&self, agency: &str, d: &ItemDraft, own: Option<i64>) -> Result<()> {
+        if let Some(target) = d.interprets {
+            if Some(target) == own {
+                return Err(StoreError::Invalid("解读不能指向事项本身".into()));
+            }
+            let row: Option<(String,)> = sqlx::query_as("SELECT agency FROM items WHERE id = $1")
+                .bind(target)
+                .fetch_optional(&self.pool)
+                .await?;
+            if row.map(|r| r.0).as_deref() != Some(agency) {
+                return Err(StoreError::Invalid(format!(
+                    "被解读的事项（编号{target}）不是本机关的事项"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Drafts a new item of the agency: its 索引号 is given now and never
+    /// changes; the 20 working days run from its 成文日期 (or change).
+    pub async fn create_item(
+        &self,
+        actor: &str,
+        scope: &Scope,
+        agency: &str,
+        d: &ItemDraft,
+        today: NaiveDate,
+    ) -> Result<Item> {
+        scope.check(agency, "机关")?;
+        self.check_draft(d, today)?;
+        self.check_interprets(agency, d, None).await?;
+        let a = self.agency_by_name(agency).await?;
+        let profile = self.profile(agency).await?;
+        let formed = d.formed_on().unwrap_or(today);
+        let due = (d.disclosure == Some(Disclosure::Active))
+            .then(|| rules::publish_by(&self.calendar(), formed));
+        let year = today.year();
+        let mut tx = self.pool.begin().await?;
+        let id = bump_counter(&mut tx, "item", 1).await?;
+        let prefix = index_prefix(&profile.code, a.id, year);
+        let n = bump_counter(&mut tx, &format!("index:{prefix}"), 1).await?;
+        let index_no = format!("{prefix}-{n:05}");
+        let seq = bump_counter(&mut tx, "item_change", 1).await?;
+        let stamp = now();
+        sqlx::query(
+            "INSERT INTO items (id, agency, index_no, title, summary, body, publisher, written_on, \
+             changed_on, due_on, published_on, doc_no, topic, column_key, disclosure, \
+             disclosure_ground, disclosure_reason, doc_kind, validity, validity_on, interprets, \
+             status, request, created_by, created_at, updated_at, change_seq) VALUES \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, $11, $12, $13, $14, $15, $16, $17, \
+             $18, NULL, $19, 'draft', NULL, $20, $21, $21, $22)",
+        )
+        .bind(id)
+        .bind(agency)
+        .bind(&index_no)
+        .bind(d.title.trim())
+        .bind(d.summary.trim())
+        .bind(d.body.trim_end())
+        .bind(d.publisher.trim())
+        .bind(date_str(d.written_on.unwrap_or(today)))
+        .bind(d.changed_on.map(date_str))
+        .bind(due.map(date_str))
+        .bind(d.doc_no.trim())
+        .bind(d.topic.trim())
+        .bind(d.column.trim())
+        .bind(d.disclosure.unwrap_or(Disclosure::Active).key())
+        .bind(d.ground.trim())
+        .bind(d.reason.trim())
+        .bind(d.doc_kind.map(|k| k.row_key()).unwrap_or(""))
+        .bind(if d.doc_kind.is_some() { "valid" } else { "" })
+        .bind(d.interprets)
+        .bind(actor)
+        .bind(&stamp)
+        .bind(seq)
+        .execute(&mut *tx)
+        .await?;
+        add_step(&mut tx, id, "起草", actor, "经办人", "").await?;
+        audit(
+            &mut tx,
+            actor,
+            "item.create",
+            &format!("{agency}/{index_no}"),
+            None,
+            Some(serde_json::to_value(d).unwrap_or_default()),
+        )
+        .await?;
+        tx.commit().await?;
+        self.item(scope, id).await
+    }
+
+    /// Changes a draft (or an item sent back): only then may it change.
+    pub async fn update_item(
+        &self,
+        actor: &str,
+        scope: &Scope,
+        id: i64,
+        d: &ItemDraft,
+        today: NaiveDate,
+    ) -> Result<Item> {
+        let before = self.item(scope, id).await?;
+        if !before.status.editable() {
+            return Err(StoreError::Invalid(format!(
+                "事项{}，不能修改",
+                before.status.label()
+            )));
+        }
+        self.check_draft(d, today)?;
+        self.check_interprets(&before.agency, d, Some(id)).await?;
+        let formed = d.formed_on().unwrap_or(today);
+        let due = (d.disclosure == Some(Disclosure::Active))
+            .then(|| rules::publish_by(&self.calendar(), formed));
+        let mut tx = self.pool.begin().await?;
+        let seq = bump_counter(&mut tx, "item_change", 1).await?;
+        let done = sqlx::query(
+            "UPDATE items SET title = $1, summary = $2, body = $3, publisher = $4, \
+             written_on = $5, changed_on = $6, due_on = $7, doc_no = $8, topic = $9, \
+             column_key = $10, disclosure = $11, disclosure_ground = $12, \
+             disclosure_reason = $13, doc_kind = $14, validity = $15, interprets = $16, \
+             updated_at = $17, change_seq = $18 WHERE id = $19 AND change_seq = $20",
+        )
+        .bind(d.title.trim())
+        .bind(d.summary.trim())
+        .bind(d.body.trim_end())
+        .bind(d.publisher.trim())
+        .bind(date_str(d.written_on.unwrap_or(today)))
+        .bind(d.changed_on.map(date_str))
+        .bind(due.map(date_str))
+        .bind(d.doc_no.trim())
+        .bind(d.topic.trim())
+        .bind(d.column.trim())
+        .bind(d.disclosure.unwrap_or(Disclosure::Active).key())
+        .bind(d.ground.trim())
+        .bind(d.reason.trim())
+        .bind(d.doc_kind.map(|k| k.row_key()).unwrap_or(""))
+        .bind(if d.doc_kind.is_some() { "valid" } else { "" })
+        .bind(d.interprets)
+        .bind(now())
+        .bind(seq)
+        .bind(id)
+        .bind(before.change_seq)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Invalid(
+                "事项刚刚被他人修改或办理，请刷新页面后再试".into(),
+            ));
+        }
+        add_step(&mut tx, id, "修改", actor, "经办人", "").await?;
+        audit(
+            &mut tx,
+            actor,
+            "item.update",
+            &format!("{}/{}", before.agency, before.index_no),
+            Some(serde_json::to_value(before.draft()).unwrap_or_default()),
+            Some(serde_json::to_value(d).unwrap_or_default()),
+        )
+        .await?;
+        tx.commit().await?;
+        self.item(scope, id).await
+    }
+
+    /// One item, within the scope (any status).
+    pub async fn item(&self, scope: &Scope, id: i64) -> Result<Item> {
+        let sql = format!("SELECT {ITEM_COLUMNS} FROM items i WHERE i.id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("事项".into()))?;
+        let item = item_from(&row)?;
+        scope.check(&item.agency, "事项")?;
+        Ok(item)
+    }
+
+    /// The steps of an item's review, in order.
+    pub async fn item_steps(&self, scope: &Scope, id: i64) -> Result<Vec<ItemStep>> {
+        self.item(scope, id).await?;
+        let rows: Vec<(i64, String, String, String, String, String)> = sqlx::query_as(
+            "SELECT seq, step, actor, role, at, note FROM item_steps WHERE item = $1 ORDER BY seq",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ItemStep {
+                seq: r.0,
+                step: r.1,
+                actor: r.2,
+                role: r.3,
+                at: r.4,
+                note: r.5,
+            })
+            .collect())
+    }
+
+    /// A page of the agency's items, newest first.
+    pub async fn items(&self, scope: &Scope, agency: &str, q: &ItemQuery) -> Result<ItemPage> {
+        scope.check(agency, "机关")?;
+        let mut binds: Vec<String> = vec![agency.to_string()];
+        let mut sql = String::from(" FROM items i WHERE i.agency = $1");
+        let mut push = |cond: &str, v: String, binds: &mut Vec<String>| {
+            binds.push(v);
+            sql.push_str(&cond.replace("?", &format!("${}", binds.len())));
+        };
+        if let Some(s) = q.status {
+            push(" AND i.status = ?", s.key().into(), &mut binds);
+        }
+        if let Some(a) = q.waiting_for {
+            let s = match a {
+                Actor::Drafter => "returned",
+                Actor::Reviewer => "review",
+                Actor::Secrecy => "secrecy",
+                Actor::Signer => "sign",
+            };
+            if a == Actor::Signer {
+                push(
+                    " AND (i.status = ? OR (i.status = 'published' AND i.request IS NOT NULL))",
+                    s.into(),
+                    &mut binds,
+                );
+            } else {
+                push(" AND i.status = ?", s.into(), &mut binds);
+            }
+        }
+        if let Some(c) = q.column.as_ref().filter(|c| !c.is_empty()) {
+            push(" AND i.column_key = ?", c.clone(), &mut binds);
+        }
+        if let Some(y) = q.year {
+            push(" AND i.written_on >= ?", format!("{y}-01-01"), &mut binds);
+            push(" AND i.written_on <= ?", format!("{y}-12-31"), &mut binds);
+        }
+        if let Some(t) = q.text.as_ref().map(|t| t.trim()).filter(|t| !t.is_empty()) {
+            let like = format!("%{}%", t.replace('%', "").replace('_', ""));
+            binds.push(like);
+            let n = binds.len();
+            sql.push_str(&format!(
+                " AND (i.title LIKE ${n} OR i.doc_no LIKE ${n} OR i.index_no LIKE ${n})"
+            ));
+        }
+        let count_sql = format!("SELECT COUNT(*){sql}");
+        let mut cq = sqlx::query_as::<_, (i64,)>(&count_sql);
+        for b in &binds {
+            cq = cq.bind(b.as_str());
+        }
+        let (total,) = cq.fetch_one(&self.read).await?;
+        let per_page = q.per_page.clamp(1, 200);
+        let page = q.page.max(1);
+        let list_sql = format!(
+            "SELECT {ITEM_LIST_COLUMNS}{sql} ORDER BY i.created_at DESC, i.id DESC LIMIT {per_page} OFFSET {}",
+            (page - 1) * per_page
+        );
+        let mut lq = sqlx::query(&list_sql);
+        for b in &binds {
+            lq = lq.bind(b.as_str());
+        }
+        let rows = lq
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(item_from)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ItemPage {
+            rows,
+            total,
+            page,
+            pages: pages(total, per_page),
+        })
+    }
+
+    /// Takes a step of the workflow. The step is the actor's own (科室审核
+    /// by the 科室负责人, 保密审查 by the 保密审查员, 签发 by the 负责人);
+    /// two people acting on one item at once: the second is told to look
+    /// again, nothing is taken twice.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn act_on_item(
+        &self,
+        actor_name: &str,
+        actor: Actor,
+        scope: &Scope,
+        id: i64,
+        action: &Action,
+        today: NaiveDate,
+    ) -> Result<Item> {
+        let item = self.item(scope, id).await?;
+        let t = rules::step(
+            item.status,
+            item.disclosure,
+            item.doc_kind.is_some(),
+            item.request.as_ref(),
+            actor,
+            action,
+        )
+        .map_err(|r| StoreError::Invalid(r.0))?;
+        if matches!(action, Action::Submit) {
+            // The drafter's last look: attachments were read, fields still valid.
+            self.check_draft(&item.draft(), today)?;
+        }
+        let published_on = if t.to == Status::Published && item.status != Status::Published {
+            Some(today)
+        } else {
+            item.published_on
+        };
+        let request = match &t.request {
+            Some(r) => r.clone(),
+            None => item.request.clone(),
+        };
+        let (validity, validity_on) = match t.validity {
+            Some((v, on)) => (Some(v), Some(on)),
+            None => (item.validity, item.validity_on),
+        };
+        let mut tx = self.pool.begin().await?;
+        let seq = bump_counter(&mut tx, "item_change", 1).await?;
+        let done = sqlx::query(
+            "UPDATE items SET status = $1, request = $2, published_on = $3, validity = $4, \
+             validity_on = $5, updated_at = $6, change_seq = $7 WHERE id = $8 AND change_seq = $9",
+        )
+        .bind(t.to.key())
+        .bind(request.as_ref().map(|r| serde_json::to_string(r).unwrap_or_default()))
+        .bind(published_on.map(date_str))
+        .bind(validity.map(|v| v.key()).unwrap_or(""))
+        .bind(validity_on.map(date_str))
+        .bind(now())
+        .bind(seq)
+        .bind(id)
+        .bind(item.change_seq)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Invalid(
+                "事项刚刚被他人办理，请刷新页面后再看".into(),
+            ));
+        }
+        let note = match action {
+            Action::Return { reason } | Action::Refuse { reason } => reason.trim().to_string(),
+            Action::Ask(r) => r.label(),
+            _ => String::new(),
+        };
+        add_step(&mut tx, id, t.step, actor_name, actor.label(), &note).await?;
+        // Table 2: the normative document enters the ledger when published,
+        // and leaves force when its repeal or expiry is granted.
+        if let Some(kind) = item.doc_kind {
+            if t.to == Status::Published && item.status != Status::Published {
+                sqlx::query(
+                    "INSERT INTO documents (agency, number, kind, title, issued_on, repealed_on, item) \
+                     VALUES ($1, $2, $3, $4, $5, NULL, $6) ON CONFLICT (agency, number) DO UPDATE SET \
+                     kind = excluded.kind, title = excluded.title, issued_on = excluded.issued_on, \
+                     repealed_on = NULL, item = excluded.item",
+                )
+                .bind(&item.agency)
+                .bind(item.doc_no.trim())
+                .bind(kind.row_key())
+                .bind(&item.title)
+                .bind(date_str(item.written_on))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some((_, on)) = t.validity {
+                sqlx::query(
+                    "UPDATE documents SET repealed_on = $1 WHERE agency = $2 AND number = $3 AND item = $4",
+                )
+                .bind(date_str(on))
+                .bind(&item.agency)
+                .bind(item.doc_no.trim())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        audit(
+            &mut tx,
+            actor_name,
+            "item.step",
+            &format!("{}/{}", item.agency, item.index_no),
+            Some(json!({ "status": item.status.key() })),
+            Some(json!({ "status": t.to.key(), "step": t.step, "note": note })),
+        )
+        .await?;
+        tx.commit().await?;
+        self.item(scope, id).await
+    }
+
+    /// Attaches a file to a draft (or an item sent back).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_attachment(
+        &self,
+        actor: &str,
+        scope: &Scope,
+        item: i64,
+        file_name: &str,
+        media_type: &str,
+        bytes: &[u8],
+        sha256: &str,
+        text: &str,
+    ) -> Result<Attachment> {
+        let it = self.item(scope, item).await?;
+        if !it.status.editable() {
+            return Err(StoreError::Invalid(format!(
+                "事项{}，不能再添加附件",
+                it.status.label()
+            )));
+        }
+        let mut tx = self.pool.begin().await?;
+        let id = bump_counter(&mut tx, "attachment", 1).await?;
+        let seq = bump_counter(&mut tx, "item_change", 1).await?;
+        let stamp = now();
+        sqlx::query(
+            "INSERT INTO attachments (id, item, file_name, media_type, size, sha256, content, text, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(id)
+        .bind(item)
+        .bind(file_name)
+        .bind(media_type)
+        .bind(bytes.len() as i64)
+        .bind(sha256)
+        .bind(bytes.to_vec())
+        .bind(text)
+        .bind(&stamp)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE items SET change_seq = $1, updated_at = $2 WHERE id = $3")
+            .bind(seq)
+            .bind(&stamp)
+            .bind(item)
+            .execute(&mut *tx)
+            .await?;
+        add_step(&mut tx, item, "添加附件", actor, "经办人", file_name).await?;
+        audit(
+            &mut tx,
+            actor,
+            "item.attach",
+            &format!("{}/{}", it.agency, it.index_no),
+            None,
+            Some(json!({ "file_name": file_name, "size": bytes.len(), "sha256": sha256 })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Attachment {
+            id,
+            item,
+            file_name: file_name.into(),
+            media_type: media_type.into(),
+            size: bytes.len() as i64,
+            sha256: sha256.into(),
+            created_at: stamp,
+        })
+    }
+
+    /// Removes an attachment from a draft (or an item sent back).
+    pub async fn remove_attachment(
+        &self,
+        actor: &str,
+        scope: &Scope,
+        item: i64,
+        attachment: i64,
+    ) -> Result<()> {
+        let it = self.item(scope, item).await?;
+        if !it.status.editable() {
+            return Err(StoreError::Invalid(format!(
+                "事项{}，不能删除附件",
+                it.status.label()
+            )));
+        }
+        let mut tx = self.pool.begin().await?;
+        let name: Option<(String,)> =
+            sqlx::query_as("SELECT file_name FROM attachments WHERE id = $1 AND item = $2")
+                .bind(attachment)
+                .bind(item)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((name,)) = name else {
+            return Err(StoreError::NotFound("附件".into()));
+        };
+        sqlx::query("DELETE FROM attachments WHERE id = $1")
+            .bind(attachment)
+            .execute(&mut *tx)
+            .await?;
+        let seq = bump_counter(&mut tx, "item_change", 1).await?;
+        sqlx::query("UPDATE items SET change_seq = $1 WHERE id = $2")
+            .bind(seq)
+            .bind(item)
+            .execute(&mut *tx)
+            .await?;
+        add_step(&mut tx, item, "删除附件", actor, "经办人", &name).await?;
+        audit(
+            &mut tx,
+            actor,
+            "item.detach",
+            &format!("{}/{}", it.agency, it.index_no),
+            Some(json!({ "file_name": name })),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The attachments of an item (staff: within the scope).
+    pub async fn attachments(&self, scope: &Scope, item: i64) -> Result<Vec<Attachment>> {
+        self.item(scope, item).await?;
+        self.attachments_of(item).await
+    }
+
+    async fn attachments_of(&self, item: i64) -> Result<Vec<Attachment>> {
+        let rows: Vec<(i64, i64, String, String, i64, String, String)> = sqlx::query_as(
+            "SELECT id, item, file_name, media_type, size, sha256, created_at FROM attachments \
+             WHERE item = $1 ORDER BY id",
+        )
+        .bind(item)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| Attachment {
+                id: r.0,
+                item: r.1,
+                file_name: r.2,
+                media_type: r.3,
+                size: r.4,
+                sha256: r.5,
+                created_at: r.6,
+            })
+            .collect())
+    }
+
+    async fn attachment_bytes(&self, item: i64, attachment: i64) -> Result<(Attachment, Vec<u8>)> {
+        let row = sqlx::query(
+            "SELECT id, item, file_name, media_type, size, sha256, created_at, content \
+             FROM attachments WHERE id = $1 AND item = $2",
+        )
+        .bind(attachment)
+        .bind(item)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or_else(|| StoreError::NotFound("附件".into()))?;
+        Ok((
+            Attachment {
+                id: row.try_get(0)?,
+                item: row.try_get(1)?,
+                file_name: row.try_get(2)?,
+                media_type: row.try_get(3)?,
+                size: row.try_get(4)?,
+                sha256: row.try_get(5)?,
+                created_at: row.try_get(6)?,
+            },
+            row.try_get(7)?,
+        ))
+    }
+
+    /// An attachment's bytes, for staff within the scope.
+    pub async fn attachment(
+        &self,
+        scope: &Scope,
+        item: i64,
+        attachment: i64,
+    ) -> Result<(Attachment, Vec<u8>)> {
+        self.item(scope, item).await?;
+        self.attachment_bytes(item, attachment).await
+    }
+
+    /// The agency's counts for the console.
+    pub async fn item_todo(
+        &self,
+        scope: &Scope,
+        agency: &str,
+        today: NaiveDate,
+    ) -> Result<ItemTodo> {
+        scope.check(agency, "机关")?;
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT status, COUNT(*) FROM items WHERE agency = $1 GROUP BY status",
+        )
+        .bind(agency)
+        .fetch_all(&self.read)
+        .await?;
+        let mut t = ItemTodo::default();
+        for (s, n) in rows {
+            match s.as_str() {
+                "draft" => t.drafts = n,
+                "returned" => t.returned = n,
+                "review" => t.review = n,
+                "secrecy" => t.secrecy = n,
+                "sign" => t.sign = n,
+                _ => {}
+            }
+        }
+        let (requests,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM items WHERE agency = $1 AND status = 'published' AND request IS NOT NULL",
+        )
+        .bind(agency)
+        .fetch_one(&self.read)
+        .await?;
+        t.requests = requests;
+        let soon = self.calendar().add_working_days(today, 5);
+        let (due_soon, overdue): (i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(CASE WHEN due_on >= $2 AND due_on <= $3 THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN due_on < $2 THEN 1 ELSE 0 END), 0) FROM items \
+             WHERE agency = $1 AND disclosure = 'active' AND due_on IS NOT NULL \
+             AND status IN ('draft', 'returned', 'review', 'secrecy', 'sign')",
+        )
+        .bind(agency)
+        .bind(date_str(today))
+        .bind(date_str(soon))
+        .fetch_one(&self.read)
+        .await?;
+        t.due_soon = due_soon;
+        t.overdue = overdue;
+        let (published, late) = self.published_counts(agency, today.year()).await?;
+        t.published_this_year = published;
+        t.late_this_year = late;
+        Ok(t)
+    }
+
+    /// Items of the agency published in a year, and how many of them after
+    /// their last day.
+    pub async fn published_counts(&self, agency: &str, year: i32) -> Result<(i64, i64)> {
+        let row: (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_on IS NOT NULL AND published_on > due_on \
+             THEN 1 ELSE 0 END), 0) FROM items WHERE agency = $1 AND published_on >= $2 \
+             AND published_on <= $3 AND status = 'published'",
+        )
+        .bind(agency)
+        .bind(format!("{year}-01-01"))
+        .bind(format!("{year}-12-31"))
+        .fetch_one(&self.read)
+        .await?;
+        Ok(row)
+    }
+
+    // -----------------------------------------------------------------
+    // The public side: published items only.
+
+    /// A published item of the agency (`None`: of any agency).
+    pub async fn public_item(&self, agency: Option<&str>, id: i64) -> Result<Item> {
+        let sql = format!("SELECT {ITEM_COLUMNS} FROM items i WHERE i.id = $1 AND i.status = 'published'");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("信息".into()))?;
+        let item = item_from(&row)?;
+        if agency.is_some_and(|a| a != item.agency) {
+            return Err(StoreError::NotFound("信息".into()));
+        }
+        Ok(item)
+    }
+
+    /// The attachments of a published item.
+    pub async fn public_attachments(&self, item: &Item) -> Result<Vec<Attachment>> {
+        if item.status != Status::Published {
+            return Err(StoreError::NotFound("信息".into()));
+        }
+        self.attachments_of(item.id).await
+    }
+
+    /// An attachment of a published item.
+    pub async fn public_attachment(
+        &self,
+        agency: &str,
+        item: i64,
+        attachment: i64,
+    ) -> Result<(Attachment, Vec<u8>)> {
+        self.public_item(Some(agency), item).await?;
+        self.attachment_bytes(item, attachment).await
+    }
+
+    /// A page of the agency's published items (of a column, or all: the
+    /// 目录), newest first.
+    pub async fn public_items(
+        &self,
+        agency: &str,
+        column: Option<&str>,
+        page: i64,
+        per_page: i64,
+    ) -> Result<ItemPage> {
+        let per_page = per_page.clamp(1, 100);
+        let page = page.max(1);
+        let (filter, col) = match column {
+            Some(c) => (" AND i.column_key = $2", c),
+            None => ("", ""),
+        };
+        let count_sql =
+            format!("SELECT COUNT(*) FROM items i WHERE i.agency = $1 AND i.status = 'published'{filter}");
+        let mut cq = sqlx::query_as::<_, (i64,)>(&count_sql).bind(agency);
+        if column.is_some() {
+            cq = cq.bind(col);
+        }
+        let (total,) = cq.fetch_one(&self.read).await?;
+        let sql = format!(
+            "SELECT {ITEM_LIST_COLUMNS} FROM items i WHERE i.agency = $1 AND i.status = 'published'{filter} \
+             ORDER BY i.published_on DESC, i.id DESC LIMIT {per_page} OFFSET {}",
+            (page - 1) * per_page
+        );
+        let mut q = sqlx::query(&sql).bind(agency);
+        if column.is_some() {
+            q = q.bind(col);
+        }
+        let rows = q
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(item_from)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ItemPage {
+            rows,
+            total,
+            page,
+            pages: pages(total, per_page),
+        })
+    }
+
+    /// How many items each column of the agency has published.
+    pub async fn public_column_counts(&self, agency: &str) -> Result<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT column_key, COUNT(*) FROM items WHERE agency = $1 AND status = 'published' \
+             GROUP BY column_key",
+        )
+        .bind(agency)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// The 解读 of an item and the policy it interprets, as far as they are
+    /// published: (id, title) of each.
+    pub async fn public_links(&self, item: &Item) -> Result<(Option<(i64, String)>, Vec<(i64, String)>)> {
+        let policy = match item.interprets {
+            Some(p) => sqlx::query_as::<_, (i64, String)>(
+                "SELECT id, title FROM items WHERE id = $1 AND status = 'published'",
+            )
+            .bind(p)
+            .fetch_optional(&self.read)
+            .await?,
+            None => None,
+        };
+        let readings: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, title FROM items WHERE interprets = $1 AND status = 'published' ORDER BY id",
+        )
+        .bind(item.id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok((policy, readings))
+    }
+
+    /// The staff's view of the same links (any status, same agency).
+    pub async fn item_links(
+        &self,
+        scope: &Scope,
+        item: &Item,
+    ) -> Result<(Option<(i64, String)>, Vec<(i64, String)>)> {
+        scope.check(&item.agency, "事项")?;
+        let policy = match item.interprets {
+            Some(p) => sqlx::query_as::<_, (i64, String)>("SELECT id, title FROM items WHERE id = $1")
+                .bind(p)
+                .fetch_optional(&self.read)
+                .await?,
+            None => None,
+        };
+        let readings: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, title FROM items WHERE interprets = $1 ORDER BY id")
+                .bind(item.id)
+                .fetch_all(&self.read)
+                .await?;
+        Ok((policy, readings))
+    }
+
+    /// Published items for the sitemap, after `after_id`, by id: (agency
+    /// id, item id, 发布日期).
+    pub async fn public_item_ids(&self, after_id: i64, limit: i64) -> Result<Vec<(i64, i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT a.id, i.id, i.published_on FROM items i JOIN agencies a ON a.name = i.agency \
+             WHERE i.status = 'published' AND i.id > $1 ORDER BY i.id LIMIT $2",
+        )
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    // -----------------------------------------------------------------
+    // The search index's feed.
+
+    /// The highest change number so far.
+    pub async fn item_change_mark(&self) -> Result<i64> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT value FROM counters WHERE name = 'item_change'")
+            .fetch_optional(&self.read)
+            .await?;
+        Ok(row.map(|r| r.0).unwrap_or(0))
+    }
+
+    async fn entries_for(&self, rows: &[AnyRow]) -> Result<Vec<(Item, IndexEntry)>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let item = item_from(r)?;
+            let agency_id: i64 = r.try_get(27)?;
+            let texts: Vec<(String,)> =
+                sqlx::query_as("SELECT text FROM attachments WHERE item = $1 ORDER BY id")
+                    .bind(item.id)
+                    .fetch_all(&self.read)
+                    .await?;
+            let mut body = item.body.clone();
+            for (t,) in texts {
+                if !t.is_empty() {
+                    body.push('\n');
+                    body.push_str(&t);
+                }
+            }
+            let entry = IndexEntry {
+                id: item.id,
+                agency_id,
+                publisher: item.publisher.clone(),
+                index_no: item.index_no.clone(),
+                title: item.title.clone(),
+                doc_no: item.doc_no.clone(),
+                summary: item.summary.clone(),
+                body,
+                column: item.column.clone(),
+                validity: item.validity.map(|v| v.label().to_string()).unwrap_or_default(),
+                published_on: item.published_on.unwrap_or(item.written_on),
+            };
+            out.push((item, entry));
+        }
+        Ok(out)
+    }
+
+    /// Published items for a full rebuild of the index, by id after `after_id`.
+    pub async fn index_entries(&self, after_id: i64, limit: i64) -> Result<Vec<IndexEntry>> {
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS}, a.id FROM items i JOIN agencies a ON a.name = i.agency \
+             WHERE i.status = 'published' AND i.id > $1 ORDER BY i.id LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(after_id)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?;
+        Ok(self.entries_for(&rows).await?.into_iter().map(|(_, e)| e).collect())
+    }
+
+    /// The items changed after `mark`, in order of change: each either
+    /// what it now is in public, or `None` (not public: remove it).
+    pub async fn index_changes(&self, mark: i64, limit: i64) -> Result<Vec<IndexChange>> {
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS}, a.id FROM items i JOIN agencies a ON a.name = i.agency \
+             WHERE i.change_seq > $1 ORDER BY i.change_seq LIMIT $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(mark)
+            .bind(limit)
+            .fetch_all(&self.read)
+            .await?;
+        Ok(self
+            .entries_for(&rows)
+            .await?
+            .into_iter()
+            .map(|(item, entry)| IndexChange {
+                id: item.id,
+                seq: item.change_seq,
+                entry: (item.status == Status::Published).then_some(entry),
+            })
+            .collect())
+    }
+
+    // -----------------------------------------------------------------
+    // 指南
+
+    /// The agency's particulars (empty ones when never set; the 第二十一条
+    /// level guessed from its name until set).
+    pub async fn profile(&self, agency: &str) -> Result<Profile> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT data FROM agency_profiles WHERE agency = $1")
+                .bind(agency)
+                .fetch_optional(&self.read)
+                .await?;
+        let mut p: Profile = match row {
+            Some((data,)) => serde_json::from_str(&data)
+                .map_err(|_| StoreError::Invalid(format!("数据库中{agency}的基本信息无法读取")))?,
+            None => Profile::default(),
+        };
+        if p.local_level.is_none() {
+            p.local_level = Some(rules::LocalLevel::guess(agency));
+        }
+        Ok(p)
+    }
+
+    /// Sets the agency's particulars.
+    pub async fn put_profile(&self, actor: &str, scope: &Scope, agency: &str, p: &Profile) -> Result<()> {
+        scope.check(agency, "机关")?;
+        let fields = [
+            (&p.code, "索引号机构代码", 40),
+            (&p.office, "工作机构名称", 100),
+            (&p.address, "办公地址", 200),
+            (&p.postcode, "邮政编码", 20),
+            (&p.hours, "办公时间", 200),
+            (&p.telephone, "联系电话", 100),
+            (&p.fax, "传真", 100),
+            (&p.email, "电子邮箱", 100),
+            (&p.website, "互联网渠道", 200),
+        ];
+        for (v, what, max) in fields {
+            if v.chars().count() > max {
+                return Err(StoreError::Invalid(format!("{what}不能超过{max}个字")));
+            }
+        }
+        if !p
+            .code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(StoreError::Invalid(
+                "索引号机构代码只能由字母、数字和“-”组成".into(),
+            ));
+        }
+        let before = self.profile(agency).await?;
+        let data = serde_json::to_string(p).unwrap_or_default();
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO agency_profiles (agency, data, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (agency) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at",
+        )
+        .bind(agency)
+        .bind(&data)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            "agency.profile",
+            agency,
+            Some(serde_json::to_value(before).unwrap_or_default()),
+            Some(serde_json::to_value(p).unwrap_or_default()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The 指南 as last edited: (version, body, by, at); `None` when never
+    /// edited (the generated one is shown).
+    pub async fn guide(&self, agency: &str) -> Result<Option<(i64, String, String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT version, body, edited_by, edited_at FROM guides WHERE agency = $1 \
+             ORDER BY version DESC LIMIT 1",
+        )
+        .bind(agency)
+        .fetch_optional(&self.read)
+        .await?)
+    }
+
+    /// Every edited version of the 指南, newest first (without bodies).
+    pub async fn guide_versions(&self, scope: &Scope, agency: &str) -> Result<Vec<(i64, String, String)>> {
+        scope.check(agency, "机关")?;
+        Ok(sqlx::query_as(
+            "SELECT version, edited_by, edited_at FROM guides WHERE agency = $1 ORDER BY version DESC",
+        )
+        .bind(agency)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// One version of the 指南.
+    pub async fn guide_version(&self, scope: &Scope, agency: &str, version: i64) -> Result<String> {
+        scope.check(agency, "机关")?;
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT body FROM guides WHERE agency = $1 AND version = $2")
+                .bind(agency)
+                .bind(version)
+                .fetch_optional(&self.read)
+                .await?;
+        row.map(|r| r.0)
+            .ok_or_else(|| StoreError::NotFound("指南版本".into()))
+    }
+
+    /// Saves an edited 指南 as a new version.
+    pub async fn put_guide(&self, actor: &str, scope: &Scope, agency: &str, body: &str) -> Result<i64> {
+        scope.check(agency, "机关")?;
+        let body = body.trim();
+        if body.is_empty() {
+            return Err(StoreError::Invalid("指南不能为空".into()));
+        }
+        if body.chars().count() > 50_000 {
+            return Err(StoreError::Invalid("指南不能超过50000个字".into()));
+        }
+        let mut tx = self.pool.begin().await?;
+        let (version,): (i64,) =
+            sqlx::query_as("SELECT COALESCE(MAX(version), 0) + 1 FROM guides WHERE agency = $1")
+                .bind(agency)
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query(
+            "INSERT INTO guides (agency, version, body, edited_by, edited_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(agency)
+        .bind(version)
+        .bind(body)
+        .bind(actor)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            "guide.edit",
+            agency,
+            None,
+            Some(json!({ "version": version, "chars": body.chars().count() })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    // -----------------------------------------------------------------
+    // 年报
+
+    /// Publishes the agency's annual report of a year in its 专栏 (a
+    /// corrected report is published as a new version; earlier ones stay).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn publish_report(
+        &self,
+        actor: &str,
+        scope: &Scope,
+        agency: &str,
+        year: i32,
+        report_json: &str,
+        errors: i64,
+        warnings: i64,
+        today: NaiveDate,
+    ) -> Result<i64> {
+        scope.check(agency, "机关")?;
+        if year >= today.year() {
+            return Err(StoreError::Invalid(format!(
+                "{year}年尚未结束，不能发布该年度的年度报告"
+            )));
+        }
+        let mut tx = self.pool.begin().await?;
+        let (version,): (i64,) = sqlx::query_as(
+            "SELECT COALESCE(MAX(version), 0) + 1 FROM published_reports WHERE agency = $1 AND year = $2",
+        )
+        .bind(agency)
+        .bind(year as i64)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO published_reports (agency, year, version, published_on, published_by, report, errors, warnings) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(agency)
+        .bind(year as i64)
+        .bind(version)
+        .bind(date_str(today))
+        .bind(actor)
+        .bind(report_json)
+        .bind(errors)
+        .bind(warnings)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            actor,
+            "report.publish",
+            &format!("{agency}/{year}"),
+            None,
+            Some(json!({ "version": version, "errors": errors, "warnings": warnings })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// The agency's published reports, the newest version of each year,
+    /// newest year first (without the report itself).
+    pub async fn published_reports(&self, agency: &str) -> Result<Vec<PublishedReport>> {
+        let rows: Vec<(i64, i64, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT p.year, p.version, p.published_on, p.published_by, p.errors, p.warnings \
+             FROM published_reports p WHERE p.agency = $1 AND p.version = \
+             (SELECT MAX(version) FROM published_reports q WHERE q.agency = p.agency AND q.year = p.year) \
+             ORDER BY p.year DESC",
+        )
+        .bind(agency)
+        .fetch_all(&self.read)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(PublishedReport {
+                    agency: agency.to_string(),
+                    year: r.0 as i32,
+                    version: r.1,
+                    published_on: parse_date(&r.2)?,
+                    published_by: r.3,
+                    report: String::new(),
+                    errors: r.4,
+                    warnings: r.5,
+                })
+            })
+            .collect()
+    }
+
+    /// The newest published version of the agency's report of a year.
+    pub async fn published_report(&self, agency: &str, year: i32) -> Result<PublishedReport> {
+        let row: Option<(i64, String, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT version, published_on, published_by, report, errors, warnings FROM published_reports \
+             WHERE agency = $1 AND year = $2 ORDER BY version DESC LIMIT 1",
+        )
+        .bind(agency)
+        .bind(year as i64)
+        .fetch_optional(&self.read)
+        .await?;
+        let r = row.ok_or_else(|| StoreError::NotFound(format!("{year}年度报告")))?;
+        Ok(PublishedReport {
+            agency: agency.to_string(),
+            year,
+            version: r.0,
+            published_on: parse_date(&r.1)?,
+            published_by: r.2,
+            report: r.3,
+            errors: r.4,
+            warnings: r.5,
+        })
+    }
+}
+
+/// The day an agency's annual report of `year` is due: 31 January of the
+/// next year for a department, 31 March for a government (第五十条).
+pub fn report_due(kind: &str, year: i32) -> NaiveDate {
+    let month = if kind == "government" { 3 } else { 1 };
+    NaiveDate::from_ymd_opt(year + 1, month, 31).unwrap_or(NaiveDate::MIN)
+}
