@@ -77,6 +77,9 @@ const SNIPPET_SCAN_BYTES: usize = 64 * 1024;
 /// Characters in a body or summary snippet.
 const SNIPPET_CHARS: usize = 120;
 
+/// Characters shown before the first match in a snippet.
+const SNIPPET_LEAD_CHARS: usize = 20;
+
 /// One published item as the index sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Doc {
@@ -532,9 +535,9 @@ impl SearchIndex {
             let mut title = SnippetGenerator::create(searcher, query, f.title)?;
             title.set_max_num_chars(10_000);
             let mut body = SnippetGenerator::create(searcher, query, f.body)?;
-            body.set_max_num_chars(SNIPPET_CHARS);
+            body.set_max_num_chars(SNIPPET_CHARS * 3);
             let mut summary = SnippetGenerator::create(searcher, query, f.summary)?;
-            summary.set_max_num_chars(SNIPPET_CHARS);
+            summary.set_max_num_chars(SNIPPET_CHARS * 3);
             Some((title, body, summary))
         } else {
             None
@@ -658,7 +661,9 @@ fn floor_char_boundary(s: &str, max: usize) -> usize {
 }
 
 /// The snippet HTML of `text` for one generator; None when nothing in it
-/// matched.
+/// matched. tantivy picks the best fragment (its generator counts bytes, so
+/// it is given a larger budget); the window shown starts a little before the
+/// fragment's first match and runs for [`SNIPPET_CHARS`] characters.
 fn snippet_html(text: &str, generator: &SnippetGenerator) -> Option<String> {
     let s = generator.snippet(text);
     if s.is_empty() {
@@ -670,12 +675,24 @@ fn snippet_html(text: &str, generator: &SnippetGenerator) -> Option<String> {
         .iter()
         .map(|r| r.start + range.start..r.end + range.start)
         .collect();
+    let first = ranges.iter().map(|r| r.start).min().unwrap_or(range.start);
+    let before = text[..first]
+        .char_indices()
+        .rev()
+        .nth(SNIPPET_LEAD_CHARS - 1)
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    let end = text[before..]
+        .char_indices()
+        .nth(SNIPPET_CHARS)
+        .map(|(i, _)| before + i)
+        .unwrap_or(text.len());
     let mut html = String::new();
-    if range.start > 0 {
+    if before > 0 {
         html.push('…');
     }
-    html.push_str(&marked(text, range.clone(), &ranges));
-    if range.end < text.trim_end().len() {
+    html.push_str(marked(text, before..end, &ranges).trim());
+    if end < text.trim_end().len() {
         html.push('…');
     }
     Some(html)
