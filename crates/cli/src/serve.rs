@@ -23,6 +23,9 @@ pub struct ServeArgs {
     /// 通过 HTTPS 提供服务时（含经反向代理），给登录凭据加上 Secure 标记
     #[arg(long)]
     secure_cookies: bool,
+    /// 全文检索索引所在目录（默认：SQLite 文件旁的“文件名.search”目录；PostgreSQL 时在内存中建立）。索引可随时删除，启动时由数据库重建
+    #[arg(long)]
+    index_dir: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -55,9 +58,17 @@ async fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let index_dir = args.index_dir.clone().or_else(|| {
+        let url = gongkai_store::database_url(&db);
+        url.strip_prefix("sqlite://")
+            .and_then(|rest| rest.split('?').next())
+            .filter(|p| !p.is_empty() && *p != ":memory:")
+            .map(|p| std::path::PathBuf::from(format!("{p}.search")))
+    });
     let config = gongkai_web::Config {
         today: args.today,
         secure_cookies: args.secure_cookies,
+        index_dir,
     };
     let state = gongkai_web::AppState::new(store, config);
     if args.demo {

@@ -109,6 +109,7 @@ async fn bench(store: &Store, spec: &str, args: ServeBenchArgs) -> Result<ExitCo
         gongkai_web::Config {
             today: Some(as_of()),
             secure_cookies: false,
+            index_dir: None,
         },
     );
     let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {

@@ -1104,17 +1104,25 @@ impl Store {
         Ok((policy, readings))
     }
 
-    /// Published items for the sitemap, after `after_id`, by id: (agency
-    /// id, item id, 发布日期).
-    pub async fn public_item_ids(&self, after_id: i64, limit: i64) -> Result<Vec<(i64, i64, String)>> {
+    /// Published items for the sitemap, by id, from `offset`: (agency id,
+    /// item id, 发布日期).
+    pub async fn public_item_ids(&self, offset: i64, limit: i64) -> Result<Vec<(i64, i64, String)>> {
         Ok(sqlx::query_as(
             "SELECT a.id, i.id, i.published_on FROM items i JOIN agencies a ON a.name = i.agency \
-             WHERE i.status = 'published' AND i.id > $1 ORDER BY i.id LIMIT $2",
+             WHERE i.status = 'published' ORDER BY i.id LIMIT $1 OFFSET $2",
         )
-        .bind(after_id)
         .bind(limit)
+        .bind(offset)
         .fetch_all(&self.read)
         .await?)
+    }
+
+    /// How many items are published on the platform.
+    pub async fn public_item_count(&self) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM items WHERE status = 'published'")
+            .fetch_one(&self.read)
+            .await?;
+        Ok(n)
     }
 
     // -----------------------------------------------------------------

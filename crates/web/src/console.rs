@@ -1350,6 +1350,7 @@ pub async fn report(
             diagnostics => diagnostics,
             document => marked_document(&report, &checked),
             narratives => crate::ledgers::narrative_sections(&state, &staff, &agency, year).await?,
+            publication => crate::disclosure::publication(&state, &agency, year).await?,
         },
     )?
     .into_response())

@@ -67,14 +67,14 @@ pub fn routes() -> Router<Shared> {
         .route("/console/settings/remedies", post(save_remedies))
 }
 
-type Errors = BTreeMap<&'static str, String>;
+pub(crate) type Errors = BTreeMap<&'static str, String>;
 
 // ---------------------------------------------------------------------------
 // Shared pieces
 
 /// The agency a page shows: the one asked for (by id, within the scope —
 /// otherwise "not found"), or the user's own, or the first in the scope.
-async fn shown_agency(
+pub(crate) async fn shown_agency(
     state: &Shared,
     staff: &Staff,
     id: &str,
@@ -94,14 +94,14 @@ async fn shown_agency(
 }
 
 /// The agency a form names (by id): "not found" outside the scope.
-async fn posted_agency(state: &Shared, staff: &Staff, id: &str) -> Result<Agency, AppError> {
+pub(crate) async fn posted_agency(state: &Shared, staff: &Staff, id: &str) -> Result<Agency, AppError> {
     let agency = state.store.agency_by_id(parse_id(id.trim())?).await?;
     staff.scope.check(&agency.name, "机关")?;
     Ok(agency)
 }
 
 /// A date field: empty is `None`.
-fn day(s: &str) -> Result<Option<NaiveDate>, String> {
+pub(crate) fn day(s: &str) -> Result<Option<NaiveDate>, String> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
@@ -134,7 +134,7 @@ fn text(s: &str, what: &str, max: usize) -> Result<String, String> {
 }
 
 /// The year a page is about: the one asked for, or last year.
-fn year_param(s: &str, today: NaiveDate) -> Result<i32, AppError> {
+pub(crate) fn year_param(s: &str, today: NaiveDate) -> Result<i32, AppError> {
     let year = s.trim().parse::<i32>().unwrap_or(today.year() - 1);
     if (2008..=today.year()).contains(&year) {
         Ok(year)
@@ -144,18 +144,18 @@ fn year_param(s: &str, today: NaiveDate) -> Result<i32, AppError> {
 }
 
 /// A refusal the store gave for what was typed: shown next to the form.
-fn refusal(e: StoreError) -> Result<String, AppError> {
+pub(crate) fn refusal(e: StoreError) -> Result<String, AppError> {
     match e {
         StoreError::Invalid(why) => Ok(why),
         e => Err(e.into()),
     }
 }
 
-fn page(status: StatusCode, html: Html<String>) -> Response {
+pub(crate) fn page(status: StatusCode, html: Html<String>) -> Response {
     (status, html).into_response()
 }
 
-fn status_of(errors: &Errors) -> StatusCode {
+pub(crate) fn status_of(errors: &Errors) -> StatusCode {
     if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -858,20 +858,20 @@ pub async fn save_legal_case(
 
 /// A multipart form: its text fields and its one file.
 #[derive(Default)]
-struct Upload {
-    fields: BTreeMap<String, String>,
-    file: Option<(String, Vec<u8>)>,
+pub(crate) struct Upload {
+    pub(crate) fields: BTreeMap<String, String>,
+    pub(crate) file: Option<(String, Vec<u8>)>,
 }
 
 impl Upload {
-    fn field(&self, name: &str) -> &str {
+    pub(crate) fn field(&self, name: &str) -> &str {
         self.fields.get(name).map(String::as_str).unwrap_or("")
     }
 }
 
 /// Reads a multipart form; a body over the route's limit is refused (413)
 /// with a page saying so.
-async fn read_upload(mut mp: Multipart, limit: usize) -> Result<Upload, Response> {
+pub(crate) async fn read_upload(mut mp: Multipart, limit: usize) -> Result<Upload, Response> {
     let refuse = |status: StatusCode, message: String| {
         let title = if status == StatusCode::PAYLOAD_TOO_LARGE {
             "文件过大"
@@ -924,7 +924,7 @@ async fn read_upload(mut mp: Multipart, limit: usize) -> Result<Upload, Response
 }
 
 /// The uploaded file, or the form's error when none was chosen.
-fn chosen_file(up: &mut Upload) -> Option<(String, Vec<u8>)> {
+pub(crate) fn chosen_file(up: &mut Upload) -> Option<(String, Vec<u8>)> {
     up.file.take().filter(|(_, b)| !b.is_empty())
 }
 

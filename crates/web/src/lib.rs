@@ -19,13 +19,16 @@ macro_rules! ctx {
 
 mod api;
 mod auth;
+mod column;
 mod console;
 mod deadline;
 pub mod demo;
+mod disclosure;
 mod error;
 mod ledgers;
 mod pages;
 mod portal;
+pub mod search;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -46,6 +49,8 @@ pub struct Config {
     pub today: Option<NaiveDate>,
     /// Mark cookies `Secure` (when served over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// Where the full-text index is kept; `None`: in memory, built at start.
+    pub index_dir: Option<std::path::PathBuf>,
 }
 
 /// What every handler shares.
@@ -55,14 +60,36 @@ pub struct AppState {
     /// The portal's home page (every agency: the longest public page) as
     /// last rendered, with the agencies' count and highest id it showed.
     home: std::sync::Mutex<Option<((i64, i64), axum::body::Bytes)>>,
+    /// The full-text index of published items.
+    pub search: Arc<search::Search>,
 }
 
 impl AppState {
+    /// The state of a server. An index directory that cannot be opened (in
+    /// use by another process, not writable) is said, and the index is kept
+    /// in memory instead.
     pub fn new(store: Store, config: Config) -> Arc<AppState> {
+        let index = match &config.index_dir {
+            Some(dir) => match gongkai_search::SearchIndex::open_dir(dir) {
+                Ok(i) => {
+                    if let Some(why) = i.recreated() {
+                        eprintln!("全文检索索引目录 {} 中原有的索引已弃用（{why}），将重新建立", dir.display());
+                    }
+                    Ok(i)
+                }
+                Err(e) => {
+                    eprintln!("全文检索索引目录 {} 无法使用（{e}），本次改在内存中建立索引", dir.display());
+                    gongkai_search::SearchIndex::in_memory()
+                }
+            },
+            None => gongkai_search::SearchIndex::in_memory(),
+        };
+        let index = index.unwrap_or_else(|e| panic!("全文检索索引无法建立：{e}"));
         Arc::new(AppState {
             store,
             config,
             home: std::sync::Mutex::new(None),
+            search: Arc::new(search::Search::new(index)),
         })
     }
 
@@ -83,7 +110,6 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 pub fn router(state: Shared) -> Router {
     Router::new()
         .route("/", get(portal::home))
-        .route("/a/{id}", get(portal::agency))
         .route("/a/{id}/apply", get(portal::apply_form).post(portal::apply))
         .route("/lookup", get(portal::lookup_form).post(portal::lookup))
         .route("/lookup/letter", post(portal::lookup_letter))
@@ -116,6 +142,8 @@ pub fn router(state: Shared) -> Router {
         .route("/console/report", get(console::report))
         .route("/console/report/download", get(console::report_download))
         .merge(ledgers::routes())
+        .merge(disclosure::routes())
+        .merge(column::routes())
         .merge(api::routes())
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -160,6 +188,7 @@ pub async fn serve(state: Shared, listen: SocketAddr) -> Result<(), String> {
 /// Serves on a listener already bound (tests bind port 0).
 pub async fn serve_on(state: Shared, listener: tokio::net::TcpListener) -> Result<(), String> {
     tokio::spawn(sweeper(state.clone()));
+    tokio::spawn(search::keep(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())

@@ -9,11 +9,10 @@ use minijinja::Environment;
 use crate::error::AppError;
 
 /// Every template, by name.
-const TEMPLATES: [(&str, &str); 25] = [
+const TEMPLATES: [(&str, &str); 37] = [
     ("base.html", include_str!("../templates/base.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
-    ("agency.html", include_str!("../templates/agency.html")),
     ("apply.html", include_str!("../templates/apply.html")),
     ("receipt.html", include_str!("../templates/receipt.html")),
     ("lookup.html", include_str!("../templates/lookup.html")),
@@ -53,6 +52,19 @@ const TEMPLATES: [(&str, &str); 25] = [
     ),
     ("import.html", include_str!("../templates/import.html")),
     ("settings.html", include_str!("../templates/settings.html")),
+    ("pager.html", include_str!("../templates/pager.html")),
+    ("column_nav.html", include_str!("../templates/column_nav.html")),
+    ("column_home.html", include_str!("../templates/column_home.html")),
+    ("column_list.html", include_str!("../templates/column_list.html")),
+    ("column_item.html", include_str!("../templates/column_item.html")),
+    ("guide.html", include_str!("../templates/guide.html")),
+    ("reports_public.html", include_str!("../templates/reports_public.html")),
+    ("report_public.html", include_str!("../templates/report_public.html")),
+    ("search.html", include_str!("../templates/search.html")),
+    ("items.html", include_str!("../templates/items.html")),
+    ("item_form.html", include_str!("../templates/item_form.html")),
+    ("item.html", include_str!("../templates/item.html")),
+    ("guide_console.html", include_str!("../templates/guide_console.html")),
 ];
 
 const STYLESHEET: &str = include_str!("../static/style.css");

@@ -52,14 +52,6 @@ pub async fn home(State(state): State<Shared>) -> Result<Response, AppError> {
     Ok(page.into_response())
 }
 
-pub async fn agency(
-    State(state): State<Shared>,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    let agency = state.store.agency_by_id(parse_id(&id)?).await?;
-    Ok(render("agency.html", ctx! { agency => agency })?.into_response())
-}
-
 pub fn parse_id(s: &str) -> Result<i64, AppError> {
     s.parse::<i64>().map_err(|_| AppError::NotFound)
 }

@@ -481,6 +481,7 @@ async fn the_whole_story_in_a_browser() {
         gongkai_web::Config {
             today: Some(today),
             secure_cookies: false,
+            index_dir: None,
         },
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -134,6 +134,7 @@ async fn serve(store: Store) -> SocketAddr {
         Config {
             today: Some(today()),
             secure_cookies: false,
+            index_dir: None,
         },
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
