@@ -334,7 +334,7 @@ impl Lattice {
         let mut hi = vec![i128::MIN; size];
         lo[0] = 0;
         hi[0] = 0;
-        for k in 0..self.w {
+        for (k, &c) in coef.iter().enumerate() {
             for at in 0..self.n {
                 let i = self.idx(at, k);
                 if !self.reached[i] {
@@ -343,7 +343,7 @@ impl Lattice {
                 let mut v = 0i64;
                 for len in 1..=self.longest[at] {
                     v = v * 10 + i64::from(run.digits[at + len - 1]);
-                    let x = coef[k] * i128::from(v);
+                    let x = c * i128::from(v);
                     let j = self.idx(at + len, k + 1);
                     lo[j] = lo[j].min(lo[i] + x);
                     hi[j] = hi[j].max(hi[i] + x);
