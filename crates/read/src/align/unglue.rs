@@ -194,6 +194,17 @@ fn t2_labels() -> &'static Vec<String> {
     })
 }
 
+/// [`t2_labels`], each with a searcher built once.
+fn t2_finders() -> &'static Vec<memchr::memmem::Finder<'static>> {
+    static F: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    F.get_or_init(|| {
+        t2_labels()
+            .iter()
+            .map(|l| memchr::memmem::Finder::new(l.as_bytes()))
+            .collect()
+    })
+}
+
 fn is_digitish(c: char) -> bool {
     fold_char(c).is_ascii_digit()
 }
@@ -245,7 +256,17 @@ fn table_words(line: &str) -> usize {
         "尚未审结",
         "处理决定数量",
     ];
-    WORDS.iter().filter(|w| line.contains(*w)).count()
+    static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    let finders = FINDERS.get_or_init(|| {
+        WORDS
+            .iter()
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+            .collect()
+    });
+    finders
+        .iter()
+        .filter(|f| f.find(line.as_bytes()).is_some())
+        .count()
 }
 
 /// A CJK label directly followed by a digit, with no space between: "总计000".
@@ -424,9 +445,11 @@ fn label_cuts(text: &str) -> Vec<usize> {
     // Table 2's row labels wherever they stand (a row whose cells vanished
     // leaves its label glued to the next one: "…总数量规章规范性文件222").
     let labels = t2_labels();
+    let finders = t2_finders();
     let mut taken: Vec<(usize, usize)> = Vec::new();
-    for l in labels {
-        for (at, _) in text.match_indices(l.as_str()) {
+    for (l, finder) in labels.iter().zip(finders) {
+        // Non-overlapping matches, left to right, as `match_indices` finds them.
+        for at in finder.find_iter(text.as_bytes()) {
             let end = at + l.len();
             // Inside a longer label already found ("规范性文件" in "行政规范性文件").
             if taken.iter().any(|&(a, e)| at >= a && end <= e) {
