@@ -38,21 +38,96 @@ const fn col(
 
 /// 法定主动公开内容: the fifteen items of 第二十条.
 pub const ARTICLE_20: [Column; 15] = [
-    col("a20-01", "法规文件", "行政法规、规章和规范性文件", "第二十条第（一）项"),
-    col("a20-02", "机构职能", "机关职能、机构设置、办公地址、办公时间、联系方式、负责人姓名", "第二十条第（二）项"),
-    col("a20-03", "规划信息", "国民经济和社会发展规划、专项规划、区域规划及相关政策", "第二十条第（三）项"),
-    col("a20-04", "统计信息", "国民经济和社会发展统计信息", "第二十条第（四）项"),
-    col("a20-05", "行政许可和对外管理服务", "办理行政许可和其他对外管理服务事项的依据、条件、程序以及办理结果", "第二十条第（五）项"),
-    col("a20-06", "行政处罚和行政强制", "实施行政处罚、行政强制的依据、条件、程序以及本行政机关认为具有一定社会影响的行政处罚决定", "第二十条第（六）项"),
-    col("a20-07", "财政预决算", "财政预算、决算信息", "第二十条第（七）项"),
-    col("a20-08", "行政事业性收费", "行政事业性收费项目及其依据、标准", "第二十条第（八）项"),
-    col("a20-09", "政府集中采购", "政府集中采购项目的目录、标准及实施情况", "第二十条第（九）项"),
-    col("a20-10", "重大建设项目", "重大建设项目的批准和实施情况", "第二十条第（十）项"),
-    col("a20-11", "民生保障", "扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施及其实施情况", "第二十条第（十一）项"),
-    col("a20-12", "应急管理", "突发公共事件的应急预案、预警信息及应对情况", "第二十条第（十二）项"),
-    col("a20-13", "监督检查", "环境保护、公共卫生、安全生产、食品药品、产品质量的监督检查情况", "第二十条第（十三）项"),
-    col("a20-14", "公务员招考", "公务员招考的职位、名额、报考条件等事项以及录用结果", "第二十条第（十四）项"),
-    col("a20-15", "其他法定公开信息", "法律、法规、规章和国家有关规定规定应当主动公开的其他政府信息", "第二十条第（十五）项"),
+    col(
+        "a20-01",
+        "法规文件",
+        "行政法规、规章和规范性文件",
+        "第二十条第（一）项",
+    ),
+    col(
+        "a20-02",
+        "机构职能",
+        "机关职能、机构设置、办公地址、办公时间、联系方式、负责人姓名",
+        "第二十条第（二）项",
+    ),
+    col(
+        "a20-03",
+        "规划信息",
+        "国民经济和社会发展规划、专项规划、区域规划及相关政策",
+        "第二十条第（三）项",
+    ),
+    col(
+        "a20-04",
+        "统计信息",
+        "国民经济和社会发展统计信息",
+        "第二十条第（四）项",
+    ),
+    col(
+        "a20-05",
+        "行政许可和对外管理服务",
+        "办理行政许可和其他对外管理服务事项的依据、条件、程序以及办理结果",
+        "第二十条第（五）项",
+    ),
+    col(
+        "a20-06",
+        "行政处罚和行政强制",
+        "实施行政处罚、行政强制的依据、条件、程序以及本行政机关认为具有一定社会影响的行政处罚决定",
+        "第二十条第（六）项",
+    ),
+    col(
+        "a20-07",
+        "财政预决算",
+        "财政预算、决算信息",
+        "第二十条第（七）项",
+    ),
+    col(
+        "a20-08",
+        "行政事业性收费",
+        "行政事业性收费项目及其依据、标准",
+        "第二十条第（八）项",
+    ),
+    col(
+        "a20-09",
+        "政府集中采购",
+        "政府集中采购项目的目录、标准及实施情况",
+        "第二十条第（九）项",
+    ),
+    col(
+        "a20-10",
+        "重大建设项目",
+        "重大建设项目的批准和实施情况",
+        "第二十条第（十）项",
+    ),
+    col(
+        "a20-11",
+        "民生保障",
+        "扶贫、教育、医疗、社会保障、促进就业等方面的政策、措施及其实施情况",
+        "第二十条第（十一）项",
+    ),
+    col(
+        "a20-12",
+        "应急管理",
+        "突发公共事件的应急预案、预警信息及应对情况",
+        "第二十条第（十二）项",
+    ),
+    col(
+        "a20-13",
+        "监督检查",
+        "环境保护、公共卫生、安全生产、食品药品、产品质量的监督检查情况",
+        "第二十条第（十三）项",
+    ),
+    col(
+        "a20-14",
+        "公务员招考",
+        "公务员招考的职位、名额、报考条件等事项以及录用结果",
+        "第二十条第（十四）项",
+    ),
+    col(
+        "a20-15",
+        "其他法定公开信息",
+        "法律、法规、规章和国家有关规定规定应当主动公开的其他政府信息",
+        "第二十条第（十五）项",
+    ),
 ];
 
 /// 第二十一条 for 设区的市级、县级人民政府及其部门.
@@ -169,7 +244,11 @@ pub enum Disclosure {
 }
 
 impl Disclosure {
-    pub const ALL: [Disclosure; 3] = [Disclosure::Active, Disclosure::OnRequest, Disclosure::Withheld];
+    pub const ALL: [Disclosure; 3] = [
+        Disclosure::Active,
+        Disclosure::OnRequest,
+        Disclosure::Withheld,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -716,7 +795,10 @@ impl ItemDraft {
             out.push(("summary", format!("内容概述不能超过{SUMMARY_MAX}个字")));
         }
         if self.body.chars().count() > BODY_MAX {
-            out.push(("body", format!("正文不能超过{BODY_MAX}个字，较长的内容请作为附件上传")));
+            out.push((
+                "body",
+                format!("正文不能超过{BODY_MAX}个字，较长的内容请作为附件上传"),
+            ));
         }
         if len(&self.publisher) == 0 {
             out.push(("publisher", "请填写发布机构".to_string()));
@@ -747,13 +829,19 @@ impl ItemDraft {
             out.push(("topic", "主题分类不能超过50个字".to_string()));
         }
         if column(self.column.trim()).is_none() {
-            out.push(("column", "请选择所属栏目（第二十条、第二十一条的事项或公开制度）".to_string()));
+            out.push((
+                "column",
+                "请选择所属栏目（第二十条、第二十一条的事项或公开制度）".to_string(),
+            ));
         }
         match self.disclosure {
             None => out.push(("disclosure", "请选择公开属性".to_string())),
             Some(Disclosure::Active) => {}
             Some(_) => {
-                if !WITHHOLDING_GROUNDS.iter().any(|(a, _)| *a == self.ground.trim()) {
+                if !WITHHOLDING_GROUNDS
+                    .iter()
+                    .any(|(a, _)| *a == self.ground.trim())
+                {
                     out.push(("ground", "不主动公开的，请选择所依据的条例条款".to_string()));
                 }
                 if len(&self.reason) == 0 {
@@ -770,7 +858,10 @@ impl ItemDraft {
             if self.column.trim() != ARTICLE_20[0].key {
                 out.push((
                     "column",
-                    format!("规章和行政规范性文件属于{}（{}）", ARTICLE_20[0].article, ARTICLE_20[0].name),
+                    format!(
+                        "规章和行政规范性文件属于{}（{}）",
+                        ARTICLE_20[0].article, ARTICLE_20[0].name
+                    ),
                 ));
             }
         }
@@ -802,19 +893,43 @@ mod tests {
         let a = Disclosure::Active;
         let go = |s, who| step(s, a, false, None, who, &Action::Approve);
         // The drafter submits; each reviewer only at their own step.
-        let t = step(Status::Draft, a, false, None, Actor::Drafter, &Action::Submit).unwrap();
+        let t = step(
+            Status::Draft,
+            a,
+            false,
+            None,
+            Actor::Drafter,
+            &Action::Submit,
+        )
+        .unwrap();
         assert_eq!(t.to, Status::Review);
         assert!(go(Status::Review, Actor::Signer).is_err());
         assert!(go(Status::Review, Actor::Secrecy).is_err());
         assert!(go(Status::Draft, Actor::Signer).is_err());
-        assert_eq!(go(Status::Review, Actor::Reviewer).unwrap().to, Status::Secrecy);
+        assert_eq!(
+            go(Status::Review, Actor::Reviewer).unwrap().to,
+            Status::Secrecy
+        );
         assert!(go(Status::Secrecy, Actor::Reviewer).is_err());
-        assert_eq!(go(Status::Secrecy, Actor::Secrecy).unwrap().to, Status::Sign);
+        assert_eq!(
+            go(Status::Secrecy, Actor::Secrecy).unwrap().to,
+            Status::Sign
+        );
         assert!(go(Status::Sign, Actor::Secrecy).is_err());
-        assert_eq!(go(Status::Sign, Actor::Signer).unwrap().to, Status::Published);
+        assert_eq!(
+            go(Status::Sign, Actor::Signer).unwrap().to,
+            Status::Published
+        );
         // Not proactive: signed and kept on file, never published.
-        let t = step(Status::Sign, Disclosure::OnRequest, false, None, Actor::Signer, &Action::Approve)
-            .unwrap();
+        let t = step(
+            Status::Sign,
+            Disclosure::OnRequest,
+            false,
+            None,
+            Actor::Signer,
+            &Action::Approve,
+        )
+        .unwrap();
         assert_eq!(t.to, Status::Filed);
         // The drafter cannot approve anything.
         for s in [Status::Review, Status::Secrecy, Status::Sign] {
@@ -829,16 +944,39 @@ mod tests {
             reason: reason.into(),
         };
         assert!(step(Status::Secrecy, a, false, None, Actor::Secrecy, &ret("  ")).is_err());
-        let t = step(Status::Secrecy, a, false, None, Actor::Secrecy, &ret("含个人信息")).unwrap();
+        let t = step(
+            Status::Secrecy,
+            a,
+            false,
+            None,
+            Actor::Secrecy,
+            &ret("含个人信息"),
+        )
+        .unwrap();
         assert_eq!((t.to, t.step), (Status::Returned, "保密审查退回"));
         assert!(Status::Returned.editable());
         assert_eq!(
-            step(Status::Returned, a, false, None, Actor::Drafter, &Action::Submit)
-                .unwrap()
-                .to,
+            step(
+                Status::Returned,
+                a,
+                false,
+                None,
+                Actor::Drafter,
+                &Action::Submit
+            )
+            .unwrap()
+            .to,
             Status::Review
         );
-        assert!(step(Status::Published, a, false, None, Actor::Reviewer, &ret("x")).is_err());
+        assert!(step(
+            Status::Published,
+            a,
+            false,
+            None,
+            Actor::Reviewer,
+            &ret("x")
+        )
+        .is_err());
     }
 
     #[test]
@@ -851,13 +989,33 @@ mod tests {
         let t = step(Status::Published, a, false, None, Actor::Drafter, &ask).unwrap();
         assert_eq!(t.to, Status::Published, "public until decided");
         let pending = t.request.clone().unwrap().unwrap();
-        assert!(step(Status::Published, a, false, Some(&pending), Actor::Drafter, &ask).is_err());
-        assert!(
-            step(Status::Published, a, false, Some(&pending), Actor::Reviewer, &Action::Grant)
-                .is_err()
-        );
-        let t =
-            step(Status::Published, a, false, Some(&pending), Actor::Signer, &Action::Grant).unwrap();
+        assert!(step(
+            Status::Published,
+            a,
+            false,
+            Some(&pending),
+            Actor::Drafter,
+            &ask
+        )
+        .is_err());
+        assert!(step(
+            Status::Published,
+            a,
+            false,
+            Some(&pending),
+            Actor::Reviewer,
+            &Action::Grant
+        )
+        .is_err());
+        let t = step(
+            Status::Published,
+            a,
+            false,
+            Some(&pending),
+            Actor::Signer,
+            &Action::Grant,
+        )
+        .unwrap();
         assert_eq!(t.to, Status::Withdrawn);
 
         let repeal = Action::Ask(Request::Validity {
@@ -871,14 +1029,29 @@ mod tests {
         );
         let t = step(Status::Published, a, true, None, Actor::Drafter, &repeal).unwrap();
         let pending = t.request.unwrap().unwrap();
-        let t =
-            step(Status::Published, a, true, Some(&pending), Actor::Signer, &Action::Grant).unwrap();
+        let t = step(
+            Status::Published,
+            a,
+            true,
+            Some(&pending),
+            Actor::Signer,
+            &Action::Grant,
+        )
+        .unwrap();
         assert_eq!(t.to, Status::Published);
         assert_eq!(t.validity, Some((Validity::Repealed, d("2026-06-01"))));
         let refuse = Action::Refuse {
             reason: "仍需执行".into(),
         };
-        let t = step(Status::Published, a, true, Some(&pending), Actor::Signer, &refuse).unwrap();
+        let t = step(
+            Status::Published,
+            a,
+            true,
+            Some(&pending),
+            Actor::Signer,
+            &refuse,
+        )
+        .unwrap();
         assert_eq!((t.to, t.request), (Status::Published, Some(None)));
     }
 

@@ -208,7 +208,17 @@ mod tests {
     #[test]
     fn index_mode_has_words_inner_words_and_characters() {
         let t = index_terms("关于印发规范性文件管理办法的通知");
-        for w in ["规范性文件", "规范性", "文件", "规范", "管理", "办法", "通知", "文", "规"] {
+        for w in [
+            "规范性文件",
+            "规范性",
+            "文件",
+            "规范",
+            "管理",
+            "办法",
+            "通知",
+            "文",
+            "规",
+        ] {
             assert!(t.contains(&w.to_string()), "{w} missing from {t:?}");
         }
     }

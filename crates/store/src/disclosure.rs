@@ -85,7 +85,11 @@ impl Item {
             (Disclosure::Active, Some(due)) => {
                 let open = matches!(
                     self.status,
-                    Status::Draft | Status::Review | Status::Secrecy | Status::Sign | Status::Returned
+                    Status::Draft
+                        | Status::Review
+                        | Status::Secrecy
+                        | Status::Sign
+                        | Status::Returned
                 );
                 if open || self.published_on.is_some() {
                     rules::is_late(due, self.published_on, today)
@@ -656,7 +660,11 @@ impl Store {
              validity_on = $5, updated_at = $6, change_seq = $7 WHERE id = $8 AND change_seq = $9",
         )
         .bind(t.to.key())
-        .bind(request.as_ref().map(|r| serde_json::to_string(r).unwrap_or_default()))
+        .bind(
+            request
+                .as_ref()
+                .map(|r| serde_json::to_string(r).unwrap_or_default()),
+        )
         .bind(published_on.map(date_str))
         .bind(validity.map(|v| v.key()).unwrap_or(""))
         .bind(validity_on.map(date_str))
@@ -908,12 +916,11 @@ impl Store {
         today: NaiveDate,
     ) -> Result<ItemTodo> {
         scope.check(agency, "机关")?;
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT status, COUNT(*) FROM items WHERE agency = $1 GROUP BY status",
-        )
-        .bind(agency)
-        .fetch_all(&self.read)
-        .await?;
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM items WHERE agency = $1 GROUP BY status")
+                .bind(agency)
+                .fetch_all(&self.read)
+                .await?;
         let mut t = ItemTodo::default();
         for (s, n) in rows {
             match s.as_str() {
@@ -973,7 +980,9 @@ impl Store {
 
     /// A published item of the agency (`None`: of any agency).
     pub async fn public_item(&self, agency: Option<&str>, id: i64) -> Result<Item> {
-        let sql = format!("SELECT {ITEM_COLUMNS} FROM items i WHERE i.id = $1 AND i.status = 'published'");
+        let sql = format!(
+            "SELECT {ITEM_COLUMNS} FROM items i WHERE i.id = $1 AND i.status = 'published'"
+        );
         let row = sqlx::query(&sql)
             .bind(id)
             .fetch_optional(&self.read)
@@ -1020,8 +1029,9 @@ impl Store {
             Some(c) => (" AND i.column_key = $2", c),
             None => ("", ""),
         };
-        let count_sql =
-            format!("SELECT COUNT(*) FROM items i WHERE i.agency = $1 AND i.status = 'published'{filter}");
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM items i WHERE i.agency = $1 AND i.status = 'published'{filter}"
+        );
         let mut cq = sqlx::query_as::<_, (i64,)>(&count_sql).bind(agency);
         if column.is_some() {
             cq = cq.bind(col);
@@ -1063,14 +1073,19 @@ impl Store {
 
     /// The 解读 of an item and the policy it interprets, as far as they are
     /// published: (id, title) of each.
-    pub async fn public_links(&self, item: &Item) -> Result<(Option<(i64, String)>, Vec<(i64, String)>)> {
+    pub async fn public_links(
+        &self,
+        item: &Item,
+    ) -> Result<(Option<(i64, String)>, Vec<(i64, String)>)> {
         let policy = match item.interprets {
-            Some(p) => sqlx::query_as::<_, (i64, String)>(
-                "SELECT id, title FROM items WHERE id = $1 AND status = 'published'",
-            )
-            .bind(p)
-            .fetch_optional(&self.read)
-            .await?,
+            Some(p) => {
+                sqlx::query_as::<_, (i64, String)>(
+                    "SELECT id, title FROM items WHERE id = $1 AND status = 'published'",
+                )
+                .bind(p)
+                .fetch_optional(&self.read)
+                .await?
+            }
             None => None,
         };
         let readings: Vec<(i64, String)> = sqlx::query_as(
@@ -1090,10 +1105,12 @@ impl Store {
     ) -> Result<(Option<(i64, String)>, Vec<(i64, String)>)> {
         scope.check(&item.agency, "事项")?;
         let policy = match item.interprets {
-            Some(p) => sqlx::query_as::<_, (i64, String)>("SELECT id, title FROM items WHERE id = $1")
-                .bind(p)
-                .fetch_optional(&self.read)
-                .await?,
+            Some(p) => {
+                sqlx::query_as::<_, (i64, String)>("SELECT id, title FROM items WHERE id = $1")
+                    .bind(p)
+                    .fetch_optional(&self.read)
+                    .await?
+            }
             None => None,
         };
         let readings: Vec<(i64, String)> =
@@ -1106,7 +1123,11 @@ impl Store {
 
     /// Published items for the sitemap, by id, from `offset`: (agency id,
     /// item id, 发布日期).
-    pub async fn public_item_ids(&self, offset: i64, limit: i64) -> Result<Vec<(i64, i64, String)>> {
+    pub async fn public_item_ids(
+        &self,
+        offset: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, i64, String)>> {
         Ok(sqlx::query_as(
             "SELECT a.id, i.id, i.published_on FROM items i JOIN agencies a ON a.name = i.agency \
              WHERE i.status = 'published' ORDER BY i.id LIMIT $1 OFFSET $2",
@@ -1130,9 +1151,10 @@ impl Store {
 
     /// The highest change number so far.
     pub async fn item_change_mark(&self) -> Result<i64> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT value FROM counters WHERE name = 'item_change'")
-            .fetch_optional(&self.read)
-            .await?;
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT value FROM counters WHERE name = 'item_change'")
+                .fetch_optional(&self.read)
+                .await?;
         Ok(row.map(|r| r.0).unwrap_or(0))
     }
 
@@ -1163,7 +1185,10 @@ impl Store {
                 summary: item.summary.clone(),
                 body,
                 column: item.column.clone(),
-                validity: item.validity.map(|v| v.label().to_string()).unwrap_or_default(),
+                validity: item
+                    .validity
+                    .map(|v| v.label().to_string())
+                    .unwrap_or_default(),
                 published_on: item.published_on.unwrap_or(item.written_on),
             };
             out.push((item, entry));
@@ -1182,7 +1207,12 @@ impl Store {
             .bind(limit)
             .fetch_all(&self.read)
             .await?;
-        Ok(self.entries_for(&rows).await?.into_iter().map(|(_, e)| e).collect())
+        Ok(self
+            .entries_for(&rows)
+            .await?
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect())
     }
 
     /// The items changed after `mark`, in order of change: each either
@@ -1232,7 +1262,13 @@ impl Store {
     }
 
     /// Sets the agency's particulars.
-    pub async fn put_profile(&self, actor: &str, scope: &Scope, agency: &str, p: &Profile) -> Result<()> {
+    pub async fn put_profile(
+        &self,
+        actor: &str,
+        scope: &Scope,
+        agency: &str,
+        p: &Profile,
+    ) -> Result<()> {
         scope.check(agency, "机关")?;
         let fields = [
             (&p.code, "索引号机构代码", 40),
@@ -1297,7 +1333,11 @@ impl Store {
     }
 
     /// Every edited version of the 指南, newest first (without bodies).
-    pub async fn guide_versions(&self, scope: &Scope, agency: &str) -> Result<Vec<(i64, String, String)>> {
+    pub async fn guide_versions(
+        &self,
+        scope: &Scope,
+        agency: &str,
+    ) -> Result<Vec<(i64, String, String)>> {
         scope.check(agency, "机关")?;
         Ok(sqlx::query_as(
             "SELECT version, edited_by, edited_at FROM guides WHERE agency = $1 ORDER BY version DESC",
@@ -1321,7 +1361,13 @@ impl Store {
     }
 
     /// Saves an edited 指南 as a new version.
-    pub async fn put_guide(&self, actor: &str, scope: &Scope, agency: &str, body: &str) -> Result<i64> {
+    pub async fn put_guide(
+        &self,
+        actor: &str,
+        scope: &Scope,
+        agency: &str,
+        body: &str,
+    ) -> Result<i64> {
         scope.check(agency, "机关")?;
         let body = body.trim();
         if body.is_empty() {

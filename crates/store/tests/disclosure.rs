@@ -5,7 +5,9 @@
 mod common;
 
 use chrono::NaiveDate;
-use gongkai_casework::disclosure::{Action, Actor, Disclosure, ItemDraft, Request, Status, Validity};
+use gongkai_casework::disclosure::{
+    Action, Actor, Disclosure, ItemDraft, Request, Status, Validity,
+};
 use gongkai_casework::model::{DocumentKind, NormativeDocument};
 use gongkai_report::{Num, Report};
 use gongkai_store::{ItemQuery, Scope, StoreError};
@@ -55,8 +57,14 @@ async fn an_item_goes_through_every_step_and_table_2_follows() {
         // 20 working days from 2 March 2026 (no holiday in between).
         assert_eq!(item.due_on, Some(d("2026-03-30")));
         // Another agency's user cannot see it, nor draft for this agency.
-        assert!(matches!(store.item(&other, item.id).await, Err(StoreError::NotFound(_))));
-        assert!(store.create_item("李四", &other, AGENCY, &normative(), today).await.is_err());
+        assert!(matches!(
+            store.item(&other, item.id).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(store
+            .create_item("李四", &other, AGENCY, &normative(), today)
+            .await
+            .is_err());
         // Not public, not in the index's feed as public.
         assert!(store.public_item(None, item.id).await.is_err());
 
@@ -84,7 +92,10 @@ async fn an_item_goes_through_every_step_and_table_2_follows() {
         // Fixed and resubmitted: every step again.
         let mut fixed = normative();
         fixed.body.push_str("第二条 本规定自发布之日起施行。");
-        store.update_item("张三", &own, item.id, &fixed, today).await.unwrap();
+        store
+            .update_item("张三", &own, item.id, &fixed, today)
+            .await
+            .unwrap();
         act(Actor::Drafter, Action::Submit).await.unwrap();
         act(Actor::Reviewer, Action::Approve).await.unwrap();
         act(Actor::Secrecy, Action::Approve).await.unwrap();
@@ -93,15 +104,25 @@ async fn an_item_goes_through_every_step_and_table_2_follows() {
         assert_eq!(published.published_on, Some(today));
         assert!(!published.late(today));
         // Once published, it cannot be edited.
-        assert!(store.update_item("张三", &own, item.id, &fixed, today).await.is_err());
+        assert!(store
+            .update_item("张三", &own, item.id, &fixed, today)
+            .await
+            .is_err());
 
         let steps = store.item_steps(&own, item.id).await.unwrap();
         let names: Vec<&str> = steps.iter().map(|s| s.step.as_str()).collect();
         assert_eq!(
             names,
             [
-                "起草", "提交审核", "科室审核通过", "保密审查退回", "修改", "提交审核",
-                "科室审核通过", "保密审查通过", "签发并发布"
+                "起草",
+                "提交审核",
+                "科室审核通过",
+                "保密审查退回",
+                "修改",
+                "提交审核",
+                "科室审核通过",
+                "保密审查通过",
+                "签发并发布"
             ]
         );
         assert_eq!(steps[3].note, "附件含个人身份证号码");
@@ -119,7 +140,10 @@ async fn an_item_goes_through_every_step_and_table_2_follows() {
             ..docs[0].clone()
         };
         assert!(store.put_document("张三", AGENCY, &edit).await.is_err());
-        let report = store.annual_report("张三", AGENCY, 2026, today).await.unwrap();
+        let report = store
+            .annual_report("张三", AGENCY, 2026, today)
+            .await
+            .unwrap();
         assert_eq!(int(&report, "t2.normative.issued"), 1);
         assert_eq!(int(&report, "t2.normative.in_force"), 1);
 
@@ -139,7 +163,10 @@ async fn an_item_goes_through_every_step_and_table_2_follows() {
         let repealed = act(Actor::Signer, Action::Grant).await.unwrap();
         assert_eq!(repealed.validity, Some(Validity::Repealed));
         assert_eq!(repealed.status, Status::Published);
-        let report = store.annual_report("张三", AGENCY, 2026, today).await.unwrap();
+        let report = store
+            .annual_report("张三", AGENCY, 2026, today)
+            .await
+            .unwrap();
         assert_eq!(int(&report, "t2.normative.repealed"), 1);
         assert_eq!(int(&report, "t2.normative.in_force"), 0);
 
@@ -159,7 +186,10 @@ async fn an_item_goes_through_every_step_and_table_2_follows() {
         )
         .await
         .unwrap();
-        assert!(store.public_item(None, item.id).await.is_ok(), "public until granted");
+        assert!(
+            store.public_item(None, item.id).await.is_ok(),
+            "public until granted"
+        );
         let gone = act(Actor::Signer, Action::Grant).await.unwrap();
         assert_eq!(gone.status, Status::Withdrawn);
         assert!(store.public_item(None, item.id).await.is_err());
@@ -186,11 +216,17 @@ async fn an_item_not_proactive_is_filed_and_never_public() {
             ..Default::default()
         };
         // Without its ground and reason it cannot be saved.
-        let e = store.create_item("张三", &own, AGENCY, &draft, today).await.unwrap_err();
+        let e = store
+            .create_item("张三", &own, AGENCY, &draft, today)
+            .await
+            .unwrap_err();
         assert!(e.to_string().contains("条例条款"), "{e}");
         draft.ground = "第十六条第二款".into();
         draft.reason = "过程性信息".into();
-        let item = store.create_item("张三", &own, AGENCY, &draft, today).await.unwrap();
+        let item = store
+            .create_item("张三", &own, AGENCY, &draft, today)
+            .await
+            .unwrap();
         assert_eq!(item.due_on, None, "no clock for an item not published");
         for (who, a) in [
             (Actor::Drafter, Action::Submit),
@@ -198,15 +234,29 @@ async fn an_item_not_proactive_is_filed_and_never_public() {
             (Actor::Secrecy, Action::Approve),
             (Actor::Signer, Action::Approve),
         ] {
-            store.act_on_item("某人", who, &own, item.id, &a, today).await.unwrap();
+            store
+                .act_on_item("某人", who, &own, item.id, &a, today)
+                .await
+                .unwrap();
         }
         let filed = store.item(&own, item.id).await.unwrap();
         assert_eq!(filed.status, Status::Filed);
         assert!(store.public_item(None, item.id).await.is_err());
-        assert_eq!(store.public_items(AGENCY, None, 1, 20).await.unwrap().total, 0);
+        assert_eq!(
+            store.public_items(AGENCY, None, 1, 20).await.unwrap().total,
+            0
+        );
         assert!(store.index_entries(0, 100).await.unwrap().is_empty());
         let page = store
-            .items(&own, AGENCY, &ItemQuery { page: 1, per_page: 20, ..Default::default() })
+            .items(
+                &own,
+                AGENCY,
+                &ItemQuery {
+                    page: 1,
+                    per_page: 20,
+                    ..Default::default()
+                },
+            )
             .await
             .unwrap();
         assert_eq!(page.total, 1);

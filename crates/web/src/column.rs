@@ -87,7 +87,10 @@ fn row(i: &Item) -> minijinja::Value {
     }
 }
 
-pub async fn home(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn home(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let agency = agency_of(&state, &id).await?;
     let latest = state.store.public_items(&agency.name, None, 1, 8).await?;
     let reports = state.store.published_reports(&agency.name).await?;
@@ -109,7 +112,10 @@ pub async fn home(State(state): State<Shared>, Path(id): Path<String>) -> Result
     .into_response())
 }
 
-pub async fn guide(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn guide(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let agency = agency_of(&state, &id).await?;
     let (body, edited) = guide_in_force(&state, &agency).await?;
     Ok(render(
@@ -256,10 +262,17 @@ pub async fn attachment(
     Ok(file_response(&meta.file_name, &meta.media_type, bytes))
 }
 
-pub async fn reports(State(state): State<Shared>, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn reports(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let agency = agency_of(&state, &id).await?;
     let list = state.store.published_reports(&agency.name).await?;
-    Ok(render("reports_public.html", ctx! { agency => agency, reports => list })?.into_response())
+    Ok(render(
+        "reports_public.html",
+        ctx! { agency => agency, reports => list },
+    )?
+    .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -286,9 +299,10 @@ pub async fn report(
                 .into_iter()
                 .find(|x| x.extension() == f.format)
                 .ok_or(AppError::NotFound)?;
-            let bytes = tokio::task::spawn_blocking(move || gongkai_write::write_bytes(format, &report))
-                .await
-                .map_err(|e| AppError::Internal(format!("排版年度报告：{e}")))?;
+            let bytes =
+                tokio::task::spawn_blocking(move || gongkai_write::write_bytes(format, &report))
+                    .await
+                    .map_err(|e| AppError::Internal(format!("排版年度报告：{e}")))?;
             let mime = if f.format == "pdf" {
                 "application/pdf"
             } else {
@@ -398,7 +412,9 @@ pub async fn search(
         })
         .collect();
     let total = results.as_ref().map(|r| r.total).unwrap_or(0);
-    let pages = total.div_ceil(PER_PAGE).clamp(1, gongkai_search::MAX_DEPTH / PER_PAGE);
+    let pages = total
+        .div_ceil(PER_PAGE)
+        .clamp(1, gongkai_search::MAX_DEPTH / PER_PAGE);
     let base = format!(
         "/search?q={}&agency={}&year={}&column={}&publisher={}&validity={}",
         encode(&text),
@@ -460,7 +476,11 @@ fn origin(headers: &axum::http::HeaderMap, state: &Shared) -> String {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
         })
         .unwrap_or("localhost");
-    let scheme = if state.config.secure_cookies { "https" } else { "http" };
+    let scheme = if state.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{host}")
 }
 
@@ -511,21 +531,36 @@ pub async fn feed(
         ));
     }
     x.push_str("</feed>\n");
-    Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], x).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        x,
+    )
+        .into_response())
 }
 
-pub async fn sitemap(State(state): State<Shared>, headers: axum::http::HeaderMap) -> Result<Response, AppError> {
+pub async fn sitemap(
+    State(state): State<Shared>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
     let base = origin(&headers, &state);
     let items = state.store.public_item_count().await?;
     let chunks = (items + SITEMAP_CHUNK - 1) / SITEMAP_CHUNK;
     // A sitemap index: the agencies' pages in the first file, items after.
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    x.push_str(&format!("<sitemap><loc>{base}/sitemap/items-agencies.xml</loc></sitemap>\n"));
+    x.push_str(&format!(
+        "<sitemap><loc>{base}/sitemap/items-agencies.xml</loc></sitemap>\n"
+    ));
     for n in 0..chunks {
-        x.push_str(&format!("<sitemap><loc>{base}/sitemap/items-{n}.xml</loc></sitemap>\n"));
+        x.push_str(&format!(
+            "<sitemap><loc>{base}/sitemap/items-{n}.xml</loc></sitemap>\n"
+        ));
     }
     x.push_str("</sitemapindex>\n");
-    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], x).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        x,
+    )
+        .into_response())
 }
 
 pub async fn sitemap_items(
@@ -565,7 +600,11 @@ pub async fn sitemap_items(
         }
     }
     x.push_str("</urlset>\n");
-    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], x).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        x,
+    )
+        .into_response())
 }
 
 pub async fn robots(State(state): State<Shared>, headers: axum::http::HeaderMap) -> Response {

@@ -85,7 +85,6 @@ const ATTACHMENT_KINDS: [(&str, &str, &[u8]); 3] = [
     ),
 ];
 
-
 /// The columns an item may be filed under, for the agency.
 fn columns_for(level: LocalLevel) -> Vec<(&'static str, String)> {
     let mut v: Vec<(&'static str, String)> = rules::statutory_columns(level)
@@ -306,10 +305,7 @@ async fn draft_from(
         t => match find_item(state, staff, agency, t).await {
             Some(id) => Some(id),
             None => {
-                errors.insert(
-                    "interprets",
-                    format!("本机关没有索引号或编号为“{t}”的事项"),
-                );
+                errors.insert("interprets", format!("本机关没有索引号或编号为“{t}”的事项"));
                 None
             }
         },
@@ -357,7 +353,11 @@ async fn find_item(state: &Shared, staff: &Staff, agency: &Agency, text: &str) -
         per_page: 5,
         ..Default::default()
     };
-    let page = state.store.items(&staff.scope, &agency.name, &q).await.ok()?;
+    let page = state
+        .store
+        .items(&staff.scope, &agency.name, &q)
+        .await
+        .ok()?;
     page.rows
         .into_iter()
         .find(|i| i.index_no == text)
@@ -442,7 +442,13 @@ pub async fn new_item(
     };
     match state
         .store
-        .create_item(&staff.actor(), &staff.scope, &agency.name, &d, state.today())
+        .create_item(
+            &staff.actor(),
+            &staff.scope,
+            &agency.name,
+            &d,
+            state.today(),
+        )
         .await
     {
         Ok(item) => Ok(Redirect::to(&format!("/console/item/{}", item.id)).into_response()),
@@ -454,7 +460,11 @@ pub async fn new_item(
     }
 }
 
-async fn item_in_scope(state: &Shared, staff: &Staff, id: &str) -> Result<(Item, Agency), AppError> {
+async fn item_in_scope(
+    state: &Shared,
+    staff: &Staff,
+    id: &str,
+) -> Result<(Item, Agency), AppError> {
     let item = state.store.item(&staff.scope, parse_id(id)?).await?;
     let agency = state.store.agency_by_name(&item.agency).await?;
     Ok((item, agency))
@@ -474,7 +484,12 @@ pub async fn edit_item_form(
         )));
     }
     let interprets = match item.interprets {
-        Some(p) => state.store.item(&staff.scope, p).await.ok().map(|i| i.index_no),
+        Some(p) => state
+            .store
+            .item(&staff.scope, p)
+            .await
+            .ok()
+            .map(|i| i.index_no),
         None => None,
     };
     let mut form = ItemForm::from_item(&item, interprets);
@@ -656,13 +671,27 @@ pub async fn item_action(
     let action = match action {
         Ok(a) => a,
         Err(why) => {
-            return show_item(&state, &staff, &item, &agency, Some(why), StatusCode::UNPROCESSABLE_ENTITY)
-                .await
+            return show_item(
+                &state,
+                &staff,
+                &item,
+                &agency,
+                Some(why),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     };
     match state
         .store
-        .act_on_item(&staff.actor(), actor, &staff.scope, item.id, &action, state.today())
+        .act_on_item(
+            &staff.actor(),
+            actor,
+            &staff.scope,
+            item.id,
+            &action,
+            state.today(),
+        )
         .await
     {
         Ok(_) => {
@@ -672,7 +701,15 @@ pub async fn item_action(
         Err(e) => {
             let why = refusal(e)?;
             let item = state.store.item(&staff.scope, item.id).await?;
-            show_item(&state, &staff, &item, &agency, Some(why), StatusCode::UNPROCESSABLE_ENTITY).await
+            show_item(
+                &state,
+                &staff,
+                &item,
+                &agency,
+                Some(why),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -709,11 +746,7 @@ pub fn attachment_kind(name: &str, bytes: &[u8]) -> Result<&'static str, String>
 /// A file name safe to keep and to show: no folders, no control characters.
 fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(120)
-        .collect();
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
     let cleaned = cleaned.trim().to_string();
     if cleaned.is_empty() {
         "附件".into()
@@ -735,7 +768,16 @@ pub async fn attach(
     staff.check_csrf(up.field("_csrf"))?;
     let (item, agency) = item_in_scope(&state, &staff, &id).await?;
     must_draft(&staff)?;
-    let refuse = |why: String| show_item(&state, &staff, &item, &agency, Some(why), StatusCode::UNPROCESSABLE_ENTITY);
+    let refuse = |why: String| {
+        show_item(
+            &state,
+            &staff,
+            &item,
+            &agency,
+            Some(why),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
     let Some((name, bytes)) = chosen_file(&mut up) else {
         return refuse("请选择要上传的附件".into()).await;
     };
@@ -766,7 +808,16 @@ pub async fn attach(
     };
     match state
         .store
-        .add_attachment(&staff.actor(), &staff.scope, item.id, &name, media, &bytes, &hash, &text)
+        .add_attachment(
+            &staff.actor(),
+            &staff.scope,
+            item.id,
+            &name,
+            media,
+            &bytes,
+            &hash,
+            &text,
+        )
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/console/item/{}#files", item.id)).into_response()),
@@ -801,7 +852,15 @@ pub async fn detach(
         Ok(()) => Ok(Redirect::to(&format!("/console/item/{}#files", item.id)).into_response()),
         Err(e) => {
             let why = refusal(e)?;
-            show_item(&state, &staff, &item, &agency, Some(why), StatusCode::UNPROCESSABLE_ENTITY).await
+            show_item(
+                &state,
+                &staff,
+                &item,
+                &agency,
+                Some(why),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -842,7 +901,10 @@ fn may_edit_guide(staff: &Staff) -> bool {
 }
 
 /// The 指南 in force: the newest edited version, else the generated one.
-pub async fn guide_in_force(state: &Shared, agency: &Agency) -> Result<(String, Option<(i64, String)>), AppError> {
+pub async fn guide_in_force(
+    state: &Shared,
+    agency: &Agency,
+) -> Result<(String, Option<(i64, String)>), AppError> {
     if let Some((version, body, _, at)) = state.store.guide(&agency.name).await? {
         return Ok((body, Some((version, at))));
     }
@@ -861,9 +923,18 @@ async fn guide_view(
 ) -> Result<Response, AppError> {
     let profile = state.store.profile(&agency.name).await?;
     let (current, edited) = guide_in_force(state, agency).await?;
-    let versions = state.store.guide_versions(&staff.scope, &agency.name).await?;
+    let versions = state
+        .store
+        .guide_versions(&staff.scope, &agency.name)
+        .await?;
     let shown_version = match p.version.trim().parse::<i64>() {
-        Ok(v) => Some((v, state.store.guide_version(&staff.scope, &agency.name, v).await?)),
+        Ok(v) => Some((
+            v,
+            state
+                .store
+                .guide_version(&staff.scope, &agency.name, v)
+                .await?,
+        )),
         Err(_) => None,
     };
     let html = render(
@@ -962,11 +1033,24 @@ pub async fn save_profile(
         .put_profile(&staff.actor(), &staff.scope, &agency.name, &p)
         .await
     {
-        Ok(()) => Ok(Redirect::to(&format!("/console/guide?agency={}&saved=profile", agency.id)).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/console/guide?agency={}&saved=profile",
+            agency.id
+        ))
+        .into_response()),
         Err(e) => {
             let why = refusal(e)?;
             let agencies = crate::console::scoped_agencies(&state, &staff).await?;
-            guide_view(&state, &staff, &agency, &agencies, &GuideParams::default(), Some(why), StatusCode::UNPROCESSABLE_ENTITY).await
+            guide_view(
+                &state,
+                &staff,
+                &agency,
+                &agencies,
+                &GuideParams::default(),
+                Some(why),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -993,14 +1077,30 @@ pub async fn save_guide(
     must_edit_guide(&staff)?;
     match state
         .store
-        .put_guide(&staff.actor(), &staff.scope, &agency.name, &f.body.replace("\r\n", "\n"))
+        .put_guide(
+            &staff.actor(),
+            &staff.scope,
+            &agency.name,
+            &f.body.replace("\r\n", "\n"),
+        )
         .await
     {
-        Ok(v) => Ok(Redirect::to(&format!("/console/guide?agency={}&saved={v}", agency.id)).into_response()),
+        Ok(v) => Ok(
+            Redirect::to(&format!("/console/guide?agency={}&saved={v}", agency.id)).into_response(),
+        ),
         Err(e) => {
             let why = refusal(e)?;
             let agencies = crate::console::scoped_agencies(&state, &staff).await?;
-            guide_view(&state, &staff, &agency, &agencies, &GuideParams::default(), Some(why), StatusCode::UNPROCESSABLE_ENTITY).await
+            guide_view(
+                &state,
+                &staff,
+                &agency,
+                &agencies,
+                &GuideParams::default(),
+                Some(why),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
     }
 }
@@ -1057,13 +1157,30 @@ pub async fn publish_report(
     let json = gongkai_write::write(gongkai_write::Format::Json, &report);
     state
         .store
-        .publish_report(&staff.actor(), &staff.scope, &agency.name, year, &json, errors, warnings, today)
+        .publish_report(
+            &staff.actor(),
+            &staff.scope,
+            &agency.name,
+            year,
+            &json,
+            errors,
+            warnings,
+            today,
+        )
         .await?;
-    Ok(Redirect::to(&format!("/console/report?agency={}&year={year}&published=1", agency.id)).into_response())
+    Ok(Redirect::to(&format!(
+        "/console/report?agency={}&year={year}&published=1",
+        agency.id
+    ))
+    .into_response())
 }
 
 /// What the report page says of the year's publication.
-pub async fn publication(state: &Shared, agency: &Agency, year: i32) -> Result<minijinja::Value, AppError> {
+pub async fn publication(
+    state: &Shared,
+    agency: &Agency,
+    year: i32,
+) -> Result<minijinja::Value, AppError> {
     let due = gongkai_store::report_due(&agency.kind, year);
     let published = state.store.published_report(&agency.name, year).await.ok();
     let today = state.today();

@@ -94,7 +94,11 @@ pub(crate) async fn shown_agency(
 }
 
 /// The agency a form names (by id): "not found" outside the scope.
-pub(crate) async fn posted_agency(state: &Shared, staff: &Staff, id: &str) -> Result<Agency, AppError> {
+pub(crate) async fn posted_agency(
+    state: &Shared,
+    staff: &Staff,
+    id: &str,
+) -> Result<Agency, AppError> {
     let agency = state.store.agency_by_id(parse_id(id.trim())?).await?;
     staff.scope.check(&agency.name, "机关")?;
     Ok(agency)

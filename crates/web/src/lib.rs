@@ -73,12 +73,18 @@ impl AppState {
             Some(dir) => match gongkai_search::SearchIndex::open_dir(dir) {
                 Ok(i) => {
                     if let Some(why) = i.recreated() {
-                        eprintln!("全文检索索引目录 {} 中原有的索引已弃用（{why}），将重新建立", dir.display());
+                        eprintln!(
+                            "全文检索索引目录 {} 中原有的索引已弃用（{why}），将重新建立",
+                            dir.display()
+                        );
                     }
                     Ok(i)
                 }
                 Err(e) => {
-                    eprintln!("全文检索索引目录 {} 无法使用（{e}），本次改在内存中建立索引", dir.display());
+                    eprintln!(
+                        "全文检索索引目录 {} 无法使用（{e}），本次改在内存中建立索引",
+                        dir.display()
+                    );
                     gongkai_search::SearchIndex::in_memory()
                 }
             },

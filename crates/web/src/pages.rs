@@ -53,18 +53,42 @@ const TEMPLATES: [(&str, &str); 37] = [
     ("import.html", include_str!("../templates/import.html")),
     ("settings.html", include_str!("../templates/settings.html")),
     ("pager.html", include_str!("../templates/pager.html")),
-    ("column_nav.html", include_str!("../templates/column_nav.html")),
-    ("column_home.html", include_str!("../templates/column_home.html")),
-    ("column_list.html", include_str!("../templates/column_list.html")),
-    ("column_item.html", include_str!("../templates/column_item.html")),
+    (
+        "column_nav.html",
+        include_str!("../templates/column_nav.html"),
+    ),
+    (
+        "column_home.html",
+        include_str!("../templates/column_home.html"),
+    ),
+    (
+        "column_list.html",
+        include_str!("../templates/column_list.html"),
+    ),
+    (
+        "column_item.html",
+        include_str!("../templates/column_item.html"),
+    ),
     ("guide.html", include_str!("../templates/guide.html")),
-    ("reports_public.html", include_str!("../templates/reports_public.html")),
-    ("report_public.html", include_str!("../templates/report_public.html")),
+    (
+        "reports_public.html",
+        include_str!("../templates/reports_public.html"),
+    ),
+    (
+        "report_public.html",
+        include_str!("../templates/report_public.html"),
+    ),
     ("search.html", include_str!("../templates/search.html")),
     ("items.html", include_str!("../templates/items.html")),
-    ("item_form.html", include_str!("../templates/item_form.html")),
+    (
+        "item_form.html",
+        include_str!("../templates/item_form.html"),
+    ),
     ("item.html", include_str!("../templates/item.html")),
-    ("guide_console.html", include_str!("../templates/guide_console.html")),
+    (
+        "guide_console.html",
+        include_str!("../templates/guide_console.html"),
+    ),
 ];
 
 const STYLESHEET: &str = include_str!("../static/style.css");

@@ -110,7 +110,6 @@ impl Search {
             .map_err(|e| e.to_string())?;
         Ok(n)
     }
-
 }
 
 /// Builds or catches up the index, then follows the database's changes.
@@ -125,7 +124,11 @@ impl Search {
         let stale = match self.index.mark() {
             None | Some(0) => true,
             // A mark beyond the database's: another database (restored, replaced).
-            Some(m) => store.item_change_mark().await.map(|db| m > db).unwrap_or(false),
+            Some(m) => store
+                .item_change_mark()
+                .await
+                .map(|db| m > db)
+                .unwrap_or(false),
         };
         if stale {
             let started = std::time::Instant::now();
