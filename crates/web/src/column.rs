@@ -399,7 +399,8 @@ pub async fn search(
         .flat_map(|r| r.hits.iter())
         .map(|h| {
             ctx! {
-                url => format!("/a/{}/i/{}", h.agency_id, h.key),
+                agency_id => h.agency_id,
+                key => h.key,
                 title_html => h.title_html,
                 snippet_html => h.snippet_html,
                 published_on => h.published_on.to_string(),

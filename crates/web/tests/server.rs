@@ -1446,3 +1446,385 @@ fn other_ledgers(site: &Site, a: i64, b: i64, label: &str) {
         label,
     );
 }
+
+// ---------------------------------------------------------------------------
+// Proactive disclosure: the 三级审核 and the 专栏
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/../../fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("fixture")
+}
+
+/// The value of a cell as the report page draws it.
+fn cell<'a>(page: &'a str, address: &str) -> &'a str {
+    let at = format!("data-cell=\"{address}\"");
+    let rest = &page[page.find(&at).unwrap_or_else(|| panic!("{address} drawn"))..];
+    between(rest, ">", "<")
+}
+
+/// Waits (up to 10 s) until the search for `q` does or does not list `url`.
+fn searched(site: &Site, q: &str, url: &str, present: bool) -> bool {
+    for _ in 0..50 {
+        let page = site.get(&format!("/search?q={q}"), "").body;
+        if page.contains(url) == present {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    false
+}
+
+#[test]
+fn proactive_disclosure_on_every_database() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let dbs = rt.block_on(common::databases("web_disclosure"));
+    for db in dbs {
+        let (site, a, b) = start(&rt, &db.url);
+        rt.block_on(async {
+            let store = Store::open(&db.url).await.expect("store");
+            let hash = hash_password(PASSWORD);
+            for (login, role) in [("reviewer_a", Role::Reviewer), ("secrecy_a", Role::Secrecy)] {
+                store
+                    .create_user(
+                        "测试",
+                        login,
+                        login,
+                        &hash,
+                        role,
+                        Some("甲县住房和城乡建设局"),
+                    )
+                    .await
+                    .expect("user");
+            }
+            store.close().await;
+        });
+        // A second process on the same database, started before anything
+        // is published: it finds what the first publishes within seconds.
+        let addr = rt.block_on(async { serve(Store::open(&db.url).await.expect("store")).await });
+        let second = Site {
+            addr,
+            agent: agent(),
+        };
+        let published = disclosure(&site, a, b, &db.label);
+        assert!(
+            searched(&second, "危房改造", &published, true),
+            "{}: the second server's search finds it",
+            db.label
+        );
+        rt.block_on(db.drop_database());
+    }
+}
+
+/// The story; the public address of the last item published.
+fn disclosure(site: &Site, a: i64, b: i64, label: &str) -> String {
+    let clerk = site.login("clerk_a");
+    let csrf = site.csrf(&clerk);
+    let form = |title: &str, summary: &str| {
+        vec![
+            ("_csrf", csrf.clone()),
+            ("agency", a.to_string()),
+            ("title", title.to_string()),
+            ("summary", summary.to_string()),
+            (
+                "body",
+                "第一条 为规范住房租赁市场秩序，制定本办法。".to_string(),
+            ),
+            ("publisher", "甲县住房和城乡建设局".to_string()),
+            ("written_on", "2026-02-27".to_string()),
+            ("doc_no", "甲住建规〔2026〕1号".to_string()),
+            ("column", "a20-01".to_string()),
+            ("disclosure", "active".to_string()),
+            ("doc_kind", "normative".to_string()),
+        ]
+    };
+    let post = |path: &str, cookie: &str, fields: &[(&str, String)]| {
+        let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        site.post(path, cookie, &f)
+    };
+    // A field left out is named, nothing is saved.
+    let mut bad = form("甲县住房租赁管理办法", "");
+    bad.retain(|(k, _)| *k != "written_on");
+    let refused = post("/console/items/new", &clerk, &bad);
+    assert_eq!(refused.status, 422, "{label}");
+    assert!(refused.body.contains("请填写成文日期"), "{label}");
+    let made = post(
+        "/console/items/new",
+        &clerk,
+        &form("甲县住房租赁管理办法", "规范住房租赁。"),
+    );
+    assert_eq!(made.status, 303, "{label}: {}", made.body);
+    let item = made.location.clone();
+    let id = item.rsplit('/').next().unwrap().to_string();
+    let public = format!("/a/{a}/i/{id}");
+
+    // Attachments: a wrong type, a broken PDF and an oversized file are
+    // refused and nothing is stored; a real PDF is taken.
+    let attach = format!("{item}/attach");
+    let csrf_field = [("_csrf", csrf.as_str())];
+    let exe = upload(
+        site,
+        &attach,
+        &clerk,
+        &csrf_field,
+        Some(("工具.exe", b"MZ\x90\0")),
+    )
+    .unwrap();
+    assert_eq!(exe.status, 422, "{label}");
+    assert!(exe.body.contains("不是可以上传的文件类型"), "{label}");
+    let pdf = fixture("pdf/huaian_city_2024.pdf");
+    let broken = upload(
+        site,
+        &attach,
+        &clerk,
+        &csrf_field,
+        Some(("坏.pdf", &pdf[..pdf.len() / 3])),
+    )
+    .unwrap();
+    assert_eq!(broken.status, 422, "{label}: {}", broken.body);
+    assert!(broken.body.contains("无法读取"), "{label}");
+    too_large(
+        oversized(
+            site,
+            &attach,
+            &clerk,
+            &csrf_field,
+            ("大.pdf", &vec![b'%'; 21 * 1024 * 1024]),
+        ),
+        label,
+    );
+    assert!(site.get(&item, &clerk).body.contains("没有附件"), "{label}");
+    let good = upload(
+        site,
+        &attach,
+        &clerk,
+        &csrf_field,
+        Some(("淮安市2024年报.pdf", &pdf)),
+    )
+    .unwrap();
+    assert_eq!(good.status, 303, "{label}: {}", good.body);
+    assert!(
+        site.get(&item, &clerk).body.contains("淮安市2024年报.pdf"),
+        "{label}"
+    );
+
+    // Another agency's clerk: not found, by page, file and action; a form
+    // without its token is refused.
+    let other = site.login("clerk_b");
+    let other_csrf = site.csrf(&other);
+    assert_eq!(site.get(&item, &other).status, 404, "{label}");
+    assert_eq!(
+        site.post(
+            &format!("{item}/action"),
+            &other,
+            &[("_csrf", &other_csrf), ("action", "submit")]
+        )
+        .status,
+        404,
+        "{label}"
+    );
+    assert_eq!(
+        site.get(&format!("/console/items?agency={a}"), &other)
+            .status,
+        404,
+        "{label}"
+    );
+    assert_eq!(
+        site.post(&format!("{item}/action"), &clerk, &[("action", "submit")])
+            .status,
+        403,
+        "{label}: no form token"
+    );
+
+    let step = |who: &str, action: &str, reason: &str| {
+        let cookie = site.login(who);
+        let t = site.csrf(&cookie);
+        site.post(
+            &format!("{item}/action"),
+            &cookie,
+            &[("_csrf", &t), ("action", action), ("reason", reason)],
+        )
+    };
+    assert_eq!(step("clerk_a", "submit", "").status, 303, "{label}");
+    // Out of turn: the leader cannot sign before the reviews.
+    let early = step("leader_a", "approve", "");
+    assert_eq!(early.status, 422, "{label}");
+    assert!(
+        early.body.contains("应由科室负责人办理"),
+        "{label}: {}",
+        early.body
+    );
+    assert_eq!(step("reviewer_a", "approve", "").status, 303, "{label}");
+    assert_eq!(
+        step("secrecy_a", "return", "附件含个人信息，请核实").status,
+        303,
+        "{label}"
+    );
+    let page = site.get(&item, &clerk).body;
+    assert!(
+        page.contains("已退回修改") && page.contains("附件含个人信息，请核实"),
+        "{label}"
+    );
+    // Stopped at 保密审查: absent everywhere public.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert_eq!(site.get(&public, "").status, 404, "{label}");
+    assert!(
+        !site
+            .get(&format!("/a/{a}/c/a20-01"), "")
+            .body
+            .contains(&public),
+        "{label}"
+    );
+    assert!(
+        !site
+            .get(&format!("/a/{a}/catalog"), "")
+            .body
+            .contains(&public),
+        "{label}"
+    );
+    assert!(
+        !site
+            .get(&format!("/a/{a}/feed.atom"), "")
+            .body
+            .contains(&public),
+        "{label}"
+    );
+    assert!(
+        !site.get("/sitemap/items-0.xml", "").body.contains(&public),
+        "{label}"
+    );
+    assert!(
+        searched(site, "主动公开各类政府信息", &public, false),
+        "{label}"
+    );
+    assert!(
+        site.get(&format!("/a/{a}/i/{id}/f/1"), "").status == 404,
+        "{label}"
+    );
+
+    // Fixed, and through every step again.
+    let edited = post(
+        &format!("{item}/edit"),
+        &clerk,
+        &form("甲县住房租赁管理办法", "规范住房租赁市场。"),
+    );
+    assert_eq!(edited.status, 303, "{label}: {}", edited.body);
+    for (who, action) in [
+        ("clerk_a", "submit"),
+        ("reviewer_a", "approve"),
+        ("secrecy_a", "approve"),
+        ("leader_a", "approve"),
+    ] {
+        assert_eq!(step(who, action, "").status, 303, "{label}: {who}");
+    }
+    let page = site.get(&public, "").body;
+    assert!(
+        page.contains("甲县住房租赁管理办法") && page.contains("甲住建规〔2026〕1号"),
+        "{label}"
+    );
+    assert!(page.contains("淮安市2024年报.pdf"), "{label}");
+    assert!(
+        site.get(&format!("/a/{a}/c/a20-01"), "")
+            .body
+            .contains(&public),
+        "{label}"
+    );
+    assert!(
+        site.get(&format!("/a/{a}/feed.atom"), "")
+            .body
+            .contains(&public),
+        "{label}"
+    );
+    assert!(
+        site.get("/sitemap/items-0.xml", "").body.contains(&public),
+        "{label}"
+    );
+    assert_eq!(
+        site.get(&format!("/a/{b}/i/{id}"), "").status,
+        404,
+        "{label}: under its own agency only"
+    );
+    // Found by a phrase of its attachment.
+    assert!(
+        searched(site, "主动公开各类政府信息", &public, true),
+        "{label}"
+    );
+    // Table 2 of the annual report counts it.
+    let leader = site.login("leader_a");
+    let report = site
+        .get(&format!("/console/report?agency={a}&year=2026"), &leader)
+        .body;
+    assert_eq!(cell(&report, "t2.normative.issued"), "1", "{label}");
+
+    // Repealed: asked, granted; the 专栏 and table 2 follow.
+    let cookie = site.login("clerk_a");
+    let t = site.csrf(&cookie);
+    let asked = site.post(
+        &format!("{item}/action"),
+        &cookie,
+        &[
+            ("_csrf", &t),
+            ("action", "validity"),
+            ("validity", "repealed"),
+            ("on", "2026-03-02"),
+            ("reason", "上位法修改"),
+        ],
+    );
+    assert_eq!(asked.status, 303, "{label}: {}", asked.body);
+    assert_eq!(step("leader_a", "grant", "").status, 303, "{label}");
+    assert!(site.get(&public, "").body.contains("废止"), "{label}");
+    let report = site
+        .get(&format!("/console/report?agency={a}&year=2026"), &leader)
+        .body;
+    assert_eq!(cell(&report, "t2.normative.repealed"), "1", "{label}");
+
+    // Script in a title is shown as text, on the page and in the search.
+    let made = post(
+        "/console/items/new",
+        &clerk,
+        &[
+            ("_csrf", csrf.clone()),
+            ("agency", a.to_string()),
+            (
+                "title",
+                "<script>alert(1)</script>危房改造补助公示".to_string(),
+            ),
+            ("publisher", "甲县住房和城乡建设局".to_string()),
+            ("written_on", "2026-03-02".to_string()),
+            ("column", "a20-11".to_string()),
+            ("disclosure", "active".to_string()),
+        ],
+    );
+    assert_eq!(made.status, 303, "{label}: {}", made.body);
+    let item = made.location.clone();
+    for (who, action) in [
+        ("clerk_a", "submit"),
+        ("reviewer_a", "approve"),
+        ("secrecy_a", "approve"),
+        ("leader_a", "approve"),
+    ] {
+        let cookie = site.login(who);
+        let t = site.csrf(&cookie);
+        let r = site.post(
+            &format!("{item}/action"),
+            &cookie,
+            &[("_csrf", &t), ("action", action)],
+        );
+        assert_eq!(r.status, 303, "{label}");
+    }
+    let id = item.rsplit('/').next().unwrap();
+    let page = site.get(&format!("/a/{a}/i/{id}"), "").body;
+    assert!(
+        !page.contains("<script>alert") && page.contains("&lt;script&gt;"),
+        "{label}"
+    );
+    assert!(
+        searched(site, "危房改造", &format!("/a/{a}/i/{id}"), true),
+        "{label}"
+    );
+    let found = site.get("/search?q=危房改造", "").body;
+    assert!(!found.contains("<script>alert"), "{label}");
+    format!("/a/{a}/i/{id}")
+}
