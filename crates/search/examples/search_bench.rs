@@ -32,30 +32,169 @@ impl Rng {
 }
 
 const PLACES: &[&str] = &[
-    "北京市", "天津市", "河北省", "山西省", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省",
-    "湖南省", "广东省", "四川省", "贵州省", "云南省", "陕西省", "甘肃省", "淮安市", "苏州市", "杭州市", "宁波市", "合肥市",
-    "南昌市", "济南市", "郑州市", "武汉市", "长沙市", "成都市", "昆明市", "西安市", "兰州市", "海淀区", "浦东新区", "清江浦区",
+    "北京市",
+    "天津市",
+    "河北省",
+    "山西省",
+    "江苏省",
+    "浙江省",
+    "安徽省",
+    "福建省",
+    "江西省",
+    "山东省",
+    "河南省",
+    "湖北省",
+    "湖南省",
+    "广东省",
+    "四川省",
+    "贵州省",
+    "云南省",
+    "陕西省",
+    "甘肃省",
+    "淮安市",
+    "苏州市",
+    "杭州市",
+    "宁波市",
+    "合肥市",
+    "南昌市",
+    "济南市",
+    "郑州市",
+    "武汉市",
+    "长沙市",
+    "成都市",
+    "昆明市",
+    "西安市",
+    "兰州市",
+    "海淀区",
+    "浦东新区",
+    "清江浦区",
 ];
 const BODIES: &[&str] = &[
-    "人民政府", "人民政府办公室", "发展和改革委员会", "教育局", "科学技术局", "工业和信息化局", "公安局", "民政局", "司法局",
-    "财政局", "人力资源和社会保障局", "自然资源和规划局", "生态环境局", "住房和城乡建设局", "交通运输局", "水利局",
-    "农业农村局", "商务局", "文化广电和旅游局", "卫生健康委员会", "应急管理局", "审计局", "市场监督管理局", "统计局",
-    "医疗保障局", "数据局", "税务局", "行政审批局",
+    "人民政府",
+    "人民政府办公室",
+    "发展和改革委员会",
+    "教育局",
+    "科学技术局",
+    "工业和信息化局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源和规划局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化广电和旅游局",
+    "卫生健康委员会",
+    "应急管理局",
+    "审计局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "数据局",
+    "税务局",
+    "行政审批局",
 ];
-const ABBR: &[&str] = &["府发", "政办发", "府办发", "发改", "教发", "财预", "人社发", "环发", "建发", "交发", "卫发", "应急", "市监", "政规"];
+const ABBR: &[&str] = &[
+    "府发",
+    "政办发",
+    "府办发",
+    "发改",
+    "教发",
+    "财预",
+    "人社发",
+    "环发",
+    "建发",
+    "交发",
+    "卫发",
+    "应急",
+    "市监",
+    "政规",
+];
 const TOPICS: &[&str] = &[
-    "优化营商环境", "安全生产", "防汛抗旱", "乡村振兴", "城乡居民医疗保险", "最低工资标准", "住房公积金", "义务教育",
-    "生态环境保护", "大气污染防治", "河湖长制", "高标准农田建设", "老旧小区改造", "养老服务体系", "政府信息公开",
-    "政务服务", "一网通办", "行政审批制度改革", "财政预算管理", "政府采购", "专项债券", "科技创新", "数字经济",
-    "中小企业发展", "就业创业", "社会救助", "残疾人保障", "食品安全", "药品监管", "道路交通安全", "消防安全",
-    "森林防火", "耕地保护", "土地征收", "国有资产管理", "行政执法", "公共法律服务", "文化旅游", "全民健身",
-    "疫情防控", "公共卫生", "招商引资", "对外开放", "统计调查", "审计整改", "规范性文件", "数据共享",
+    "优化营商环境",
+    "安全生产",
+    "防汛抗旱",
+    "乡村振兴",
+    "城乡居民医疗保险",
+    "最低工资标准",
+    "住房公积金",
+    "义务教育",
+    "生态环境保护",
+    "大气污染防治",
+    "河湖长制",
+    "高标准农田建设",
+    "老旧小区改造",
+    "养老服务体系",
+    "政府信息公开",
+    "政务服务",
+    "一网通办",
+    "行政审批制度改革",
+    "财政预算管理",
+    "政府采购",
+    "专项债券",
+    "科技创新",
+    "数字经济",
+    "中小企业发展",
+    "就业创业",
+    "社会救助",
+    "残疾人保障",
+    "食品安全",
+    "药品监管",
+    "道路交通安全",
+    "消防安全",
+    "森林防火",
+    "耕地保护",
+    "土地征收",
+    "国有资产管理",
+    "行政执法",
+    "公共法律服务",
+    "文化旅游",
+    "全民健身",
+    "疫情防控",
+    "公共卫生",
+    "招商引资",
+    "对外开放",
+    "统计调查",
+    "审计整改",
+    "规范性文件",
+    "数据共享",
 ];
 const KINDS: &[&str] = &[
-    "实施意见", "管理办法", "实施方案", "工作方案", "通知", "若干措施", "实施细则", "工作要点", "行动计划",
-    "暂行规定", "指导意见", "考核办法", "应急预案", "专项规划", "年度报告", "情况的通报", "公告",
+    "实施意见",
+    "管理办法",
+    "实施方案",
+    "工作方案",
+    "通知",
+    "若干措施",
+    "实施细则",
+    "工作要点",
+    "行动计划",
+    "暂行规定",
+    "指导意见",
+    "考核办法",
+    "应急预案",
+    "专项规划",
+    "年度报告",
+    "情况的通报",
+    "公告",
 ];
-const LEADS: &[&str] = &["关于印发", "关于进一步加强", "关于做好", "关于推进", "关于开展", "关于调整", "关于公布", "关于规范", "关于深化", "关于全面推行"];
+const LEADS: &[&str] = &[
+    "关于印发",
+    "关于进一步加强",
+    "关于做好",
+    "关于推进",
+    "关于开展",
+    "关于调整",
+    "关于公布",
+    "关于规范",
+    "关于深化",
+    "关于全面推行",
+];
 const SENTENCES: &[&str] = &[
     "为深入贯彻落实党中央、国务院决策部署，结合本地实际，制定本方案。",
     "各地各部门要充分认识此项工作的重要意义，切实加强组织领导，明确责任分工，确保各项任务落到实处。",
@@ -81,28 +220,73 @@ const SENTENCES: &[&str] = &[
 
 /// Common words users type, for the query load.
 const QUERY_WORDS: &[&str] = &[
-    "安全生产", "营商环境", "通知", "实施意见", "管理办法", "乡村振兴", "医疗保险", "公积金", "教育", "生态环境", "养老",
-    "政府信息公开", "政务服务", "预算", "政府采购", "就业", "食品安全", "消防", "耕地", "执法", "疫情防控", "统计", "审计",
-    "规范性文件", "数据共享", "方案", "人民政府", "财政", "考核", "整改",
+    "安全生产",
+    "营商环境",
+    "通知",
+    "实施意见",
+    "管理办法",
+    "乡村振兴",
+    "医疗保险",
+    "公积金",
+    "教育",
+    "生态环境",
+    "养老",
+    "政府信息公开",
+    "政务服务",
+    "预算",
+    "政府采购",
+    "就业",
+    "食品安全",
+    "消防",
+    "耕地",
+    "执法",
+    "疫情防控",
+    "统计",
+    "审计",
+    "规范性文件",
+    "数据共享",
+    "方案",
+    "人民政府",
+    "财政",
+    "考核",
+    "整改",
 ];
 
 fn agency_name(i: usize) -> String {
-    format!("{}{}", PLACES[i % PLACES.len()], BODIES[(i / PLACES.len()) % BODIES.len()])
+    format!(
+        "{}{}",
+        PLACES[i % PLACES.len()],
+        BODIES[(i / PLACES.len()) % BODIES.len()]
+    )
 }
 
 fn make_doc(r: &mut Rng, key: i64, agencies: usize) -> Doc {
     let agency = r.below(agencies);
     let year = 2015 + r.below(11) as i32;
-    let published_on = NaiveDate::from_ymd_opt(year, 1 + r.below(12) as u32, 1 + r.below(28) as u32).unwrap();
+    let published_on =
+        NaiveDate::from_ymd_opt(year, 1 + r.below(12) as u32, 1 + r.below(28) as u32).unwrap();
     let publisher = agency_name(agency);
     let topic = r.pick(TOPICS);
-    let title = format!("{}{}{}{}的{}", publisher, r.pick(LEADS), r.pick(&PLACES[..20]), topic, r.pick(KINDS));
+    let title = format!(
+        "{}{}{}{}的{}",
+        publisher,
+        r.pick(LEADS),
+        r.pick(&PLACES[..20]),
+        topic,
+        r.pick(KINDS)
+    );
     let doc_no = if r.below(4) == 0 {
         String::new()
     } else {
         let place = &PLACES[agency % PLACES.len()];
         let short: String = place.chars().next().into_iter().collect();
-        format!("{}{}〔{}〕{}号", short, r.pick(ABBR), year, 1 + r.below(150))
+        format!(
+            "{}{}〔{}〕{}号",
+            short,
+            r.pick(ABBR),
+            year,
+            1 + r.below(150)
+        )
     };
     let target = 300 + r.below(500);
     let mut body = String::new();
@@ -117,7 +301,13 @@ fn make_doc(r: &mut Rng, key: i64, agencies: usize) -> Doc {
     Doc {
         key,
         agency_id: agency as i64 + 1,
-        index_no: format!("{:08}-{}/{}-{:05}", agency + 10_000_000, r.pick(&["01", "02", "03", "04"]), year, key % 100_000),
+        index_no: format!(
+            "{:08}-{}/{}-{:05}",
+            agency + 10_000_000,
+            r.pick(&["01", "02", "03", "04"]),
+            year,
+            key % 100_000
+        ),
         summary: format!("{}{}工作的{}。", r.pick(LEADS), topic, r.pick(KINDS)),
         publisher,
         title,
@@ -136,15 +326,29 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 fn dir_size(path: &std::path::Path) -> u64 {
     std::fs::read_dir(path)
-        .map(|rd| rd.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
         .unwrap_or(0)
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let arg = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
-    let items: usize = arg("--items").map(|s| s.parse().expect("--items N")).unwrap_or(100_000);
-    let searches: usize = arg("--searches").map(|s| s.parse().expect("--searches N")).unwrap_or(2_000);
+    let arg = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let items: usize = arg("--items")
+        .map(|s| s.parse().expect("--items N"))
+        .unwrap_or(100_000);
+    let searches: usize = arg("--searches")
+        .map(|s| s.parse().expect("--searches N"))
+        .unwrap_or(2_000);
     let agencies = 1_000;
     let tmp;
     let dir = match arg("--dir") {
@@ -158,7 +362,12 @@ fn main() {
 
     let t = Instant::now();
     let ix = SearchIndex::open_dir(&dir).expect("open index");
-    println!("opened {} in {:.2}s ({} items there)", dir.display(), t.elapsed().as_secs_f64(), ix.len());
+    println!(
+        "opened {} in {:.2}s ({} items there)",
+        dir.display(),
+        t.elapsed().as_secs_f64(),
+        ix.len()
+    );
 
     if !skip_rebuild {
         let mut r = Rng(0x9E37_79B9_7F4A_7C15);
@@ -183,7 +392,10 @@ fn main() {
     let queries: Vec<String> = (0..searches)
         .map(|_| {
             let words = 1 + r.below(3);
-            (0..words).map(|_| r.pick(QUERY_WORDS)).collect::<Vec<_>>().join(" ")
+            (0..words)
+                .map(|_| r.pick(QUERY_WORDS))
+                .collect::<Vec<_>>()
+                .join(" ")
         })
         .collect();
     for filtered in [false, true] {

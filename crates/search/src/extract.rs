@@ -36,7 +36,11 @@ impl Default for ExtractLimits {
 /// `limits.timeout` (the thread is left to finish on its own and its result
 /// dropped); the text is cut at `limits.max_chars`. A broken or hostile file
 /// gives an error in Chinese naming the file, never a panic.
-pub fn attachment_text(file_name: &str, bytes: &[u8], limits: &ExtractLimits) -> Result<String, String> {
+pub fn attachment_text(
+    file_name: &str,
+    bytes: &[u8],
+    limits: &ExtractLimits,
+) -> Result<String, String> {
     let fail = |why: &str| format!("附件《{file_name}》无法读取：{why}");
     let lower = file_name.to_lowercase();
     let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");

@@ -45,13 +45,17 @@ use std::sync::Mutex;
 use chrono::{Datelike, NaiveDate};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query as TQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query as TQuery, TermQuery,
+};
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value, STORED, STRING,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
+    STORED, STRING,
 };
 use tantivy::snippet::collapse_overlapped_ranges;
 use tantivy::{
-    doc, DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+    doc, DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher,
+    TantivyDocument, Term,
 };
 
 pub use extract::{attachment_text, ExtractLimits};
@@ -204,12 +208,18 @@ fn schema() -> (Schema, Fields) {
             .set_tokenizer(tokenizer::TOKENIZER)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
-    let int = NumericOptions::default().set_indexed().set_fast().set_stored();
+    let int = NumericOptions::default()
+        .set_indexed()
+        .set_fast()
+        .set_stored();
     let fields = Fields {
         key: b.add_i64_field("key", int.clone()),
         agency_id: b.add_i64_field("agency_id", int.clone()),
         year: b.add_i64_field("year", NumericOptions::default().set_indexed()),
-        published: b.add_i64_field("published", NumericOptions::default().set_fast().set_stored()),
+        published: b.add_i64_field(
+            "published",
+            NumericOptions::default().set_fast().set_stored(),
+        ),
         publisher: b.add_text_field("publisher", STRING | STORED),
         index_no: b.add_text_field("index_no", text.clone()),
         title: b.add_text_field("title", text.clone()),
@@ -272,12 +282,8 @@ impl SearchIndex {
     /// read, or was written with another schema version, is discarded and
     /// replaced by an empty one; [`SearchIndex::recreated`] then says why.
     pub fn open_dir(dir: &Path) -> Result<SearchIndex, SearchError> {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            err(format!(
-                "无法创建全文检索索引目录 {}：{e}",
-                dir.display()
-            ))
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| err(format!("无法创建全文检索索引目录 {}：{e}", dir.display())))?;
         let (schema, _) = schema();
         let had_index = dir.join("meta.json").exists();
         if had_index {
@@ -379,7 +385,11 @@ impl SearchIndex {
     /// Replaces the whole content with `docs` and records `mark`. Searches see
     /// the old content until the new one is committed; on an error the old
     /// content stays. Returns the number of items indexed.
-    pub fn rebuild(&self, docs: impl Iterator<Item = Doc>, mark: i64) -> Result<usize, SearchError> {
+    pub fn rebuild(
+        &self,
+        docs: impl Iterator<Item = Doc>,
+        mark: i64,
+    ) -> Result<usize, SearchError> {
         let mut writer = self.writer();
         let result = (|| {
             writer.delete_all_documents()?;
@@ -485,7 +495,11 @@ impl SearchIndex {
         if let Some(y) = q.year {
             filters.push(Term::from_field_i64(f.year, i64::from(y)));
         }
-        for (field, value) in [(f.column, &q.column), (f.publisher, &q.publisher), (f.validity, &q.validity)] {
+        for (field, value) in [
+            (f.column, &q.column),
+            (f.publisher, &q.publisher),
+            (f.validity, &q.validity),
+        ] {
             if let Some(v) = value {
                 filters.push(Term::from_field_text(field, v));
             }
@@ -496,7 +510,10 @@ impl SearchIndex {
         }
         for t in filters {
             let tq = TermQuery::new(t, IndexRecordOption::Basic);
-            all.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(tq), 0.0))));
+            all.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(tq), 0.0)),
+            ));
         }
         let query: Box<dyn TQuery> = match all.len() {
             0 => Box::new(AllQuery),
@@ -506,17 +523,26 @@ impl SearchIndex {
         let limit = q.limit.min(MAX_DEPTH.saturating_sub(q.offset));
         if limit == 0 {
             let total = searcher.search(&*query, &Count)?;
-            return Ok(Results { total, hits: Vec::new() });
+            return Ok(Results {
+                total,
+                hits: Vec::new(),
+            });
         }
         let top = TopDocs::with_limit(limit).and_offset(q.offset);
         let (total, found): (usize, Vec<(f32, DocAddress)>) = if terms.is_empty() {
-            let c = top.order_by((SortByStaticFastValue::<i64>::for_field("published"), Order::Desc));
+            let c = top.order_by((
+                SortByStaticFastValue::<i64>::for_field("published"),
+                Order::Desc,
+            ));
             let (total, docs) = searcher.search(&*query, &(Count, c))?;
             (total, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
         } else {
             let c = top.order_by((
                 (SortBySimilarityScore, Order::Desc),
-                (SortByStaticFastValue::<i64>::for_field("published"), Order::Desc),
+                (
+                    SortByStaticFastValue::<i64>::for_field("published"),
+                    Order::Desc,
+                ),
             ));
             let (total, docs) = searcher.search(&*query, &(Count, c))?;
             (total, docs.into_iter().map(|((s, _), a)| (s, a)).collect())
@@ -525,12 +551,22 @@ impl SearchIndex {
         Ok(Results { total, hits })
     }
 
-    fn hits(&self, searcher: &Searcher, terms: &[String], found: Vec<(f32, DocAddress)>) -> Result<Vec<Hit>, SearchError> {
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        terms: &[String],
+        found: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<Hit>, SearchError> {
         let f = self.fields;
         let mut hits = Vec::with_capacity(found.len());
         for (score, addr) in found {
             let d: TantivyDocument = searcher.doc(addr)?;
-            let text = |field: Field| d.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let text = |field: Field| {
+                d.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
             let int = |field: Field| d.get_first(field).and_then(|v| v.as_i64()).unwrap_or(0);
             let title = text(f.title);
             let body = text(f.body);
@@ -607,7 +643,8 @@ fn clear_index_files(dir: &Path) -> Result<(), SearchError> {
         let name = name.to_string_lossy();
         let stem = name.split('.').next().unwrap_or("");
         let segment_file = stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit());
-        let tantivy_file = name == "meta.json" || name == ".managed.json" || name.starts_with(".tantivy-");
+        let tantivy_file =
+            name == "meta.json" || name == ".managed.json" || name.starts_with(".tantivy-");
         if segment_file || tantivy_file {
             let path = entry.path();
             let removed = if path.is_dir() {
@@ -676,7 +713,9 @@ fn snippet_html(text: &str, terms: &[String]) -> Option<String> {
                 .iter()
                 .filter(|t| {
                     ranges.iter().any(|o| {
-                        o.start >= r.start && o.end <= end && text[o.clone()].eq_ignore_ascii_case(t)
+                        o.start >= r.start
+                            && o.end <= end
+                            && text[o.clone()].eq_ignore_ascii_case(t)
                     })
                 })
                 .count();
@@ -725,7 +764,11 @@ fn marked(text: &str, window: Range<usize>, ranges: &[Range<usize>]) -> String {
 
 /// The beginning of the summary (or, without one, of the body), escaped.
 fn lead(summary: &str, body: &str) -> String {
-    let text = if summary.trim().is_empty() { body } else { summary };
+    let text = if summary.trim().is_empty() {
+        body
+    } else {
+        summary
+    };
     let text = text.trim();
     let mut out: String = text.chars().take(SNIPPET_CHARS).collect();
     if out.len() < text.len() {
@@ -755,4 +798,3 @@ const _: fn() = || {
     fn shared<T: Send + Sync>() {}
     shared::<SearchIndex>();
 };
-

@@ -112,8 +112,8 @@ pub fn index_tokens(text: &str, mut emit: impl FnMut(&str, usize, usize)) {
         let end_of = |i: usize| if i < n { chars[i].0 } else { word.len() };
         if n > 2 && n <= MAX_EXPAND_CHARS {
             for len in 2..n {
-                for start in 0..=n - len {
-                    let (a, b) = (chars[start].0, end_of(start + len));
+                for (start, &(a, _)) in chars[..=n - len].iter().enumerate() {
+                    let b = end_of(start + len);
                     let sub = &word[a..b];
                     if jieba.has_word(sub) && keep(sub) {
                         emit(sub, from + a, from + b);
@@ -208,7 +208,17 @@ mod tests {
     #[test]
     fn index_mode_has_words_inner_words_and_characters() {
         let t = index_terms("关于印发规范性文件管理办法的通知");
-        for w in ["规范性文件", "规范性", "文件", "规范", "管理", "办法", "通知", "文", "规"] {
+        for w in [
+            "规范性文件",
+            "规范性",
+            "文件",
+            "规范",
+            "管理",
+            "办法",
+            "通知",
+            "文",
+            "规",
+        ] {
             assert!(t.contains(&w.to_string()), "{w} missing from {t:?}");
         }
     }

@@ -4,7 +4,11 @@ use std::time::Duration;
 use gongkai_search::{attachment_text, ExtractLimits};
 
 fn fixture(path: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../../fixtures/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/../../fixtures/{path}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 #[test]
@@ -15,15 +19,27 @@ fn docx_paragraphs_and_table_cells() {
         &ExtractLimits::default(),
     )
     .unwrap();
-    assert!(text.contains("某某市人民政府办公室2024年政府信息公开工作年度报告"), "{text}");
+    assert!(
+        text.contains("某某市人民政府办公室2024年政府信息公开工作年度报告"),
+        "{text}"
+    );
     // A table row, cells separated by tabs.
     assert!(text.contains("行政规范性文件\t5\t2\t48"), "{text}");
 }
 
 #[test]
 fn pdf_text_layer() {
-    let text = attachment_text("报告.PDF", &fixture("pdf/huaian_city_2024.pdf"), &ExtractLimits::default()).unwrap();
-    assert!(text.contains("淮安市人民政府2024年政府信息公开工作年度报告"), "{}", &text[..300]);
+    let text = attachment_text(
+        "报告.PDF",
+        &fixture("pdf/huaian_city_2024.pdf"),
+        &ExtractLimits::default(),
+    )
+    .unwrap();
+    assert!(
+        text.contains("淮安市人民政府2024年政府信息公开工作年度报告"),
+        "{}",
+        &text[..300]
+    );
     assert!(text.contains("市政府网站主动公开各类政府信息5500余条"));
 }
 
@@ -32,7 +48,10 @@ fn xlsx_txt_md_html() {
     let l = ExtractLimits::default();
     let text = attachment_text("汇总.xlsx", &fixture("xlsx/report_office.xlsx"), &l).unwrap();
     assert!(text.contains("全年共收到政府信息公开申请167件"), "{text}");
-    assert_eq!(attachment_text("a.txt", "第一行\n第二行".as_bytes(), &l).unwrap(), "第一行\n第二行");
+    assert_eq!(
+        attachment_text("a.txt", "第一行\n第二行".as_bytes(), &l).unwrap(),
+        "第一行\n第二行"
+    );
     let md = attachment_text("a.md", "# 标题\n\n正文一段。".as_bytes(), &l).unwrap();
     assert!(md.contains("标题") && md.contains("正文一段。"), "{md}");
     let html = attachment_text(
@@ -45,7 +64,9 @@ fn xlsx_txt_md_html() {
     assert!(html.contains("通知") && html.contains("甲\t乙"), "{html}");
     // GBK text is decoded.
     let (gbk, _, _) = encoding_rs::GBK.encode("政府信息公开申请表");
-    assert!(attachment_text("gbk.txt", &gbk, &l).unwrap().contains("政府信息公开申请表"));
+    assert!(attachment_text("gbk.txt", &gbk, &l)
+        .unwrap()
+        .contains("政府信息公开申请表"));
 }
 
 #[test]
@@ -74,12 +95,21 @@ fn oversize_is_refused() {
 fn broken_files_give_errors() {
     let l = ExtractLimits::default();
     let pdf = fixture("pdf/huaian_city_2024.pdf");
-    for bytes in [&pdf[..pdf.len() / 3], &pdf[..200], b"%PDF-1.7\n garbage \x00\xff".as_slice(), b"".as_slice()] {
+    for bytes in [
+        &pdf[..pdf.len() / 3],
+        &pdf[..200],
+        b"%PDF-1.7\n garbage \x00\xff".as_slice(),
+        b"".as_slice(),
+    ] {
         let e = attachment_text("坏.pdf", bytes, &l).unwrap_err();
         assert!(e.starts_with("附件《坏.pdf》无法读取："), "{e}");
     }
     let docx = fixture("docx/national-template-filled.docx");
-    for bytes in [&docx[..docx.len() / 2], b"PK\x03\x04 garbage".as_slice(), b"\x00\x01\x02".as_slice()] {
+    for bytes in [
+        &docx[..docx.len() / 2],
+        b"PK\x03\x04 garbage".as_slice(),
+        b"\x00\x01\x02".as_slice(),
+    ] {
         let e = attachment_text("坏.docx", bytes, &l).unwrap_err();
         assert!(e.starts_with("附件《坏.docx》无法读取："), "{e}");
     }

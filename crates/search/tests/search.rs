@@ -78,7 +78,12 @@ fn q(text: &str) -> Query {
 }
 
 fn keys(ix: &SearchIndex, query: &Query) -> Vec<i64> {
-    ix.search(query).unwrap().hits.iter().map(|h| h.key).collect()
+    ix.search(query)
+        .unwrap()
+        .hits
+        .iter()
+        .map(|h| h.key)
+        .collect()
 }
 
 #[test]
@@ -90,8 +95,16 @@ fn phrase_finds_items_and_title_match_ranks_first() {
     assert_eq!(r.total, 2);
     assert_eq!(r.hits.iter().map(|h| h.key).collect::<Vec<_>>(), vec![1, 2]);
     assert!(r.hits[0].score > r.hits[1].score);
-    assert!(r.hits[0].title_html.contains("<mark>"), "{}", r.hits[0].title_html);
-    assert!(r.hits[1].snippet_html.contains("<mark>"), "{}", r.hits[1].snippet_html);
+    assert!(
+        r.hits[0].title_html.contains("<mark>"),
+        "{}",
+        r.hits[0].title_html
+    );
+    assert!(
+        r.hits[1].snippet_html.contains("<mark>"),
+        "{}",
+        r.hits[1].snippet_html
+    );
     assert!(!r.hits[1].title_html.contains("<mark>"));
     // A part of a word finds it too.
     assert_eq!(keys(&ix, &q("文件")), vec![1, 2]);
@@ -155,7 +168,10 @@ fn filters_each_work_and_combine() {
     assert_eq!(keys(&ix, &query), vec![1]);
     // Empty text, no filter: everything, newest first, without marks.
     let r = ix.search(&q("")).unwrap();
-    assert_eq!(r.hits.iter().map(|h| h.key).collect::<Vec<_>>(), vec![4, 3, 2, 1]);
+    assert_eq!(
+        r.hits.iter().map(|h| h.key).collect::<Vec<_>>(),
+        vec![4, 3, 2, 1]
+    );
     assert!(r.hits.iter().all(|h| !h.title_html.contains("<mark>")));
     assert_eq!(r.hits[0].published_on, date(2024, 6, 20));
     assert_eq!(r.hits[0].validity, "废止");
@@ -166,7 +182,15 @@ fn filters_each_work_and_combine() {
 fn paging_keeps_the_total() {
     let ix = SearchIndex::in_memory().unwrap();
     let docs: Vec<Doc> = (0..25)
-        .map(|i| item(i, 1, &format!("第{i}号公告"), "公告内容", date(2000, 1, 1) + chrono::Duration::days(i)))
+        .map(|i| {
+            item(
+                i,
+                1,
+                &format!("第{i}号公告"),
+                "公告内容",
+                date(2000, 1, 1) + chrono::Duration::days(i),
+            )
+        })
         .collect();
     ix.rebuild(docs.into_iter(), 1).unwrap();
     let mut query = q("公告");
@@ -296,11 +320,36 @@ fn a_corrupt_index_is_recreated_empty() {
 fn hostile_queries_do_not_error() {
     let ix = index();
     let long = "规范".repeat(5_000);
-    let junk: String = (0..10_000).map(|i| char::from(b'!' + (i % 90) as u8)).collect();
+    let junk: String = (0..10_000)
+        .map(|i| char::from(b'!' + (i % 90) as u8))
+        .collect();
     for text in [
-        "\"", "(", ")", "a:b", "AND OR", "AND", "NOT", "title:通知", "*", "?", "~", "^2", "[1 TO 5]",
-        "{", "\\", "-", "+通知", "\"规范性", "😀", "😀🎉通知", "，。！？", "的", "　", long.as_str(),
-        junk.as_str(), "<script>alert(1)</script>",
+        "\"",
+        "(",
+        ")",
+        "a:b",
+        "AND OR",
+        "AND",
+        "NOT",
+        "title:通知",
+        "*",
+        "?",
+        "~",
+        "^2",
+        "[1 TO 5]",
+        "{",
+        "\\",
+        "-",
+        "+通知",
+        "\"规范性",
+        "😀",
+        "😀🎉通知",
+        "，。！？",
+        "的",
+        "　",
+        long.as_str(),
+        junk.as_str(),
+        "<script>alert(1)</script>",
     ] {
         let r = ix.search(&q(text));
         assert!(r.is_ok(), "{text:?}: {r:?}");
@@ -332,12 +381,22 @@ fn script_comes_out_escaped() {
             assert!(!html.contains("<script"), "{text}: {html}");
             assert!(!html.contains("<img"), "{text}: {html}");
             assert!(!html.contains("<b>"), "{text}: {html}");
-            assert!(html.replace("<mark>", "").replace("</mark>", "").find('<').is_none(), "{html}");
+            assert!(
+                html.replace("<mark>", "")
+                    .replace("</mark>", "")
+                    .find('<')
+                    .is_none(),
+                "{html}"
+            );
         }
     }
     let h = &ix.search(&q("通知")).unwrap().hits[0];
     assert!(h.title_html.contains("&lt;script&gt;"), "{}", h.title_html);
-    assert!(h.title_html.contains("<mark>通知</mark>"), "{}", h.title_html);
+    assert!(
+        h.title_html.contains("<mark>通知</mark>"),
+        "{}",
+        h.title_html
+    );
     assert!(h.snippet_html.contains("&amp;"), "{}", h.snippet_html);
 }
 
@@ -346,12 +405,18 @@ fn snippets_are_short_fragments_around_the_match() {
     let ix = SearchIndex::in_memory().unwrap();
     let filler = "各级行政机关应当依法履行职责，提高工作效率。".repeat(40);
     let body = format!("{filler}重点推进政务数据共享开放。{filler}");
-    ix.apply(&[item(1, 1, "工作意见", &body, date(2024, 1, 1))], &[], 1).unwrap();
+    ix.apply(&[item(1, 1, "工作意见", &body, date(2024, 1, 1))], &[], 1)
+        .unwrap();
     let h = &ix.search(&q("数据共享")).unwrap().hits[0];
     let plain = h.snippet_html.replace("<mark>", "").replace("</mark>", "");
     let n = plain.chars().count();
     assert!((60..=160).contains(&n), "{n}: {}", h.snippet_html);
-    assert!(h.snippet_html.contains("<mark>数据共享</mark>") || h.snippet_html.contains("<mark>数据</mark>"), "{}", h.snippet_html);
+    assert!(
+        h.snippet_html.contains("<mark>数据共享</mark>")
+            || h.snippet_html.contains("<mark>数据</mark>"),
+        "{}",
+        h.snippet_html
+    );
     assert!(plain.starts_with('…') && plain.ends_with('…'), "{plain}");
     // No match in the body: the summary's beginning.
     let mut d = item(2, 1, "数据共享清单", "", date(2024, 1, 1));
@@ -359,7 +424,11 @@ fn snippets_are_short_fragments_around_the_match() {
     ix.apply(&[d], &[], 2).unwrap();
     let r = ix.search(&q("清单")).unwrap();
     assert_eq!(r.hits[0].key, 2);
-    assert!(r.hits[0].snippet_html.contains("<mark>清单</mark>"), "{}", r.hits[0].snippet_html);
+    assert!(
+        r.hits[0].snippet_html.contains("<mark>清单</mark>"),
+        "{}",
+        r.hits[0].snippet_html
+    );
 }
 
 #[test]
