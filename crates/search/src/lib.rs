@@ -19,8 +19,10 @@
 //!   text lists the filtered items newest first.
 //! * **Ranking.** BM25, then the newer 发布日期, in one top-k collector, with a
 //!   `Count` collector beside it so `total` is exact.
-//! * **Highlighting.** tantivy's snippet generator picks the fragment; the
-//!   HTML is written here (escaped, matches in `<mark>`).
+//! * **Highlighting.** The query words are looked for as they are written in
+//!   the title and in the body (or summary): no re-tokenising of each hit.
+//!   The snippet is the window of about 120 characters holding the most
+//!   distinct words; the HTML is escaped, matches in `<mark>`.
 //! * **Writes.** One `IndexWriter` behind a mutex. Each [`SearchIndex::apply`]
 //!   or [`SearchIndex::rebuild`] is one commit whose payload records the
 //!   caller's high-water mark and the schema version; the reader is reloaded
@@ -50,7 +52,7 @@ use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, Value,
     STORED, STRING,
 };
-use tantivy::snippet::{collapse_overlapped_ranges, SnippetGenerator};
+use tantivy::snippet::collapse_overlapped_ranges;
 use tantivy::{
     doc, DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher,
     TantivyDocument, Term,
@@ -545,29 +547,17 @@ impl SearchIndex {
             let (total, docs) = searcher.search(&*query, &(Count, c))?;
             (total, docs.into_iter().map(|((s, _), a)| (s, a)).collect())
         };
-        let hits = self.hits(&searcher, &*query, !terms.is_empty(), found)?;
+        let hits = self.hits(&searcher, &terms, found)?;
         Ok(Results { total, hits })
     }
 
     fn hits(
         &self,
         searcher: &Searcher,
-        query: &dyn TQuery,
-        highlight: bool,
+        terms: &[String],
         found: Vec<(f32, DocAddress)>,
     ) -> Result<Vec<Hit>, SearchError> {
         let f = self.fields;
-        let generators = if highlight && !found.is_empty() {
-            let mut title = SnippetGenerator::create(searcher, query, f.title)?;
-            title.set_max_num_chars(10_000);
-            let mut body = SnippetGenerator::create(searcher, query, f.body)?;
-            body.set_max_num_chars(SNIPPET_CHARS * 3);
-            let mut summary = SnippetGenerator::create(searcher, query, f.summary)?;
-            summary.set_max_num_chars(SNIPPET_CHARS * 3);
-            Some((title, body, summary))
-        } else {
-            None
-        };
         let mut hits = Vec::with_capacity(found.len());
         for (score, addr) in found {
             let d: TantivyDocument = searcher.doc(addr)?;
@@ -581,28 +571,15 @@ impl SearchIndex {
             let title = text(f.title);
             let body = text(f.body);
             let summary = text(f.summary);
-            let (title_html, snippet_html) = match &generators {
-                Some((tg, bg, sg)) => {
-                    let ts = tg.snippet(&title);
-                    let title_html = if ts.is_empty() {
-                        escape(&title)
-                    } else {
-                        let start = ts.fragment_range().start;
-                        let ranges: Vec<Range<usize>> = ts
-                            .highlighted()
-                            .iter()
-                            .map(|r| r.start + start..r.end + start)
-                            .collect();
-                        marked(&title, 0..title.len(), &ranges)
-                    };
-                    let scan = &body[..floor_char_boundary(&body, SNIPPET_SCAN_BYTES)];
-                    let mut snippet = snippet_html(scan, bg);
-                    if snippet.is_none() {
-                        snippet = snippet_html(&summary, sg);
-                    }
-                    (title_html, snippet.unwrap_or_else(|| lead(&summary, &body)))
-                }
-                None => (escape(&title), lead(&summary, &body)),
+            let (title_html, snippet_html) = if terms.is_empty() {
+                (escape(&title), lead(&summary, &body))
+            } else {
+                let title_html = marked(&title, 0..title.len(), &occurrences(&title, terms));
+                let scan = &body[..floor_char_boundary(&body, SNIPPET_SCAN_BYTES)];
+                let snippet = snippet_html(scan, terms)
+                    .or_else(|| snippet_html(&summary, terms))
+                    .unwrap_or_else(|| lead(&summary, &body));
+                (title_html, snippet)
             };
             hits.push(Hit {
                 key: int(f.key),
@@ -692,33 +669,69 @@ fn floor_char_boundary(s: &str, max: usize) -> usize {
     i
 }
 
-/// The snippet HTML of `text` for one generator; None when nothing in it
-/// matched. tantivy picks the best fragment (its generator counts bytes, so
-/// it is given a larger budget); the window shown starts a little before the
-/// fragment's first match and runs for [`SNIPPET_CHARS`] characters.
-fn snippet_html(text: &str, generator: &SnippetGenerator) -> Option<String> {
-    let s = generator.snippet(text);
-    if s.is_empty() {
+/// Byte ranges of `text` where a query term occurs (ASCII letters matched
+/// whatever their case). Highlighting looks for the words themselves rather
+/// than re-tokenising the text: it is much faster than running jieba over
+/// every hit, and a word is marked wherever it is written.
+fn occurrences(text: &str, terms: &[String]) -> Vec<Range<usize>> {
+    let lower;
+    let hay = if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        lower = text.to_ascii_lowercase();
+        lower.as_str()
+    } else {
+        text
+    };
+    let mut ranges = Vec::new();
+    for t in terms {
+        ranges.extend(hay.match_indices(t.as_str()).map(|(i, m)| i..i + m.len()));
+    }
+    ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    ranges
+}
+
+/// The snippet HTML of `text`; None when no query term occurs in it. The
+/// window of [`SNIPPET_CHARS`] characters is the one holding the most
+/// distinct terms (the earliest such), starting a little before its first
+/// match.
+fn snippet_html(text: &str, terms: &[String]) -> Option<String> {
+    let ranges = occurrences(text, terms);
+    if ranges.is_empty() {
         return None;
     }
-    let range = s.fragment_range();
-    let ranges: Vec<Range<usize>> = s
-        .highlighted()
-        .iter()
-        .map(|r| r.start + range.start..r.end + range.start)
-        .collect();
-    let first = ranges.iter().map(|r| r.start).min().unwrap_or(range.start);
+    let window_bytes = |start: usize| {
+        text[start..]
+            .char_indices()
+            .nth(SNIPPET_CHARS)
+            .map(|(i, _)| start + i)
+            .unwrap_or(text.len())
+    };
+    let mut best = (0usize, ranges[0].start);
+    if terms.len() > 1 {
+        for r in ranges.iter().take(200) {
+            let end = window_bytes(r.start);
+            let distinct = terms
+                .iter()
+                .filter(|t| {
+                    ranges.iter().any(|o| {
+                        o.start >= r.start
+                            && o.end <= end
+                            && text[o.clone()].eq_ignore_ascii_case(t)
+                    })
+                })
+                .count();
+            if distinct > best.0 {
+                best = (distinct, r.start);
+            }
+        }
+    }
+    let first = best.1;
     let before = text[..first]
         .char_indices()
         .rev()
         .nth(SNIPPET_LEAD_CHARS - 1)
         .map(|(i, _)| i)
         .unwrap_or(0);
-    let end = text[before..]
-        .char_indices()
-        .nth(SNIPPET_CHARS)
-        .map(|(i, _)| before + i)
-        .unwrap_or(text.len());
+    let end = window_bytes(before);
     let mut html = String::new();
     if before > 0 {
         html.push('…');

@@ -112,8 +112,8 @@ pub fn index_tokens(text: &str, mut emit: impl FnMut(&str, usize, usize)) {
         let end_of = |i: usize| if i < n { chars[i].0 } else { word.len() };
         if n > 2 && n <= MAX_EXPAND_CHARS {
             for len in 2..n {
-                for start in 0..=n - len {
-                    let (a, b) = (chars[start].0, end_of(start + len));
+                for (start, &(a, _)) in chars[..=n - len].iter().enumerate() {
+                    let b = end_of(start + len);
                     let sub = &word[a..b];
                     if jieba.has_word(sub) && keep(sub) {
                         emit(sub, from + a, from + b);
