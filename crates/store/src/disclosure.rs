@@ -196,6 +196,17 @@ pub struct IndexChange {
     pub entry: Option<IndexEntry>,
 }
 
+/// An item published before it was kept here, for [`Store::import_items`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedItem {
+    pub draft: ItemDraft,
+    /// Its 索引号 as published (kept), or `None` to give one.
+    pub index_no: Option<String>,
+    pub published_on: NaiveDate,
+    /// For a normative document no longer in force.
+    pub validity: Option<(Validity, NaiveDate)>,
+}
+
 /// An annual report as published in the 专栏.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PublishedReport {
@@ -973,6 +984,187 @@ impl Store {
         .fetch_one(&self.read)
         .await?;
         Ok(row)
+    }
+
+    /// Imports items already published elsewhere (an office's CMS): all of
+    /// them or none. Each is checked as a draft is, its 发布日期 must fall
+    /// between its 成文日期 and today, and its 索引号 must be new; it is
+    /// recorded as published, with a step saying it was imported.
+    pub async fn import_items(
+        &self,
+        actor: &str,
+        scope: &Scope,
+        agency: &str,
+        rows: &[ImportedItem],
+        today: NaiveDate,
+    ) -> Result<usize> {
+        scope.check(agency, "机关")?;
+        let a = self.agency_by_name(agency).await?;
+        let profile = self.profile(agency).await?;
+        let mut problems = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (n, r) in rows.iter().enumerate() {
+            let mut p: Vec<String> = r.draft.problems(today).into_iter().map(|(_, m)| m).collect();
+            if r.draft.interprets.is_some() {
+                p.push("导入的事项不能指向其他事项（解读关系请导入后在控制台设置）".into());
+            }
+            if r.draft.disclosure != Some(Disclosure::Active) {
+                p.push("只能导入已主动公开的信息".into());
+            }
+            if r.draft.written_on.is_some_and(|w| r.published_on < w) {
+                p.push("发布日期早于成文日期".into());
+            }
+            if r.published_on > today {
+                p.push(format!("发布日期不能晚于今天（{today}）"));
+            }
+            if let Some(no) = &r.index_no {
+                if no.trim().is_empty() || no.chars().count() > 60 {
+                    p.push("索引号为空或过长".into());
+                } else if !seen.insert(no.trim().to_string()) {
+                    p.push(format!("索引号{no}在文件中重复"));
+                }
+            }
+            if r.validity.is_some() && r.draft.doc_kind.is_none() {
+                p.push("只有规章和行政规范性文件有有效性".into());
+            }
+            if !p.is_empty() {
+                problems.push(format!("第{}条：{}", n + 1, p.join("；")));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "{}处问题，全部未导入：\n{}",
+                problems.len(),
+                problems.join("\n")
+            )));
+        }
+        let calendar = self.calendar();
+        let stamp = now();
+        let mut tx = self.pool.begin().await?;
+        for chunk in rows.chunks(400) {
+            let n = chunk.len() as i64;
+            let first_id = bump_counter(&mut tx, "item", n).await? - n + 1;
+            let first_seq = bump_counter(&mut tx, "item_change", n).await? - n + 1;
+            let mut values = Vec::with_capacity(chunk.len());
+            let mut binds: Vec<Option<String>> = Vec::new();
+            let mut steps = Vec::with_capacity(chunk.len());
+            for (k, r) in chunk.iter().enumerate() {
+                let d = &r.draft;
+                let id = first_id + k as i64;
+                let written = d.written_on.unwrap_or(r.published_on);
+                let index_no = match &r.index_no {
+                    Some(no) => no.trim().to_string(),
+                    None => {
+                        let prefix = index_prefix(&profile.code, a.id, r.published_on.year());
+                        let n = bump_counter(&mut tx, &format!("index:{prefix}"), 1).await?;
+                        format!("{prefix}-{n:05}")
+                    }
+                };
+                let due = rules::publish_by(&calendar, d.formed_on().unwrap_or(written));
+                let (validity, validity_on) = match (d.doc_kind, r.validity) {
+                    (Some(_), Some((v, on))) => (v.key(), Some(date_str(on))),
+                    (Some(_), None) => ("valid", None),
+                    _ => ("", None),
+                };
+                let base = binds.len();
+                let cols: Vec<Option<String>> = vec![
+                    Some(agency.to_string()),
+                    Some(index_no),
+                    Some(d.title.trim().to_string()),
+                    Some(d.summary.trim().to_string()),
+                    Some(d.body.trim_end().to_string()),
+                    Some(d.publisher.trim().to_string()),
+                    Some(date_str(written)),
+                    d.changed_on.map(date_str),
+                    Some(date_str(due)),
+                    Some(date_str(r.published_on)),
+                    Some(d.doc_no.trim().to_string()),
+                    Some(d.topic.trim().to_string()),
+                    Some(d.column.trim().to_string()),
+                    Some(d.doc_kind.map(|k| k.row_key()).unwrap_or("").to_string()),
+                    Some(validity.to_string()),
+                    validity_on,
+                ];
+                let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${}", base + i)).collect();
+                binds.extend(cols);
+                values.push(format!(
+                    "({id}, {}, 'active', '', '', {}, {}, {}, NULL, 'published', NULL, ${}, ${}, ${}, {})",
+                    marks[..13].join(", "),
+                    marks[13],
+                    marks[14],
+                    marks[15],
+                    binds.len() + 1,
+                    binds.len() + 2,
+                    binds.len() + 2,
+                    first_seq + k as i64,
+                ));
+                binds.push(Some(actor.to_string()));
+                binds.push(Some(stamp.clone()));
+                steps.push(id);
+            }
+            let sql = format!(
+                "INSERT INTO items (id, agency, index_no, title, summary, body, publisher, written_on, \
+                 changed_on, due_on, published_on, doc_no, topic, column_key, disclosure, \
+                 disclosure_ground, disclosure_reason, doc_kind, validity, validity_on, interprets, \
+                 status, request, created_by, created_at, updated_at, change_seq) VALUES {}",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for b in &binds {
+                q = q.bind(b.clone());
+            }
+            q.execute(&mut *tx).await.map_err(|e| {
+                let text = e.to_string();
+                if text.contains("UNIQUE") || text.contains("unique") || text.contains("duplicate") {
+                    StoreError::Invalid("有索引号与平台上已有的信息重复，全部未导入".into())
+                } else {
+                    e.into()
+                }
+            })?;
+            let step_values: Vec<String> = steps
+                .iter()
+                .map(|id| format!("({id}, 1, '导入（原已发布）', $1, '经办人', $2, '')"))
+                .collect();
+            sqlx::query(&format!(
+                "INSERT INTO item_steps (item, seq, step, actor, role, at, note) VALUES {}",
+                step_values.join(", ")
+            ))
+            .bind(actor)
+            .bind(&stamp)
+            .execute(&mut *tx)
+            .await?;
+            for (k, r) in chunk.iter().enumerate() {
+                if let Some(kind) = r.draft.doc_kind {
+                    let written = r.draft.written_on.unwrap_or(r.published_on);
+                    sqlx::query(
+                        "INSERT INTO documents (agency, number, kind, title, issued_on, repealed_on, item) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (agency, number) DO UPDATE SET \
+                         kind = excluded.kind, title = excluded.title, issued_on = excluded.issued_on, \
+                         repealed_on = excluded.repealed_on, item = excluded.item",
+                    )
+                    .bind(agency)
+                    .bind(r.draft.doc_no.trim())
+                    .bind(kind.row_key())
+                    .bind(r.draft.title.trim())
+                    .bind(date_str(written))
+                    .bind(r.validity.map(|(_, on)| date_str(on)))
+                    .bind(first_id + k as i64)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        audit(
+            &mut tx,
+            actor,
+            "item.import",
+            agency,
+            None,
+            Some(json!({ "items": rows.len() })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rows.len())
     }
 
     // -----------------------------------------------------------------

@@ -30,7 +30,7 @@ use sqlx::{AnyPool, Executor};
 pub use access::{Agency, Role, Scope, User};
 pub use cases::{Approval, CasePage, CaseQuery, Submitted, Todo};
 pub use disclosure::{
-    report_due, Attachment, IndexChange, IndexEntry, Item, ItemPage, ItemQuery, ItemStep, ItemTodo,
+    report_due, Attachment, ImportedItem, IndexChange, IndexEntry, Item, ItemPage, ItemQuery, ItemStep, ItemTodo,
     PublishedReport,
 };
 pub use error::StoreError;

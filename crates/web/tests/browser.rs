@@ -424,8 +424,9 @@ fn table3_row(report: &str, row: &str) -> Vec<i64> {
     figures
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_whole_story_in_a_browser() {
+/// chromedriver and Chromium, or `None` (said, and a failure when
+/// `GONGKAI_BROWSER=required`).
+fn browser_programs() -> Option<(PathBuf, PathBuf)> {
     let required = std::env::var("GONGKAI_BROWSER")
         .map(|v| v == "required")
         .unwrap_or(false);
@@ -441,6 +442,42 @@ async fn the_whole_story_in_a_browser() {
             panic!("{msg}；GONGKAI_BROWSER=required");
         }
         eprintln!("{msg}。设置 GONGKAI_BROWSER=required 时本测试会失败。");
+        return None;
+    };
+    Some((driver_program, chromium))
+}
+
+/// The folder screenshots go to.
+fn screenshot_folder() -> PathBuf {
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("target folder")
+        .join("screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot folder");
+    shots
+}
+
+/// The server on a store, on a port of its own; its address.
+async fn serve_demo(store: gongkai_store::Store, today: NaiveDate) -> String {
+    let state = gongkai_web::AppState::new(
+        store,
+        gongkai_web::Config {
+            today: Some(today),
+            secure_cookies: false,
+            index_dir: None,
+        },
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(gongkai_web::serve_on(state, listener));
+    base
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_story_in_a_browser() {
+    let Some((driver_program, chromium)) = browser_programs() else {
         return;
     };
     let started = Instant::now();
@@ -476,29 +513,13 @@ async fn the_whole_story_in_a_browser() {
         office.name,
         "clerk2 works for another agency"
     );
-    let state = gongkai_web::AppState::new(
-        store,
-        gongkai_web::Config {
-            today: Some(today),
-            secure_cookies: false,
-            index_dir: None,
-        },
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(gongkai_web::serve_on(state, listener));
+    let base = serve_demo(store, today).await;
     eprintln!(
         "[{:5.1}s] server with the demo at {base}",
         started.elapsed().as_secs_f32()
     );
 
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("target folder")
-        .join("screenshots");
-    std::fs::create_dir_all(&shots).expect("screenshot folder");
+    let shots = screenshot_folder();
 
     let driver = start_driver(&driver_program);
     // The applicant's browser and the staff's.
@@ -975,6 +996,265 @@ async fn the_whole_story_in_a_browser() {
     public.shot("12-phone-apply-form").await;
     public.go("/").await;
     public.shot("13-phone-portal-home").await;
+
+    let _ = public.client.close().await;
+    let _ = staff.client.close().await;
+    drop(driver);
+    step("done");
+}
+
+/// Proactive disclosure in a browser, on the demo: a clerk drafts a
+/// 规范性文件 with a Word attachment and its 解读; the 科室负责人 passes it,
+/// 保密审查 sends it back (while stopped it is nowhere public); fixed, it
+/// goes through every step and is signed; it appears in the 专栏 under
+/// 第二十条第（一）项 and in the search by a phrase of its attachment; table
+/// 2 of the report counts it; it is repealed and shows 废止.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proactive_disclosure_in_a_browser() {
+    let Some((driver_program, chromium)) = browser_programs() else {
+        return;
+    };
+    let started = Instant::now();
+    let step = |what: &str| eprintln!("[{:5.1}s] {what}", started.elapsed().as_secs_f32());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let store = gongkai_store::Store::open(&dir.path().join("demo.db").to_string_lossy())
+        .await
+        .expect("store");
+    gongkai_web::demo::fill(&store, today).await.expect("demo");
+    let base = serve_demo(store, today).await;
+    let shots = screenshot_folder();
+    let driver = start_driver(&driver_program);
+    let public = open_browser(&driver, &chromium, &base, &shots).await;
+    let staff = open_browser(&driver, &chromium, &base, &shots).await;
+    step("server and browsers ready");
+
+    // The clerk drafts the document.
+    staff.login("clerk1").await;
+    staff.go("/console/items").await;
+    assert!(staff.main_text().await.contains("待保密审查"));
+    staff.shot("20-items-console").await;
+    staff.click_and_wait("#new-item").await;
+    let title = "示例县人民政府办公室关于加强农村集体资产管理的意见";
+    staff.fill("#title", title).await;
+    staff.fill("#doc_no", "示政办规〔2026〕3号").await;
+    staff.set_date("#written_on", "2026-02-26").await;
+    staff.select("#column", "a20-01").await;
+    staff.select("#doc_kind", "normative").await;
+    staff.fill("#topic", "农业农村").await;
+    staff
+        .fill(
+            "#summary",
+            "加强农村集体资产管理，维护集体经济组织成员合法权益。",
+        )
+        .await;
+    staff
+        .fill("#body", "一、总体要求\n二、主要任务\n三、保障措施")
+        .await;
+    staff.click_and_wait("#item-form button[type=submit]").await;
+    assert!(
+        staff.url().await.contains("/console/item/"),
+        "saved: {}",
+        staff.main_text().await
+    );
+    let item = staff.url().await;
+    let id: String = item
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let index_no = staff.text("#facts dd").await;
+    // The attachment, chosen as a user would.
+    let docx = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/docx/national-template-filled.docx")
+        .canonicalize()
+        .expect("fixture");
+    staff
+        .find("#attach-form input[type=file]")
+        .await
+        .send_keys(&docx.to_string_lossy())
+        .await
+        .expect("choose the file");
+    staff
+        .click_and_wait("#attach-form button[type=submit]")
+        .await;
+    assert!(
+        staff
+            .text("#files")
+            .await
+            .contains("national-template-filled.docx"),
+        "the attachment is listed: {}",
+        staff.text("#files").await
+    );
+    staff.shot("21-item-draft-with-attachment").await;
+
+    // Its 解读, linked by the 索引号.
+    staff.go("/console/items/new").await;
+    staff.fill("#title", &format!("《{title}》政策解读")).await;
+    staff.set_date("#written_on", "2026-02-26").await;
+    staff.select("#column", "a20-01").await;
+    staff.fill("#interprets", &index_no).await;
+    staff.fill("#body", "一、起草背景\n二、主要内容").await;
+    staff.click_and_wait("#item-form button[type=submit]").await;
+    let reading = staff.url().await;
+    assert!(
+        reading.contains("/console/item/"),
+        "{}",
+        staff.main_text().await
+    );
+    assert!(
+        staff.text("#facts").await.contains(title),
+        "the link is shown"
+    );
+    staff.logout().await;
+    step("drafted with an attachment and its 解读");
+
+    // Each step by its own role.
+    let act = |who: &'static str, page: String, button: &'static str| {
+        let staff = &staff;
+        async move {
+            staff.login(who).await;
+            staff.client.goto(&page).await.expect("item page");
+            staff.click_and_wait(button).await;
+            assert!(
+                !staff.has("#action-error").await,
+                "{who} {button}: {}",
+                staff.text("#action-error").await
+            );
+            staff.logout().await;
+        }
+    };
+    act("clerk1", item.clone(), "#submit").await;
+    act("reviewer1", item.clone(), "#approve").await;
+    staff.login("secrecy1").await;
+    staff.client.goto(&item).await.expect("item page");
+    staff
+        .fill("#return-reason", "附件为另一机关的年度报告，请核实")
+        .await;
+    staff.click_and_wait("#return").await;
+    assert!(staff.text("#status").await.contains("已退回修改"));
+    staff.shot("22-item-returned-by-secrecy").await;
+    staff.logout().await;
+    step("sent back at 保密审查");
+
+    // Stopped: nowhere public.
+    public.go(&format!("/a/1/i/{id}")).await;
+    assert!(public.main_text().await.contains("没有找到"), "not public");
+    public.go("/a/1/c/a20-01").await;
+    assert!(!public.main_text().await.contains(title));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    public.go("/search?q=农村集体资产管理").await;
+    assert!(
+        public.text("#total").await.contains("找到 0 条"),
+        "not found by search"
+    );
+
+    // Fixed and through every step.
+    staff.login("clerk1").await;
+    staff.client.goto(&item).await.expect("item page");
+    staff.click_and_wait("#edit").await;
+    staff
+        .fill("#summary", "加强农村集体资产管理，附件为参考格式。")
+        .await;
+    staff.click_and_wait("#item-form button[type=submit]").await;
+    staff.logout().await;
+    for page in [item.clone(), reading.clone()] {
+        act("clerk1", page.clone(), "#submit").await;
+        act("reviewer1", page.clone(), "#approve").await;
+        act("secrecy1", page.clone(), "#approve").await;
+        act("leader1", page.clone(), "#approve").await;
+    }
+    staff.login("clerk1").await;
+    staff.client.goto(&item).await.expect("item page");
+    assert!(staff.text("#status").await.contains("已发布"));
+    staff.shot("23-item-published-with-steps").await;
+    step("passed every step and signed");
+
+    // In the 专栏 under 第二十条第（一）项, with its 解读 both ways.
+    public.go("/a/1").await;
+    public.shot("24-column-home").await;
+    public.go("/a/1/c/a20-01").await;
+    assert!(public.main_text().await.contains(title));
+    public.shot("25-column-list").await;
+    public.go(&format!("/a/1/i/{id}")).await;
+    assert!(public.text("#meta").await.contains("示政办规〔2026〕3号"));
+    assert!(public.text("#links").await.contains("政策解读"));
+    assert!(public
+        .text("#files")
+        .await
+        .contains("national-template-filled.docx"));
+    public.shot("26-item-public").await;
+    // Found by a phrase of its attachment.
+    let mut found = false;
+    for _ in 0..50 {
+        public
+            .go("/search?q=某某市人民政府办公室2024年政府信息公开工作年度报告")
+            .await;
+        if public.main_text().await.contains(title) {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(found, "found by a phrase of the attachment");
+    public.shot("27-search").await;
+    step("in the 专栏 and found by its attachment");
+
+    // Table 2 of the report counts it.
+    staff.go("/console/report?agency=1&year=2026").await;
+    let issued = staff
+        .js(
+            "return document.querySelector('[data-cell=\"t2.normative.issued\"]').textContent;",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        issued.as_str().map(str::trim),
+        Some("1"),
+        "table 2 counts it"
+    );
+
+    // Repealed: asked by the clerk, granted by the leader.
+    staff.client.goto(&item).await.expect("item page");
+    staff.open_section("申请宣布失效或废止").await;
+    staff.fill("#repeal-reason", "已被新文件替代").await;
+    staff
+        .click_and_wait("#repeal-form button[type=submit]")
+        .await;
+    assert!(staff.text("#request").await.contains("废止"));
+    staff.logout().await;
+    act("leader1", item.clone(), "#grant").await;
+    public.go(&format!("/a/1/i/{id}")).await;
+    assert!(public.text("#validity").await.contains("废止"));
+    public.shot("28-item-repealed").await;
+    staff.login("leader1").await;
+    staff.go("/console/report?agency=1&year=2026").await;
+    let repealed = staff
+        .js(
+            "return document.querySelector('[data-cell=\"t2.normative.repealed\"]').textContent;",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        repealed.as_str().map(str::trim),
+        Some("1"),
+        "table 2 counts the repeal"
+    );
+    step("repealed, shown 废止, counted in table 2");
+
+    // The 指南, generated from the agency's particulars, and its editor.
+    public.go("/a/1/guide").await;
+    assert!(public
+        .text("#guide")
+        .await
+        .contains("示例县人民政府办公室办公室"));
+    public.shot("29-guide").await;
+    staff.go("/console/guide?agency=1").await;
+    staff.shot("30-guide-console").await;
+    public.go("/a/1/reports/2025").await;
+    public.shot("31-annual-report-published").await;
 
     let _ = public.client.close().await;
     let _ = staff.client.close().await;
