@@ -38,7 +38,7 @@ use crate::Shared;
 pub const ATTACHMENT_LIMIT: usize = 20 * 1024 * 1024;
 const FORM_OVERHEAD: usize = 64 * 1024;
 /// The largest item form (the body may be long).
-const ITEM_FORM_LIMIT: usize = 1024 * 1024;
+pub(crate) const ITEM_FORM_LIMIT: usize = 1024 * 1024;
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -393,7 +393,12 @@ async fn form_page(
 }
 
 fn must_draft(staff: &Staff) -> Result<(), AppError> {
-    if staff.user.role == Role::Clerk {
+    drafter_only(staff.user.role)
+}
+
+/// Only a 经办人 drafts and edits items, attaches and detaches files.
+pub(crate) fn drafter_only(role: Role) -> Result<(), AppError> {
+    if role == Role::Clerk {
         Ok(())
     } else {
         Err(AppError::Forbidden(
@@ -744,7 +749,7 @@ pub fn attachment_kind(name: &str, bytes: &[u8]) -> Result<&'static str, String>
 }
 
 /// A file name safe to keep and to show: no folders, no control characters.
-fn clean_name(name: &str) -> String {
+pub(crate) fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let cleaned: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
     let cleaned = cleaned.trim().to_string();

@@ -20,6 +20,8 @@ pub enum AppError {
     Csrf,
     /// Too many attempts.
     Throttled(String),
+    /// The request's body is over the route's limit.
+    TooLarge(String),
     /// Something failed on the server; the message goes to the log only.
     Internal(String),
 }
@@ -46,6 +48,7 @@ impl AppError {
             AppError::Forbidden(_) | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -59,6 +62,7 @@ impl AppError {
             AppError::Invalid(why) => why.clone(),
             AppError::Csrf => "表单已失效或不是从本站提交的，请刷新页面后重新提交。".into(),
             AppError::Throttled(why) => why.clone(),
+            AppError::TooLarge(why) => why.clone(),
             AppError::Internal(_) => "服务器内部错误，请稍后再试；问题持续时请联系管理员。".into(),
         }
     }
@@ -82,6 +86,7 @@ impl IntoResponse for AppError {
             StatusCode::FORBIDDEN => "无权操作",
             StatusCode::UNPROCESSABLE_ENTITY => "无法办理",
             StatusCode::TOO_MANY_REQUESTS => "请稍后再试",
+            StatusCode::PAYLOAD_TOO_LARGE => "文件过大",
             _ => "出错了",
         };
         let body = crate::pages::render_or_plain(
