@@ -69,6 +69,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         today: args.today,
         secure_cookies: args.secure_cookies,
         index_dir,
+        search_index: true,
     };
     let state = gongkai_web::AppState::new(store, config);
     if args.demo {

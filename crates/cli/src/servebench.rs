@@ -45,6 +45,12 @@ pub struct ServeBenchArgs {
     /// 临时 SQLite 数据库所在的目录（默认为系统临时目录）
     #[arg(long)]
     temp_dir: Option<PathBuf>,
+    /// 已发布的政府信息条数（平均分到各机关），用于测试信息页面和专栏栏目页面
+    #[arg(long, default_value_t = 1_000_000)]
+    items: usize,
+    /// 同时测试全文检索：计时建立索引，再计时检索（100 万条信息建立索引约需 10 分钟）
+    #[arg(long)]
+    search: bool,
 }
 
 /// The day the server takes for today: after the generated years.
@@ -101,17 +107,22 @@ async fn bench(store: &Store, spec: &str, args: ServeBenchArgs) -> Result<ExitCo
         t.elapsed().as_secs_f64()
     );
 
+    let items = fill_items(store, &agencies, args.items).await?;
+
     // The server, in this process, on a loopback port of its own. It shares
     // the store by a second handle on the same database.
     let server_store = Store::open(spec).await?;
+    let started = Instant::now();
     let state = gongkai_web::AppState::new(
         server_store,
         gongkai_web::Config {
             today: Some(as_of()),
             secure_cookies: false,
             index_dir: None,
+            search_index: args.search,
         },
     );
+    let search = args.search.then(|| state.search.clone());
     let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
         Ok(l) => l,
         Err(e) => return Ok(fail(format!("无法在本机回环地址上监听：{e}"))),
@@ -121,7 +132,7 @@ async fn bench(store: &Store, spec: &str, args: ServeBenchArgs) -> Result<ExitCo
         Err(e) => return Ok(fail(format!("无法读取监听地址：{e}"))),
     };
     let server = tokio::spawn(gongkai_web::serve_on(state, listener));
-    let result = drive(store, &args, addr, &agencies).await;
+    let result = drive(store, &args, addr, &agencies, &items, search, started).await;
     server.abort();
     let _ = server.await;
     result
@@ -285,6 +296,9 @@ enum Phase {
     Cases,
     Public,
     Apply,
+    Items,
+    Columns,
+    Search,
 }
 
 impl Phase {
@@ -294,6 +308,9 @@ impl Phase {
             Phase::Cases => "案件列表（筛选、翻页）",
             Phase::Public => "公众页面",
             Phase::Apply => "网上申请（提交即落盘）",
+            Phase::Items => "政府信息页面",
+            Phase::Columns => "专栏栏目和目录页面",
+            Phase::Search => "全文检索",
         }
     }
 }
@@ -308,6 +325,8 @@ struct Plan {
     agencies: Vec<(i64, String)>,
     /// Pages of a clerk's case list (one agency's applications).
     pages: usize,
+    /// Published items: agency id, first item id, how many.
+    items: Vec<(i64, i64, i64)>,
     until: Instant,
     budget: AtomicU64,
 }
@@ -402,6 +421,36 @@ async fn connection(plan: Arc<Plan>, seed: u64) -> Tally {
                 );
                 ("POST", format!("/a/{id}/apply"), None, Some(form))
             }
+            Phase::Items => {
+                let (agency, first, n) = plan.items[rng.below(plan.items.len())];
+                let item = first + rng.below(n.max(1) as usize) as i64;
+                ("GET", format!("/a/{agency}/i/{item}"), None, None)
+            }
+            Phase::Columns => {
+                let (agency, _, n) = plan.items[rng.below(plan.items.len())];
+                let page = 1 + rng.below((n as usize / 20).clamp(1, 50));
+                let column = BENCH_COLUMNS[rng.below(BENCH_COLUMNS.len())];
+                (
+                    "GET",
+                    match rng.below(3) {
+                        0 => format!("/a/{agency}"),
+                        1 => format!("/a/{agency}/catalog?page={page}"),
+                        _ => format!("/a/{agency}/c/{column}"),
+                    },
+                    None,
+                    None,
+                )
+            }
+            Phase::Search => {
+                let words = SEARCH_WORDS[rng.below(SEARCH_WORDS.len())];
+                let path = if rng.below(2) == 0 {
+                    format!("/search?q={}", encode(words))
+                } else {
+                    let (agency, _, _) = plan.items[rng.below(plan.items.len())];
+                    format!("/search?q={}&agency={agency}", encode(words))
+                };
+                ("GET", path, None, None)
+            }
         };
         let t = Instant::now();
         let answer = conn.send(method, &path, cookie, form.as_deref()).await;
@@ -474,6 +523,7 @@ async fn run_phase(
     sessions: &[String],
     agencies: &[(i64, String)],
     pages: usize,
+    items: &[(i64, i64, i64)],
 ) -> Figures {
     eprintln!("{}：{} 秒……", phase.label(), args.seconds);
     let start = Instant::now();
@@ -483,6 +533,7 @@ async fn run_phase(
         sessions: sessions.to_vec(),
         agencies: agencies.to_vec(),
         pages,
+        items: items.to_vec(),
         until: start + Duration::from_secs(args.seconds),
         budget: AtomicU64::new(args.max_requests),
     });
@@ -530,11 +581,15 @@ async fn run_phase(
 
 /// Signs the clerks in, runs the phases, checks the applications, prints
 /// the table.
+#[allow(clippy::too_many_arguments)]
 async fn drive(
     store: &Store,
     args: &ServeBenchArgs,
     addr: SocketAddr,
     agencies: &[gongkai_store::Agency],
+    items: &[(i64, i64, i64)],
+    search: Option<Arc<gongkai_web::search::Search>>,
+    started: Instant,
 ) -> Result<ExitCode, StoreError> {
     // The server is up when it answers; the first sweep may hold it a moment.
     let mut probe = Conn::new(addr);
@@ -596,7 +651,27 @@ async fn drive(
     );
     let mut figures = Vec::new();
     for phase in [Phase::Dashboard, Phase::Cases, Phase::Public, Phase::Apply] {
-        figures.push(run_phase(phase, args, addr, &sessions, &ids, pages).await);
+        figures.push(run_phase(phase, args, addr, &sessions, &ids, pages, items).await);
+    }
+    if !items.is_empty() {
+        for phase in [Phase::Items, Phase::Columns] {
+            figures.push(run_phase(phase, args, addr, &sessions, &ids, pages, items).await);
+        }
+        if let Some(search) = search {
+            let t = Instant::now();
+            while !search.ready() {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            println!(
+                "全文检索索引：{} 条信息，建立用时 {:.1} 秒（自服务器启动）",
+                search.index.len(),
+                started
+                    .elapsed()
+                    .as_secs_f64()
+                    .max(t.elapsed().as_secs_f64())
+            );
+            figures.push(run_phase(Phase::Search, args, addr, &sessions, &ids, pages, items).await);
+        }
     }
 
     // Every acknowledged application is in the database, as submitted.
@@ -632,6 +707,9 @@ async fn drive(
             Phase::Dashboard | Phase::Cases => ("p95 < 100 毫秒".to_string(), f.p95 < 100.0),
             Phase::Public => ("每秒 ≥ 2000 次".to_string(), f.rate() >= 2000.0),
             Phase::Apply => ("每秒 ≥ 200 件".to_string(), f.rate() >= 200.0),
+            Phase::Items => ("每秒 ≥ 2000 次".to_string(), f.rate() >= 2000.0),
+            Phase::Columns => ("p95 < 100 毫秒".to_string(), f.p95 < 100.0),
+            Phase::Search => ("p95 < 50 毫秒".to_string(), f.p95 < 50.0),
         };
         let met = met && f.errors == 0 && f.ok > 0;
         met_all &= met;
@@ -679,4 +757,114 @@ async fn drive(
 fn fail(msg: String) -> ExitCode {
     eprintln!("错误：{msg}");
     ExitCode::from(2)
+}
+
+/// Columns the generated items are filed under.
+const BENCH_COLUMNS: [&str; 6] = ["a20-01", "a20-02", "a20-05", "a20-07", "a20-11", "a20-13"];
+
+/// Words people search for.
+const SEARCH_WORDS: [&str; 8] = [
+    "规范性文件",
+    "行政许可",
+    "预算",
+    "安全生产 检查",
+    "就业 补贴",
+    "政府采购",
+    "应急预案",
+    "公务员 招录",
+];
+
+const TITLE_WORDS: [&str; 12] = [
+    "关于进一步加强",
+    "关于印发",
+    "关于做好",
+    "关于开展",
+    "关于公布",
+    "关于调整",
+    "关于规范",
+    "关于推进",
+    "关于实施",
+    "关于建立",
+    "关于完善",
+    "关于落实",
+];
+const TOPICS: [&str; 12] = [
+    "安全生产检查工作",
+    "行政许可事项清单",
+    "部门预算和决算",
+    "就业创业补贴政策",
+    "政府采购项目实施",
+    "突发事件应急预案",
+    "公务员招录工作",
+    "行政处罚裁量基准",
+    "行政事业性收费目录",
+    "规范性文件清理",
+    "农村集体资产管理",
+    "城乡居民医疗保障",
+];
+
+/// `total` published items spread over the agencies, imported as an office
+/// would import its CMS's, by the store's import (all of a batch or none);
+/// for each agency: its id, first item id and count.
+async fn fill_items(
+    store: &Store,
+    agencies: &[gongkai_store::Agency],
+    total: usize,
+) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+    use gongkai_casework::disclosure::{Disclosure, ItemDraft};
+    if total == 0 || agencies.is_empty() {
+        return Ok(Vec::new());
+    }
+    let t = Instant::now();
+    let per = total / agencies.len();
+    let mut rng = Rng(0x17e5_0000_0000_0001);
+    let mut out = Vec::new();
+    let mut next_id = 1i64;
+    let year_start = NaiveDate::from_ymd_opt(2021, 1, 4).unwrap_or_default();
+    for a in agencies {
+        let scope = gongkai_store::Scope::Agencies(vec![a.name.clone()]);
+        let mut rows = Vec::with_capacity(per);
+        for k in 0..per {
+            let topic = TOPICS[rng.below(TOPICS.len())];
+            let title = format!(
+                "{}{}{topic}的通知",
+                a.name,
+                TITLE_WORDS[rng.below(TITLE_WORDS.len())]
+            );
+            let written = year_start + chrono::Duration::days(rng.below(1800) as i64);
+            let body: String = (0..3 + rng.below(4))
+                .map(|i| format!("{}、为{topic}，根据有关法律法规和上级部门的部署，结合本地实际，现就有关事项通知如下，请认真贯彻执行。", ["一", "二", "三", "四", "五", "六"][i]))
+                .collect();
+            rows.push(gongkai_store::ImportedItem {
+                draft: ItemDraft {
+                    title,
+                    summary: format!("{topic}的有关安排。"),
+                    body,
+                    publisher: a.name.clone(),
+                    written_on: Some(written),
+                    doc_no: format!("示发〔{}〕{}号", written.format("%Y"), k + 1),
+                    topic: "综合政务".into(),
+                    column: BENCH_COLUMNS[rng.below(BENCH_COLUMNS.len())].into(),
+                    disclosure: Some(Disclosure::Active),
+                    ..Default::default()
+                },
+                index_no: Some(format!("B{:05}/{:07}", a.id, k + 1)),
+                published_on: written + chrono::Duration::days(3 + rng.below(20) as i64),
+                validity: None,
+            });
+        }
+        for chunk in rows.chunks(2000) {
+            store
+                .import_items(ACTOR, &scope, &a.name, chunk, as_of())
+                .await?;
+        }
+        out.push((a.id, next_id, per as i64));
+        next_id += per as i64;
+    }
+    println!(
+        "政府信息：{} 条（每个机关 {per} 条），导入 {:.1} 秒",
+        per * agencies.len(),
+        t.elapsed().as_secs_f64()
+    );
+    Ok(out)
 }

@@ -1004,7 +1004,12 @@ impl Store {
         let mut problems = Vec::new();
         let mut seen = std::collections::HashSet::new();
         for (n, r) in rows.iter().enumerate() {
-            let mut p: Vec<String> = r.draft.problems(today).into_iter().map(|(_, m)| m).collect();
+            let mut p: Vec<String> = r
+                .draft
+                .problems(today)
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect();
             if r.draft.interprets.is_some() {
                 p.push("导入的事项不能指向其他事项（解读关系请导入后在控制台设置）".into());
             }
@@ -1085,7 +1090,8 @@ impl Store {
                     Some(validity.to_string()),
                     validity_on,
                 ];
-                let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${}", base + i)).collect();
+                let marks: Vec<String> =
+                    (1..=cols.len()).map(|i| format!("${}", base + i)).collect();
                 binds.extend(cols);
                 values.push(format!(
                     "({id}, {}, 'active', '', '', {}, {}, {}, NULL, 'published', NULL, ${}, ${}, ${}, {})",
@@ -1115,7 +1121,8 @@ impl Store {
             }
             q.execute(&mut *tx).await.map_err(|e| {
                 let text = e.to_string();
-                if text.contains("UNIQUE") || text.contains("unique") || text.contains("duplicate") {
+                if text.contains("UNIQUE") || text.contains("unique") || text.contains("duplicate")
+                {
                     StoreError::Invalid("有索引号与平台上已有的信息重复，全部未导入".into())
                 } else {
                     e.into()

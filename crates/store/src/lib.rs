@@ -30,8 +30,8 @@ use sqlx::{AnyPool, Executor};
 pub use access::{Agency, Role, Scope, User};
 pub use cases::{Approval, CasePage, CaseQuery, Submitted, Todo};
 pub use disclosure::{
-    report_due, Attachment, ImportedItem, IndexChange, IndexEntry, Item, ItemPage, ItemQuery, ItemStep, ItemTodo,
-    PublishedReport,
+    report_due, Attachment, ImportedItem, IndexChange, IndexEntry, Item, ItemPage, ItemQuery,
+    ItemStep, ItemTodo, PublishedReport,
 };
 pub use error::StoreError;
 pub use ledger::{

@@ -51,6 +51,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Where the full-text index is kept; `None`: in memory, built at start.
     pub index_dir: Option<std::path::PathBuf>,
+    /// Whether to build and keep the full-text index (benchmarks of other
+    /// pages leave it out; the search then finds nothing).
+    pub search_index: bool,
 }
 
 /// What every handler shares.
@@ -194,7 +197,9 @@ pub async fn serve(state: Shared, listen: SocketAddr) -> Result<(), String> {
 /// Serves on a listener already bound (tests bind port 0).
 pub async fn serve_on(state: Shared, listener: tokio::net::TcpListener) -> Result<(), String> {
     tokio::spawn(sweeper(state.clone()));
-    tokio::spawn(search::keep(state.clone()));
+    if state.config.search_index {
+        tokio::spawn(search::keep(state.clone()));
+    }
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())

@@ -465,6 +465,7 @@ async fn serve_demo(store: gongkai_store::Store, today: NaiveDate) -> String {
             today: Some(today),
             secure_cookies: false,
             index_dir: None,
+            search_index: true,
         },
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -135,6 +135,7 @@ async fn serve(store: Store) -> SocketAddr {
             today: Some(today()),
             secure_cookies: false,
             index_dir: None,
+            search_index: true,
         },
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
