@@ -153,10 +153,26 @@ pub async fn dashboard(State(state): State<Shared>, staff: Staff) -> Result<Resp
             ctx! { approval => a, agency_id => id }
         })
         .collect();
+    // The own agency's proactive disclosure, for its staff.
+    let items = match staff.user.agency.as_ref().filter(|_| staff.user.role != Role::Supervisor) {
+        Some(own) => {
+            let t = state.store.item_todo(&staff.scope, own, today).await?;
+            let mine = match staff.user.role.disclosure_actor() {
+                Some(gongkai_casework::disclosure::Actor::Drafter) => t.returned + t.drafts,
+                Some(gongkai_casework::disclosure::Actor::Reviewer) => t.review,
+                Some(gongkai_casework::disclosure::Actor::Secrecy) => t.secrecy,
+                Some(gongkai_casework::disclosure::Actor::Signer) => t.sign + t.requests,
+                None => 0,
+            };
+            Some(ctx! { todo => t, mine => mine })
+        }
+        None => None,
+    };
     Ok(render(
         "dashboard.html",
         ctx! {
             staff => staff.view(),
+            items => items,
             today => today.to_string(),
             todo => todo,
             soon => views(&state, soon.rows).await?,
