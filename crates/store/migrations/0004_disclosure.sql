@@ -41,9 +41,9 @@ CREATE TABLE items (
     -- Raised on every change: what the search index has not yet seen.
     change_seq BIGINT NOT NULL
 );
-CREATE INDEX items_agency_status ON items (agency, status);
 CREATE INDEX items_public ON items (agency, status, column_key, published_on);
-CREATE INDEX items_published ON items (status, published_on);
+-- The 目录 and the 专栏's latest items: one agency's, newest first.
+CREATE INDEX items_agency_published ON items (agency, status, published_on);
 CREATE INDEX items_change ON items (change_seq);
 CREATE INDEX items_interprets ON items (interprets);
 
