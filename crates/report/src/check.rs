@@ -517,14 +517,12 @@ pub fn check_series_figures(figures: &[Option<Figures>]) -> Vec<(usize, Diagnost
     out
 }
 
-/// Agency names that differ only by a region prefix ("淮安市洪泽区人民政府" and
-/// "洪泽区人民政府") name one office: maps each longer name to the shorter one
-/// it ends with, when that shorter name itself starts with a place (区, 县,
-/// 市, 镇 …). `keys` are the names with the years of their reports; two names
-/// with a report for the same year are two offices, and are not linked.
-pub fn link_region_prefixes<'a>(
-    keys: &BTreeMap<&'a str, BTreeSet<i32>>,
-) -> BTreeMap<&'a str, &'a str> {
+/// Whether the agency name `long` is `short` with a region in front
+/// ("淮安市洪泽区人民政府" and "洪泽区人民政府"): `short` must itself start with
+/// a place (区, 县, 市, 镇 …) and be at least four characters, and what comes
+/// before it must end with a region (省, 市, 县, 区 …). Both names are
+/// normalised ([`crate::normalize_agency`]).
+pub fn differs_by_region_prefix(long: &str, short: &str) -> bool {
     const REGION_ENDS: [&str; 9] = [
         "省",
         "市",
@@ -537,22 +535,31 @@ pub fn link_region_prefixes<'a>(
         "旗",
     ];
     const PLACE_UNITS: [char; 8] = ['省', '市', '区', '县', '镇', '乡', '旗', '州'];
+    short.len() < long.len()
+        && long.ends_with(short)
+        && short.chars().count() >= 4
+        && short.chars().take(8).any(|c| PLACE_UNITS.contains(&c))
+        && {
+            let prefix = &long[..long.len() - short.len()];
+            REGION_ENDS.iter().any(|e| prefix.ends_with(e))
+        }
+}
+
+/// Agency names that differ only by a region prefix ("淮安市洪泽区人民政府" and
+/// "洪泽区人民政府") name one office: maps each longer name to the shorter one
+/// it ends with, when that shorter name itself starts with a place (区, 县,
+/// 市, 镇 …). `keys` are the names with the years of their reports; two names
+/// with a report for the same year are two offices, and are not linked.
+pub fn link_region_prefixes<'a>(
+    keys: &BTreeMap<&'a str, BTreeSet<i32>>,
+) -> BTreeMap<&'a str, &'a str> {
     let mut out = BTreeMap::new();
     for (&long, long_years) in keys {
         let mut found: Vec<&str> = keys
             .iter()
             .filter(|(_, years)| years.is_disjoint(long_years))
             .map(|(&short, _)| short)
-            .filter(|&short| {
-                short.len() < long.len()
-                    && long.ends_with(short)
-                    && short.chars().count() >= 4
-                    && short.chars().take(8).any(|c| PLACE_UNITS.contains(&c))
-                    && {
-                        let prefix = &long[..long.len() - short.len()];
-                        REGION_ENDS.iter().any(|e| prefix.ends_with(e))
-                    }
-            })
+            .filter(|&short| differs_by_region_prefix(long, short))
             .collect();
         // The longest shorter name is the nearest: "洪泽区人民政府" before "人民政府".
         found.sort_by_key(|s| std::cmp::Reverse(s.len()));

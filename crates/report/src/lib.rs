@@ -16,8 +16,9 @@ pub mod rules;
 pub mod sample;
 
 pub use check::{
-    check, check_series, check_series_figures, compare_years, count_levels, link_region_prefixes,
-    outcome_rows, stated_new_requests, year_in_file_name, Figures,
+    check, check_series, check_series_figures, compare_years, count_levels,
+    differs_by_region_prefix, link_region_prefixes, outcome_rows, stated_new_requests,
+    year_in_file_name, Figures,
 };
 pub use diagnostic::{CellRef, Diagnostic, Level};
 pub use model::{normalize_agency, Cell, CellsJson, Num, Origin, Pos, Report, SectionText};

@@ -5,3 +5,19 @@
 //! on year and summed over a region. Pure: reports, agencies and dates come
 //! in as values; the store keeps them and the web system and the command
 //! show them.
+
+pub mod aggregate;
+pub mod compare;
+pub mod dates;
+pub mod letters;
+pub mod roster;
+pub mod rules;
+pub mod score;
+pub mod season;
+
+pub use aggregate::{aggregate, Aggregate};
+pub use compare::{ChangeSettings, KeyFigures};
+pub use roster::{roster_from_table, Agency, Kind, Match, MatchedBy, Roster};
+pub use rules::{any_rule, REVIEW_RULES};
+pub use score::{score, Deduction, Score};
+pub use season::{review, summarize, Copied, Entry, Row, Settings, Status, Summary};
