@@ -8,13 +8,14 @@ mod input;
 mod ledger;
 mod outfile;
 mod output;
+mod review;
 mod serve;
 mod servebench;
 mod show;
 mod zh;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use gongkai_report::{rule, Figures, Level, Report, RULES};
+use gongkai_report::{Figures, Level, Report, RULES};
 use rayon::prelude::*;
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -98,6 +99,8 @@ enum Command {
     Ledger(ledger::LedgerArgs),
     /// 由台账生成年度报告：gongkai report generate --agency … --year 2025 --to md
     Report(ledger::ReportArgs),
+    /// 上级机关审查下级机关的年度报告：按名单匹配、检查、跨年度核对、评分，输出审查表、整改通知、通报和汇总表
+    Review(review::ReviewArgs),
     /// 启动网站：公众申请门户、工作人员控制台和接口（gongkai serve --demo 带演示数据）
     Serve(serve::ServeArgs),
     /// 网站性能测试：在临时数据库中生成大规模台账，在本机回环地址上启动网站，以多个并发连接计时控制台、案件列表、公众页面和网上申请（结束或中断后删除临时数据库）
@@ -185,12 +188,13 @@ fn main() -> ExitCode {
         } => export(&paths, &to, output.as_deref(), force),
         Command::Ledger(args) => ledger::run_ledger(args),
         Command::Report(args) => ledger::run_report(args),
+        Command::Review(args) => review::run(args),
         Command::Serve(args) => serve::run(args),
         Command::ServeBench(args) => servebench::run(args),
         Command::Explain { rule: id } => explain(&id),
         Command::Rules => {
             let mut out = io::stdout().lock();
-            for r in RULES {
+            for r in RULES.iter().chain(gongkai_review::REVIEW_RULES) {
                 let _ = writeln!(
                     out,
                     "{}  {:<4}  {}：{}",
@@ -258,10 +262,25 @@ const CHUNK: usize = 512;
 fn read_agency_map(
     path: &std::path::Path,
 ) -> Result<std::collections::HashMap<String, String>, String> {
+    Ok(read_agency_pairs(path)?
+        .into_iter()
+        .map(|(_, from, to)| {
+            (
+                gongkai_report::normalize_agency(&from),
+                gongkai_report::normalize_agency(&to),
+            )
+        })
+        .collect())
+}
+
+/// The lines of a table of agency names: (line number, name as written, one name).
+pub(crate) fn read_agency_pairs(
+    path: &std::path::Path,
+) -> Result<Vec<(usize, String, String)>, String> {
     let bytes = std::fs::read(path)
         .map_err(|e| format!("无法读取机关名称对照表 {}：{e}", path.display()))?;
     let (text, _, _) = gongkai_read::decode::decode(&bytes);
-    let mut map = std::collections::HashMap::new();
+    let mut pairs = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim().trim_start_matches('\u{FEFF}');
         if line.is_empty() || line.starts_with('#') {
@@ -282,12 +301,9 @@ fn read_agency_map(
                 i + 1
             ));
         }
-        map.insert(
-            gongkai_report::normalize_agency(from),
-            gongkai_report::normalize_agency(to),
-        );
+        pairs.push((i + 1, from.to_string(), to.to_string()));
     }
-    Ok(map)
+    Ok(pairs)
 }
 
 fn check(
@@ -716,7 +732,7 @@ fn export_xlsx(paths: &[PathBuf], output: Option<&std::path::Path>, force: bool)
 }
 
 fn explain(id: &str) -> ExitCode {
-    match rule(id) {
+    match gongkai_review::any_rule(id) {
         Some(r) => {
             println!(
                 "{}（{}）：{}\n\n{}\n\n{}",

@@ -1063,9 +1063,17 @@ fn explain_and_rules() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    let all: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    let all: Vec<&str> = RULES
+        .iter()
+        .chain(gongkai_review::REVIEW_RULES)
+        .map(|r| r.id)
+        .collect();
     assert_eq!(listed, all);
-    assert_eq!(all.len(), 19);
+    assert_eq!(all.len(), 23);
+    // The review's rules are explained as the checker's are.
+    let o = gongkai(&["explain", "GK040"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("年度报告逾期公开"));
 }
 
 #[test]

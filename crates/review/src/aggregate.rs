@@ -50,8 +50,17 @@ pub fn aggregate(title: &str, year: i32, edition: Edition, reports: &[&Report]) 
             });
             continue;
         }
+        let missing = (0..t.cells.len())
+            .filter(|&i| r.cell_at(i).is_none())
+            .count();
+        if missing == t.cells.len() {
+            left_out.push(Note {
+                source: r.source.clone(),
+                message: "没有读到表格数据，未计入".into(),
+            });
+            continue;
+        }
         included += 1;
-        let mut missing = 0;
         for (i, slot) in sums.iter_mut().enumerate() {
             match r.cell_at(i) {
                 Some(c) => {
@@ -61,7 +70,7 @@ pub fn aggregate(title: &str, year: i32, edition: Edition, reports: &[&Report]) 
                         (Some(a), b) => Num::Dec(round4(a.as_f64() + b.as_f64())),
                     })
                 }
-                None => missing += 1,
+                None => {}
             }
         }
         if missing > 0 {
@@ -72,7 +81,8 @@ pub fn aggregate(title: &str, year: i32, edition: Edition, reports: &[&Report]) 
         }
     }
     let mut report = Report::new(format!("{title}（汇总）"), edition);
-    report.agency = Some(title.to_string());
+    // The writers title a report "{agency}{year}年政府信息公开工作年度报告".
+    report.agency = Some(format!("{title}各单位"));
     report.year = Some(year);
     report.title = Some(format!("{title}{year}年政府信息公开工作年度报告汇总表"));
     report.stated_period_year = Some(year);
@@ -89,7 +99,13 @@ pub fn aggregate(title: &str, year: i32, edition: Edition, reports: &[&Report]) 
         report.sections[i] = Some(SectionText {
             heading: s.heading(),
             pos: gongkai_report::Pos::default(),
-            text: format!("本表由 {included} 份{year}年度报告的数据相加得出。"),
+            text: if i == 0 {
+                format!(
+                    "本报告的表格由{title} {included} 个单位{year}年度政府信息公开工作年度报告的数据逐格相加得出。"
+                )
+            } else {
+                "各单位的情况见其年度报告。".to_string()
+            },
         });
     }
     let findings = check(&report);

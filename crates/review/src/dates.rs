@@ -17,6 +17,9 @@ const FIELDS: [&str; 6] = [
 /// characters of a page's text. None when there is no such field: a report's
 /// own text (its signature date) is not its publication date.
 pub fn published_date(text: &str) -> Option<NaiveDate> {
+    if let Some(d) = record_date(text) {
+        return Some(d);
+    }
     let head: String = text.chars().take(20_000).collect();
     for field in FIELDS {
         let mut rest = head.as_str();
@@ -33,6 +36,19 @@ pub fn published_date(text: &str) -> Option<NaiveDate> {
         }
     }
     None
+}
+
+/// A crawler's record puts the date second: "标题,2023-01-28,\"正文…" on the
+/// first line (the title names a report).
+fn record_date(text: &str) -> Option<NaiveDate> {
+    let first = text.trim_start_matches('\u{FEFF}').lines().next()?;
+    let mut fields = first.splitn(3, [',', '\t']);
+    let title = fields.next()?;
+    let date = fields.next()?;
+    if !(title.contains("报告") || title.contains("年报") || title.contains("报...")) {
+        return None;
+    }
+    date_at_start(date.trim().trim_matches('"'))
 }
 
 /// A date at the start of `s`: 2025-01-20, 2025/1/20, 2025.01.20, 2025年1月20日.
@@ -95,6 +111,16 @@ mod tests {
             ymd(2025, 2, 1)
         );
         assert_eq!(published_date("某局\n2025年1月20日"), None);
+        // Crawler records: title, date, body.
+        assert_eq!(
+            published_date("河北省教育厅2022年政府信息公开工作年度报告,2023年01月28日,\"本报告…"),
+            ymd(2023, 1, 28)
+        );
+        assert_eq!(
+            published_date("某厅2022年政府信息公开工作年度报告,2023-01-31 12:19:21,本报告"),
+            ymd(2023, 1, 31)
+        );
+        assert_eq!(published_date("姓名,2023-01-31,其他"), None);
         assert_eq!(published_date("发布时间：2025-02-30"), None);
         assert_eq!(published_date("发布时间：25-01-20"), None);
     }

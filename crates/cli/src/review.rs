@@ -1,0 +1,753 @@
+//! `gongkai review`: a supervising office's review of its agencies' annual
+//! reports from a folder of files — matched to the roster, checked, compared
+//! with the year before, scored — printed as a table (or CSV, JSON), with the
+//! 整改通知 and the 通报 as Word files and the region's figures summed.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use gongkai_report::{year_in_file_name, Report};
+use gongkai_review::letters::{bulletin, rectification_notice, Sender};
+use gongkai_review::{
+    aggregate, review, roster_from_table, summarize, ChangeSettings, Copied, Entry, Match, Roster,
+    Row, Settings, Status,
+};
+use gongkai_template::Edition;
+use rayon::prelude::*;
+use serde_json::json;
+use unicode_width::UnicodeWidthStr;
+
+#[derive(Args)]
+pub struct ReviewArgs {
+    /// 报告文件或目录（目录递归读取；每行一个机关的 Excel 汇总表也可）
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// 机关名单（CSV 或 Excel）：表头含“机关名称”，可选“编号”“曾用名”“地区”“层级”“类别”“上级机关”
+    #[arg(long, value_name = "文件")]
+    roster: PathBuf,
+    /// 审查的年度（默认：收到的报告中最多的年度）
+    #[arg(long)]
+    year: Option<i32>,
+    /// 审查日期，用于判断逾期和未公开（YYYY-MM-DD，默认今天）
+    #[arg(long, value_name = "日期")]
+    today: Option<String>,
+    /// 只审查此机关及其下级机关
+    #[arg(long, value_name = "机关")]
+    under: Option<String>,
+    /// 公开日期表（CSV）：每行“机关名称,年度,公开日期”；网页文件中的“发布时间”等字段也会读取
+    #[arg(long, value_name = "文件")]
+    dates: Option<PathBuf>,
+    /// 机关名称对照表：每行“报告中的名称,名单中的名称”
+    #[arg(long, value_name = "文件")]
+    agency_map: Option<PathBuf>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Table)]
+    to: ReviewFormat,
+    /// 输出文件（默认输出到标准输出）
+    #[arg(short = 'o', long)]
+    output: Option<PathBuf>,
+    /// 把每个有问题的机关的整改通知和全地区的通报（Word）写入此目录
+    #[arg(long, value_name = "目录")]
+    letters: Option<PathBuf>,
+    /// 发文机关：整改通知和通报的落款
+    #[arg(long, default_value = "政府信息公开工作主管部门")]
+    sender: String,
+    /// 整改期限（YYYY-MM-DD，默认审查日期后 30 天）
+    #[arg(long, value_name = "日期")]
+    reply_by: Option<String>,
+    /// 把审查年度的数据相加，写出汇总表（按扩展名：.md .html .docx .pdf .xlsx .json）
+    #[arg(long, value_name = "文件")]
+    aggregate: Option<PathBuf>,
+    /// 汇总表和通报中的地区名称（默认取名单的地区或“本地区”）
+    #[arg(long)]
+    region: Option<String>,
+    /// 变化较大（GK043）的门槛：增减比例（0.5 即一半）
+    #[arg(long, default_value_t = 0.5)]
+    change_ratio: f64,
+    /// 变化较大（GK043）的门槛：至少相差的件数
+    #[arg(long, default_value_t = 20)]
+    change_items: i64,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ReviewFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+/// A file that could not go into the review, and why.
+struct Problem {
+    file: String,
+    kind: &'static str,
+    message: String,
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("错误：{msg}");
+    ExitCode::from(2)
+}
+
+fn parse_date(s: &str, what: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{what}“{s}”应为 YYYY-MM-DD 格式的日期"))
+}
+
+/// Rows of a CSV or Excel table, numbered as a reader counts them.
+fn table_rows(path: &Path) -> Result<Vec<(u32, Vec<String>)>, String> {
+    let bytes = crate::input::read(path, crate::input::REPORT_LIMIT)?;
+    if gongkai_read::xlsx::looks_like_xlsx(&bytes) {
+        let book =
+            gongkai_read::xlsx::open(&bytes).map_err(|e| format!("{}：{e}", path.display()))?;
+        let Some(sheet) = book.sheets.first() else {
+            return Err(format!("{}：工作簿中没有工作表", path.display()));
+        };
+        return Ok(sheet
+            .rows()
+            .into_iter()
+            .map(|(r, cells)| {
+                let width = cells.last().map_or(0, |c| c.0 as usize + 1);
+                let mut row = vec![String::new(); width];
+                for (c, v) in cells {
+                    row[c as usize] = v.shown();
+                }
+                (r + 1, row)
+            })
+            .collect());
+    }
+    let (text, _, _) = gongkai_read::decode::decode(&bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|e| format!("{}：第 {} 行无法读取（{e}）", path.display(), i + 1))?;
+        out.push((
+            i as u32 + 1,
+            rec.iter()
+                .map(|s| s.trim_start_matches('\u{FEFF}').to_string())
+                .collect(),
+        ));
+    }
+    Ok(out)
+}
+
+fn load_roster(path: &Path) -> Result<Roster, String> {
+    let rows = table_rows(path)?;
+    roster_from_table(&rows).map_err(|errors| {
+        let mut m = format!("机关名单 {} 有 {} 处问题：", path.display(), errors.len());
+        for e in errors {
+            m.push_str("\n  ");
+            m.push_str(&e);
+        }
+        m
+    })
+}
+
+/// The publication dates a supervisor recorded: (agency id, year) → date.
+fn load_dates(path: &Path, roster: &Roster) -> Result<HashMap<(u64, i32), NaiveDate>, String> {
+    let mut out = HashMap::new();
+    let mut errors = Vec::new();
+    for (line, cells) in table_rows(path)? {
+        let cells: Vec<&str> = cells.iter().map(|s| s.trim()).collect();
+        if cells.iter().all(|c| c.is_empty()) || cells[0] == "机关名称" {
+            continue;
+        }
+        let [name, year, date, ..] = cells.as_slice() else {
+            errors.push(format!("第 {line} 行：应为“机关名称,年度,公开日期”"));
+            continue;
+        };
+        let id = match roster.match_name(name) {
+            Match::Agency { id, .. } => id,
+            _ => {
+                errors.push(format!("第 {line} 行：机关“{name}”不在名单中"));
+                continue;
+            }
+        };
+        let Ok(year) = year.trim_end_matches(['年', '度']).parse::<i32>() else {
+            errors.push(format!("第 {line} 行：年度“{year}”应为四位数字"));
+            continue;
+        };
+        let date = date.replace(['/', '.'], "-");
+        match NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(&date, "%Y年%m月%d日"))
+        {
+            Ok(d) => {
+                out.insert((id, year), d);
+            }
+            Err(_) => errors.push(format!("第 {line} 行：公开日期“{date}”应为 YYYY-MM-DD")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(format!(
+            "公开日期表 {}：\n  {}",
+            path.display(),
+            errors.join("\n  ")
+        ))
+    }
+}
+
+/// What reading one file gave.
+struct Read {
+    file: String,
+    reports: Result<Vec<Report>, String>,
+    page_date: Option<NaiveDate>,
+}
+
+pub fn run(args: ReviewArgs) -> ExitCode {
+    let today = match args.today.as_deref().map(|s| parse_date(s, "审查日期")) {
+        Some(Ok(d)) => d,
+        Some(Err(m)) => return fail(m),
+        None => chrono::Local::now().date_naive(),
+    };
+    let reply_by = match args.reply_by.as_deref().map(|s| parse_date(s, "整改期限")) {
+        Some(Ok(d)) => d,
+        Some(Err(m)) => return fail(m),
+        None => today + chrono::Days::new(30),
+    };
+    let mut roster = match load_roster(&args.roster) {
+        Ok(r) => r,
+        Err(m) => return fail(m),
+    };
+    if let Some(map) = &args.agency_map {
+        match crate::read_agency_pairs(map) {
+            Ok(pairs) => {
+                for (line, written, name) in pairs {
+                    let Some(a) = roster.by_name(&name) else {
+                        return fail(format!(
+                            "{}：第 {line} 行的“{name}”不在机关名单中",
+                            map.display()
+                        ));
+                    };
+                    let id = a.id;
+                    if let Err(m) = roster.map_name(&written, id) {
+                        return fail(m);
+                    }
+                }
+            }
+            Err(m) => return fail(m),
+        }
+    }
+    let dates = match args.dates.as_deref().map(|p| load_dates(p, &roster)) {
+        Some(Ok(d)) => d,
+        Some(Err(m)) => return fail(m),
+        None => HashMap::new(),
+    };
+    let scope: Option<Vec<u64>> = match &args.under {
+        Some(name) => match roster.by_name(name) {
+            Some(a) => Some(roster.subtree(a.id)),
+            None => return fail(format!("机关“{name}”不在名单中")),
+        },
+        None => None,
+    };
+
+    // Read every file (in parallel), then match each report in file order.
+    let (files, missing) = crate::files::collect(&args.paths);
+    let mut problems: Vec<Problem> = missing
+        .iter()
+        .map(|(p, m)| Problem {
+            file: p.display().to_string(),
+            kind: "无法读取",
+            message: m.clone(),
+        })
+        .collect();
+    let read: Vec<Read> = files
+        .par_iter()
+        .map(|path| {
+            let file = path.display().to_string();
+            match crate::load_all(path) {
+                Ok((reports, shown)) => {
+                    let page_date = if shown.is_empty() {
+                        None
+                    } else {
+                        let (text, _, _) = gongkai_read::decode::decode(&shown);
+                        gongkai_review::dates::published_date(&text)
+                    };
+                    Read {
+                        file,
+                        reports: Ok(reports),
+                        page_date,
+                    }
+                }
+                Err(m) => Read {
+                    reports: Err(m
+                        .strip_prefix(&format!("{file}："))
+                        .map_or(m.clone(), String::from)),
+                    file,
+                    page_date: None,
+                },
+            }
+        })
+        .collect();
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut reports: Vec<Report> = Vec::new();
+    for r in read {
+        let list = match r.reports {
+            Ok(list) => list,
+            Err(m) => {
+                problems.push(Problem {
+                    file: r.file,
+                    kind: "无法读取",
+                    message: m,
+                });
+                continue;
+            }
+        };
+        for report in list {
+            let id = match roster.match_report(report.agency.as_deref(), &report.source) {
+                Match::Agency { id, .. } => id,
+                Match::Ambiguous { ids } => {
+                    let names: Vec<String> = ids
+                        .iter()
+                        .filter_map(|i| roster.get(*i).map(|a| a.name.clone()))
+                        .collect();
+                    problems.push(Problem {
+                        file: report.source.clone(),
+                        kind: "无法确定机关",
+                        message: format!(
+                            "报告可能属于{}，请在机关名称对照表中指定",
+                            names.join("、")
+                        ),
+                    });
+                    continue;
+                }
+                Match::None => {
+                    problems.push(Problem {
+                        file: report.source.clone(),
+                        kind: "未匹配",
+                        message: format!(
+                            "报告中的机关“{}”不在名单中；请在机关名称对照表中指定，或把机关加入名单",
+                            report.agency.as_deref().unwrap_or("（未写明）")
+                        ),
+                    });
+                    continue;
+                }
+            };
+            if scope.as_ref().is_some_and(|s| !s.contains(&id)) {
+                continue;
+            }
+            let Some(year) = report.year.or_else(|| year_in_file_name(&report.source)) else {
+                problems.push(Problem {
+                    file: report.source.clone(),
+                    kind: "年度不明",
+                    message: "标题和文件名中都没有年度".into(),
+                });
+                continue;
+            };
+            let agency = roster.get(id).expect("matched");
+            let published = dates.get(&(id, year)).copied().or(r.page_date);
+            entries.push(Entry::of(
+                entries.len() as u64,
+                agency,
+                year,
+                published,
+                &report,
+            ));
+            reports.push(report);
+        }
+    }
+    let year = match args.year {
+        Some(y) => y,
+        None => {
+            let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+            for e in &entries {
+                *counts.entry(e.year).or_default() += 1;
+            }
+            match counts.iter().max_by_key(|(y, n)| (**n, **y)) {
+                Some((y, _)) => *y,
+                None => {
+                    report_problems(&problems);
+                    return fail("没有读到可以匹配到名单中机关的报告");
+                }
+            }
+        }
+    };
+    for e in &entries {
+        if e.year != year && e.year != year - 1 {
+            problems.push(Problem {
+                file: e.source.clone(),
+                kind: "年度不符",
+                message: format!("这是 {} 年度的报告，本次审查 {year} 年度", e.year),
+            });
+        }
+    }
+    let scoped = match &scope {
+        Some(ids) => {
+            let agencies = roster
+                .agencies()
+                .iter()
+                .filter(|a| ids.contains(&a.id))
+                .map(|a| {
+                    let mut a = a.clone();
+                    // The top of the scope reports to no one inside it.
+                    a.parent = a.parent.filter(|p| ids.contains(p));
+                    a
+                })
+                .collect();
+            match Roster::new(agencies) {
+                Ok(r) => r,
+                Err(m) => return fail(m),
+            }
+        }
+        None => roster.clone(),
+    };
+    let copied: Vec<Copied> = Vec::new();
+    let settings = Settings {
+        today,
+        changes: ChangeSettings {
+            ratio: args.change_ratio,
+            min_items: args.change_items,
+        },
+    };
+    let mut rows = review(&scoped, &entries, &copied, &[year], &settings);
+    rows.sort_by(|a, b| {
+        let s = |r: &Row| r.score.as_ref().map_or(101, |s| s.total);
+        s(a).cmp(&s(b)).then(a.agency.cmp(&b.agency))
+    });
+    let region = args.region.clone().unwrap_or_else(|| region_name(&scoped));
+    report_problems(&problems);
+
+    let text = match args.to {
+        ReviewFormat::Table => table(&scoped, &rows, year),
+        ReviewFormat::Csv => csv_text(&scoped, &rows),
+        ReviewFormat::Json => json_text(&scoped, &rows, &problems, year),
+    };
+    if let Some(out) = &args.output {
+        if let Err(m) = crate::outfile::guard(out, &args.paths, true) {
+            return fail(m);
+        }
+    }
+    let code = crate::write_output(args.output.as_deref(), text.as_bytes());
+    if code != ExitCode::SUCCESS {
+        return code;
+    }
+
+    let sender = Sender {
+        name: args.sender.clone(),
+        date: today,
+        reply_by,
+    };
+    if let Some(dir) = &args.letters {
+        if let Err(m) = write_letters(dir, &sender, &region, &scoped, &rows, year) {
+            return fail(m);
+        }
+    }
+    if let Some(path) = &args.aggregate {
+        let ids: Vec<u64> = scoped.agencies().iter().map(|a| a.id).collect();
+        let chosen: Vec<&Report> = rows
+            .iter()
+            .filter(|r| ids.contains(&r.agency))
+            .filter_map(|r| r.entry)
+            .map(|i| &reports[i as usize])
+            .collect();
+        let agg = aggregate(&region, year, Edition::V2021, &chosen);
+        for n in agg.left_out.iter().chain(&agg.incomplete) {
+            eprintln!("提示：汇总表：{}：{}", n.source, n.message);
+        }
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let Some(format) = gongkai_write::FileFormat::parse(&ext) else {
+            return fail(format!(
+                "汇总表文件 {} 的扩展名应为 .md、.html、.txt、.json、.docx、.pdf 或 .xlsx",
+                path.display()
+            ));
+        };
+        let bytes = crate::output::report_bytes(
+            format,
+            &agg.report,
+            &gongkai_write::pdf::PdfFonts::embedded(),
+        );
+        if let Err(e) = crate::outfile::write_file(path, &bytes) {
+            return fail(format!(
+                "无法写入 {}（{}）",
+                path.display(),
+                crate::io_error(&e)
+            ));
+        }
+        let errors = agg
+            .findings
+            .iter()
+            .filter(|d| d.level == gongkai_report::Level::Error)
+            .count();
+        eprintln!(
+            "汇总表：{} 份报告相加，写入 {}{}",
+            agg.included,
+            path.display(),
+            if errors > 0 {
+                format!("；汇总后的数据有 {errors} 处错误（各机关的错误相加所致）")
+            } else {
+                String::new()
+            }
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn report_problems(problems: &[Problem]) {
+    if problems.is_empty() {
+        return;
+    }
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "以下 {} 个文件未计入审查：", problems.len());
+    for p in problems {
+        let _ = writeln!(err, "  [{}] {}：{}", p.kind, p.file, p.message);
+    }
+}
+
+/// The region the roster covers: the one region all agencies share, else "本地区".
+fn region_name(roster: &Roster) -> String {
+    let mut regions: Vec<&str> = roster
+        .agencies()
+        .iter()
+        .map(|a| a.region.as_str())
+        .filter(|r| !r.is_empty())
+        .collect();
+    regions.sort_unstable();
+    regions.dedup();
+    match regions.as_slice() {
+        [one] => one.to_string(),
+        _ => "本地区".into(),
+    }
+}
+
+fn name_of(roster: &Roster, id: u64) -> String {
+    roster
+        .get(id)
+        .map_or_else(|| id.to_string(), |a| a.name.clone())
+}
+
+fn main_problems(row: &Row) -> String {
+    let parts: Vec<String> = row
+        .by_rule()
+        .iter()
+        .map(|(rule, n)| {
+            if *n > 1 {
+                format!("{rule}×{n}")
+            } else {
+                rule.to_string()
+            }
+        })
+        .collect();
+    parts.join(" ")
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(s);
+    format!("{s}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// The dashboard as a table for a terminal: the worst first.
+fn table(roster: &Roster, rows: &[Row], year: i32) -> String {
+    let head = [
+        "机关",
+        "类别",
+        "公开情况",
+        "模板",
+        "错误",
+        "警告",
+        "问题（规则×处数）",
+        "得分",
+    ];
+    let mut lines: Vec<[String; 8]> = Vec::new();
+    for r in rows {
+        let a = roster.get(r.agency);
+        lines.push([
+            name_of(roster, r.agency),
+            a.map_or("", |a| a.kind.label()).to_string(),
+            r.status.label(),
+            r.edition_label().to_string(),
+            r.errors.to_string(),
+            r.warnings.to_string(),
+            main_problems(r),
+            r.score
+                .as_ref()
+                .map_or("—".to_string(), |s| s.total.to_string()),
+        ]);
+    }
+    let mut widths = head.map(UnicodeWidthStr::width);
+    for l in &lines {
+        for (i, c) in l.iter().enumerate() {
+            widths[i] = widths[i].max(UnicodeWidthStr::width(c.as_str()));
+        }
+    }
+    let mut out = String::new();
+    let s = summarize(rows);
+    out.push_str(&format!(
+        "{year} 年度报告审查：{} 个机关，按时公开 {}，逾期 {}，未公开 {}，公开日期不详 {}，未到期限 {}；有错误的报告 {} 份{}\n\n",
+        s.agencies,
+        s.on_time,
+        s.late,
+        s.missing,
+        s.undated,
+        s.not_due,
+        s.with_errors,
+        s.mean_score
+            .map_or(String::new(), |m| format!("；平均得分 {m:.1}"))
+    ));
+    let row_text = |cells: &[String]| -> String {
+        let mut l = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                l.push_str(c);
+            } else {
+                l.push_str(&pad(c, widths[i]));
+                l.push_str("  ");
+            }
+        }
+        l.trim_end().to_string() + "\n"
+    };
+    out.push_str(&row_text(&head.map(String::from)));
+    for l in &lines {
+        out.push_str(&row_text(l));
+    }
+    if !s.by_rule.is_empty() {
+        out.push_str("\n各规则问题数：");
+        let parts: Vec<String> = s
+            .by_rule
+            .iter()
+            .map(|(rule, n)| {
+                let name = gongkai_review::any_rule(rule).map_or("", |r| r.name);
+                format!("{rule} {name} {n} 处")
+            })
+            .collect();
+        out.push_str(&parts.join("；"));
+        out.push('\n');
+    }
+    out
+}
+
+fn csv_text(roster: &Roster, rows: &[Row]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "机关名称",
+        "编号",
+        "地区",
+        "类别",
+        "年度",
+        "公开情况",
+        "公开日期",
+        "公开期限",
+        "逾期天数",
+        "模板",
+        "错误",
+        "警告",
+        "问题",
+        "得分",
+        "扣分说明",
+        "文件",
+    ]);
+    for r in rows {
+        let a = roster.get(r.agency);
+        let late = match r.status {
+            Status::Late { days, .. } => days.to_string(),
+            _ => String::new(),
+        };
+        let how: Vec<String> = r
+            .score
+            .iter()
+            .flat_map(|s| &s.deductions)
+            .map(|d| format!("{} {} −{}（{}）", d.rule, d.name, d.points, d.how))
+            .collect();
+        let _ = w.write_record([
+            name_of(roster, r.agency),
+            r.agency.to_string(),
+            a.map_or(String::new(), |a| a.region.clone()),
+            a.map_or("", |a| a.kind.label()).to_string(),
+            r.year.to_string(),
+            r.status.label(),
+            r.status
+                .published_on()
+                .map_or(String::new(), |d| d.to_string()),
+            r.due.to_string(),
+            late,
+            r.edition_label().to_string(),
+            r.errors.to_string(),
+            r.warnings.to_string(),
+            main_problems(r),
+            r.score
+                .as_ref()
+                .map_or(String::new(), |s| s.total.to_string()),
+            how.join("；"),
+            r.source.clone().unwrap_or_default(),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn json_text(roster: &Roster, rows: &[Row], problems: &[Problem], year: i32) -> String {
+    let rows: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            let mut v = serde_json::to_value(r).unwrap_or_default();
+            v["agency_name"] = json!(name_of(roster, r.agency));
+            v["status_label"] = json!(r.status.label());
+            v
+        })
+        .collect();
+    let problems: Vec<serde_json::Value> = problems
+        .iter()
+        .map(|p| json!({"file": p.file, "kind": p.kind, "message": p.message}))
+        .collect();
+    let v = json!({"year": year, "rows": rows, "problems": problems});
+    format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
+}
+
+/// File names keep to characters every file system takes.
+fn file_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if "/\\:*?\"<>|".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn write_letters(
+    dir: &Path,
+    sender: &Sender,
+    region: &str,
+    roster: &Roster,
+    rows: &[Row],
+    year: i32,
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("无法创建目录 {}（{}）", dir.display(), crate::io_error(&e)))?;
+    let mut written = 0;
+    for r in rows {
+        let Some(agency) = roster.get(r.agency) else {
+            continue;
+        };
+        let Some(text) = rectification_notice(sender, agency, r) else {
+            continue;
+        };
+        let path = dir.join(file_safe(&format!(
+            "{}{}年年报整改通知.docx",
+            agency.name, r.year
+        )));
+        crate::outfile::write_file(&path, &gongkai_write::letter::letter_docx(&text))
+            .map_err(|e| format!("无法写入 {}（{}）", path.display(), crate::io_error(&e)))?;
+        written += 1;
+    }
+    let text = bulletin(sender, region, roster, rows, year);
+    let path = dir.join(file_safe(&format!("{region}{year}年年报审查情况通报.docx")));
+    crate::outfile::write_file(&path, &gongkai_write::letter::letter_docx(&text))
+        .map_err(|e| format!("无法写入 {}（{}）", path.display(), crate::io_error(&e)))?;
+    eprintln!(
+        "已写出整改通知 {written} 份和通报 1 份，在 {}",
+        dir.display()
+    );
+    Ok(())
+}
