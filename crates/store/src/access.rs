@@ -217,6 +217,29 @@ impl Store {
         Ok(rows.into_iter().map(agency).collect())
     }
 
+    /// The agencies on the portal (those known only to a supervisor's
+    /// review have no 专栏 or application form here), by name.
+    pub async fn portal_agency_list(&self) -> Result<Vec<Agency>> {
+        let rows: Vec<AgencyRow> = sqlx::query_as(
+            "SELECT id, name, parent, kind FROM agencies WHERE on_portal = 1 ORDER BY name",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(agency).collect())
+    }
+
+    /// An agency on the portal, by its number; one known only to a review is not found.
+    pub async fn portal_agency_by_id(&self, id: i64) -> Result<Agency> {
+        let row: Option<AgencyRow> = sqlx::query_as(
+            "SELECT id, name, parent, kind FROM agencies WHERE id = $1 AND on_portal = 1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(agency)
+            .ok_or_else(|| StoreError::NotFound("机关".into()))
+    }
+
     /// How many agencies there are and their highest id: changes whenever
     /// one is added, by any process.
     pub async fn agency_stamp(&self) -> Result<(i64, i64)> {
@@ -318,6 +341,7 @@ impl Store {
             .bind(name)
             .execute(&mut *tx)
             .await?;
+        bump_counter(&mut tx, "review_change", 1).await?;
         audit(
             &mut tx,
             actor,

@@ -18,6 +18,7 @@ mod ledger;
 mod ops;
 mod registers;
 mod report;
+mod review;
 
 use std::str::FromStr;
 use std::sync::{Arc, RwLock};
@@ -38,6 +39,7 @@ pub use ledger::{
     AuditEntry, CalendarLoad, CaseRow, DueRow, ImportOutcome, ListFilter, MovedDeadline,
 };
 pub use ops::{sample_agency_names, SampleFilled};
+pub use review::{NewReviewFile, ReviewFile, ReviewSource, RosterAgency, RosterImported, RosterRow};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
@@ -63,7 +65,7 @@ pub struct Store {
 
 /// The migrations, embedded in the binary (without sqlx's compile-time
 /// macros): version, description and SQL of each file in `migrations/`.
-const MIGRATIONS: [(i64, &str, &str); 4] = [
+const MIGRATIONS: [(i64, &str, &str); 5] = [
     (1, "ledger", include_str!("../migrations/0001_ledger.sql")),
     (2, "web", include_str!("../migrations/0002_web.sql")),
     (
@@ -76,6 +78,7 @@ const MIGRATIONS: [(i64, &str, &str); 4] = [
         "disclosure",
         include_str!("../migrations/0004_disclosure.sql"),
     ),
+    (5, "review", include_str!("../migrations/0005_review.sql")),
 ];
 
 /// The embedded migrations as a source for sqlx's migrator (the checksums

@@ -48,7 +48,7 @@ pub fn routes() -> Router<Shared> {
 }
 
 async fn agency_of(state: &Shared, id: &str) -> Result<Agency, AppError> {
-    Ok(state.store.agency_by_id(parse_id(id)?).await?)
+    Ok(state.store.portal_agency_by_id(parse_id(id)?).await?)
 }
 
 /// The agency's 法定主动公开内容 columns with their counts.
@@ -576,7 +576,7 @@ pub async fn sitemap_items(
         .ok_or(AppError::NotFound)?;
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     if n == "agencies" {
-        for a in state.store.agency_list().await? {
+        for a in state.store.portal_agency_list().await? {
             for path in ["", "/guide", "/catalog", "/reports"] {
                 x.push_str(&format!("<url><loc>{base}/a/{}{path}</loc></url>\n", a.id));
             }

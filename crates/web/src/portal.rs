@@ -32,17 +32,15 @@ pub async fn home(State(state): State<Shared>) -> Result<Response, AppError> {
     if let Some(page) = kept {
         return Ok(axum::response::Html(page).into_response());
     }
-    let agencies = state.store.agency_list().await?;
+    let agencies = state.store.portal_agency_list().await?;
     let first_run = agencies.is_empty() && state.store.user_count().await? == 0;
     let page = render(
         "home.html",
         ctx! { agencies => agencies, first_run => first_run },
     )?;
     if !agencies.is_empty() {
-        let stamp = (
-            agencies.len() as i64,
-            agencies.iter().map(|a| a.id).max().unwrap_or(0),
-        );
+        // Kept under the count and highest id of all agencies, read before
+        // the list: an agency added since makes the next request render anew.
         let bytes = axum::body::Bytes::from(page.0);
         if let Ok(mut h) = state.home.lock() {
             *h = Some((stamp, bytes.clone()));
@@ -252,7 +250,7 @@ pub async fn apply_form(
     State(state): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let agency = state.store.agency_by_id(parse_id(&id)?).await?;
+    let agency = state.store.portal_agency_by_id(parse_id(&id)?).await?;
     let form = ApplyForm {
         kind: "natural_person".into(),
         form_key: random_token()?,
@@ -268,7 +266,7 @@ pub async fn apply(
     Form(f): Form<ApplyForm>,
 ) -> Result<Response, AppError> {
     same_site(&headers)?;
-    let agency = state.store.agency_by_id(parse_id(&id)?).await?;
+    let agency = state.store.portal_agency_by_id(parse_id(&id)?).await?;
     let today = state.today();
     let new = match f.validate(today) {
         Ok(n) => n,
@@ -326,7 +324,7 @@ pub struct LookupForm {
 }
 
 pub async fn lookup_form(State(state): State<Shared>) -> Result<Response, AppError> {
-    let agencies = state.store.agency_list().await?;
+    let agencies = state.store.portal_agency_list().await?;
     Ok(render(
         "lookup.html",
         ctx! { agencies => agencies, form => LookupForm::default(), error => "" },
@@ -390,7 +388,7 @@ pub async fn lookup(
     let (agency, number) = match open_by_code(&state, &addr, &f).await? {
         Ok(found) => found,
         Err(msg) => {
-            let agencies = state.store.agency_list().await?;
+            let agencies = state.store.portal_agency_list().await?;
             return Ok((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 render(
