@@ -362,7 +362,7 @@ mod tests {
             .iter()
             .filter_map(|item| match item {
                 pdf::Item::Run(run) => Some(run),
-                pdf::Item::Rect { .. } => None,
+                _ => None,
             })
             .collect();
         let line = |text: &str| -> (f32, f32, f32) {

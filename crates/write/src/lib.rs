@@ -24,11 +24,16 @@
 //!
 //! Reply letters (政府信息公开申请答复告知书) are set in the same layout, as
 //! Word ([`letter::letter_docx`]) and PDF ([`letter::letter_pdf`]).
+//!
+//! Bar charts ([`chart`]) are laid out once and drawn as SVG for web pages
+//! ([`chart::Chart::to_svg`]) and into PDF ([`chart::chart_pdf`]), with the
+//! same fonts and page layout as the report.
 //! This crate does no IO.
 
 use gongkai_report::Report;
 use std::fmt;
 
+pub mod chart;
 pub mod docx;
 pub mod html;
 pub mod json;

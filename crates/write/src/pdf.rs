@@ -42,12 +42,17 @@
 //!
 //! The document's title is the report's title, its language zh-CN and its
 //! creator gongkai. The output depends on the report and the fonts only.
+//!
+//! The same pages, fonts and page numbers carry the charts of
+//! [`crate::chart`], for which the drawing also has filled rectangles,
+//! coloured lines and coloured, turned text.
 
 use crate::layout::{self, Content, Drawn, RowKind, Slot};
 use crate::Options;
 use gongkai_report::Report;
 use gongkai_template::TableKey;
-use krilla::geom::{PathBuilder, Point, Rect};
+use krilla::color::rgb;
+use krilla::geom::{PathBuilder, Point, Rect, Transform};
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
@@ -534,9 +539,55 @@ where
                     }));
                     surface.draw_path(&path);
                 }
+                Item::Fill { x, y, w, h, colour } => {
+                    let Some(rect) = Rect::from_xywh(*x, *y, *w, *h) else {
+                        continue;
+                    };
+                    let mut pb = PathBuilder::new();
+                    pb.push_rect(rect);
+                    let Some(path) = pb.finish() else { continue };
+                    surface.set_stroke(None);
+                    surface.set_fill(Some(Fill {
+                        paint: rgb_of(*colour).into(),
+                        ..Fill::default()
+                    }));
+                    surface.draw_path(&path);
+                }
+                Item::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width,
+                    colour,
+                } => {
+                    let mut pb = PathBuilder::new();
+                    pb.move_to(*x1, *y1);
+                    pb.line_to(*x2, *y2);
+                    let Some(path) = pb.finish() else { continue };
+                    surface.set_fill(None);
+                    surface.set_stroke(Some(Stroke {
+                        paint: rgb_of(*colour).into(),
+                        width: *width,
+                        ..Stroke::default()
+                    }));
+                    surface.draw_path(&path);
+                }
                 Item::Run(run) => {
                     surface.set_stroke(None);
-                    surface.set_fill(Some(Fill::default()));
+                    // Black in the grey colour space, as the report's text
+                    // has always been written; other colours as RGB.
+                    surface.set_fill(Some(if run.colour == BLACK {
+                        Fill::default()
+                    } else {
+                        Fill {
+                            paint: rgb_of(run.colour).into(),
+                            ..Fill::default()
+                        }
+                    }));
+                    if let Some((angle, px, py)) = run.turn {
+                        surface.push_transform(&Transform::from_rotate_at(angle, px, py));
+                    }
                     let glyphs: Vec<KrillaGlyph> = run
                         .glyphs
                         .iter()
@@ -560,6 +611,9 @@ where
                         run.size,
                         false,
                     );
+                    if run.turn.is_some() {
+                        surface.pop();
+                    }
                 }
             }
         }
@@ -583,6 +637,15 @@ where
 // ---------------------------------------------------------------------------
 // Layout: what goes on each page.
 
+/// A colour as red, green and blue.
+pub(crate) type Colour = [u8; 3];
+
+pub(crate) const BLACK: Colour = [0, 0, 0];
+
+fn rgb_of(c: Colour) -> rgb::Color {
+    rgb::Color::new(c[0], c[1], c[2])
+}
+
 /// A run of glyphs of one font on one line.
 #[derive(Debug, Clone)]
 pub(crate) struct Run {
@@ -593,6 +656,10 @@ pub(crate) struct Run {
     pub(crate) text: String,
     /// Glyph, advance in points, range in `text`.
     pub(crate) glyphs: Vec<(u32, f32, Range<usize>)>,
+    /// The colour of the text ([`BLACK`] for all of a report's text).
+    pub(crate) colour: Colour,
+    /// A rotation of the run, clockwise in degrees, about a point.
+    pub(crate) turn: Option<(f32, f32, f32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -603,6 +670,23 @@ pub(crate) enum Item {
         y: f32,
         w: f32,
         h: f32,
+    },
+    /// A filled rectangle without an outline (a bar of a chart).
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        colour: Colour,
+    },
+    /// A straight line.
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        colour: Colour,
     },
     Run(Run),
 }
@@ -754,6 +838,8 @@ impl Shaped {
                 baseline,
                 text,
                 glyphs,
+                colour: BLACK,
+                turn: None,
             }));
         }
         items
@@ -805,6 +891,17 @@ impl Flow {
         let top = self.y;
         self.y += LINE_PITCH;
         top
+    }
+
+    /// The top of the next thing on the current page.
+    pub(crate) fn y(&self) -> f32 {
+        self.y
+    }
+
+    /// Puts items on the current page and moves `height` down.
+    pub(crate) fn place(&mut self, items: Vec<Item>, height: f32) {
+        self.push(items);
+        self.y += height;
     }
 
     fn push(&mut self, items: Vec<Item>) {
@@ -980,55 +1077,112 @@ pub(crate) fn paragraph_lines(
     }
 }
 
+/// Sets a title centred on the grid, one grid line per line; a title of
+/// several lines is broken into lines of about equal length.
+pub(crate) fn balanced_lines(shaped: &Shaped, flow: &mut Flow) {
+    let mut lines = shaped.break_lines(TEXT_W, TEXT_W);
+    let n = lines.len();
+    if n > 1 {
+        let total = shaped.line_width(0..shaped.glyphs.len());
+        let mut w = (total / n as f32).min(TEXT_W);
+        loop {
+            let tried = shaped.break_lines(w, w);
+            if tried.len() <= n || w >= TEXT_W {
+                lines = tried;
+                break;
+            }
+            w = (w + shaped.size / 2.0).min(TEXT_W);
+        }
+    }
+    let last = lines.len().saturating_sub(1);
+    for (i, range) in lines.into_iter().enumerate() {
+        let top = flow.take_line();
+        let items = shaped.place_line(
+            range,
+            MARGIN_LEFT,
+            grid_baseline(top, shaped.size),
+            TEXT_W,
+            Align::Centre,
+            i == last,
+        );
+        flow.push(items);
+    }
+}
+
 /// "— 1 —", 7 mm below the text area, on the right of odd pages and the
 /// left of even pages, one character in from the edge of the text.
 fn page_number(set: &mut FontSet, number: usize) -> Vec<Item> {
     let text = format!("— {number} —");
     let shaped = Shaped::new(set, &[(FontRole::Song, &text)], PAGE_NUMBER_SIZE);
-    let n = shaped.glyphs.len();
     // Page numbers are set at their natural width.
-    let width: f32 = (0..n)
-        .map(|i| shaped.glyphs[i].advance * PAGE_NUMBER_SIZE)
-        .sum();
+    let width = shaped.natural_width();
     let baseline = TEXT_BOTTOM + 7.0 * MM + CJK_ASCENT * PAGE_NUMBER_SIZE;
     let x = if number % 2 == 1 {
         PAGE_W - MARGIN_RIGHT - PAGE_NUMBER_SIZE - width
     } else {
         MARGIN_LEFT + PAGE_NUMBER_SIZE
     };
-    let mut cursor = x;
-    let mut items = Vec::new();
-    let mut i = 0;
-    while i < n {
-        let face = shaped.glyphs[i].face;
-        let start = i;
-        while i < n && shaped.glyphs[i].face == face {
-            i += 1;
-        }
-        let bytes = shaped.glyphs[start].range.start..shaped.glyphs[i - 1].range.end;
-        let x0 = cursor;
-        let glyphs = (start..i)
-            .map(|k| {
-                let g = &shaped.glyphs[k];
-                let advance = g.advance * PAGE_NUMBER_SIZE;
-                cursor += advance;
-                (
-                    g.gid,
-                    advance,
-                    g.range.start - bytes.start..g.range.end - bytes.start,
-                )
-            })
-            .collect();
-        items.push(Item::Run(Run {
-            face,
-            size: PAGE_NUMBER_SIZE,
-            x: x0,
-            baseline,
-            text: shaped.text[bytes].to_string(),
-            glyphs,
-        }));
+    shaped
+        .place_natural(x, baseline, BLACK, None)
+        .into_iter()
+        .map(Item::Run)
+        .collect()
+}
+
+impl Shaped {
+    /// The width of the whole text set at the glyphs' own advances (no
+    /// closer setting, unlike the lines of the body).
+    pub(crate) fn natural_width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.advance * self.size).sum()
     }
-    items
+
+    /// The whole text as runs at the glyphs' own advances, from `x` on the
+    /// baseline, in a colour, turned `turn` (degrees clockwise about a
+    /// point) if given.
+    pub(crate) fn place_natural(
+        &self,
+        x: f32,
+        baseline: f32,
+        colour: Colour,
+        turn: Option<(f32, f32, f32)>,
+    ) -> Vec<Run> {
+        let n = self.glyphs.len();
+        let mut cursor = x;
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let face = self.glyphs[i].face;
+            let start = i;
+            while i < n && self.glyphs[i].face == face {
+                i += 1;
+            }
+            let bytes = self.glyphs[start].range.start..self.glyphs[i - 1].range.end;
+            let x0 = cursor;
+            let glyphs = (start..i)
+                .map(|k| {
+                    let g = &self.glyphs[k];
+                    let advance = g.advance * self.size;
+                    cursor += advance;
+                    (
+                        g.gid,
+                        advance,
+                        g.range.start - bytes.start..g.range.end - bytes.start,
+                    )
+                })
+                .collect();
+            runs.push(Run {
+                face,
+                size: self.size,
+                x: x0,
+                baseline,
+                text: self.text[bytes].to_string(),
+                glyphs,
+                colour,
+                turn,
+            });
+        }
+        runs
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1463,7 +1617,7 @@ mod tests {
                     .iter()
                     .filter_map(|it| match it {
                         Item::Rect { x, y, w, h } => Some((*x, *y, *w, *h)),
-                        Item::Run(_) => None,
+                        _ => None,
                     })
                     .collect();
                 for it in page {
