@@ -437,3 +437,91 @@ pub fn summarize(rows: &[Row]) -> Summary {
     }
     s
 }
+
+/// The findings a report's JSON (gongkai's, as `gongkai parse` writes it)
+/// carries, with their cells and positions; None when it carries none (its
+/// findings are then the checker's to recompute). Rules this build does not
+/// know are left out.
+pub fn findings_from_json(v: &serde_json::Value) -> Option<Vec<Diagnostic>> {
+    let list = v.get("diagnostics")?.as_array()?;
+    let num = |x: &serde_json::Value| -> Option<gongkai_report::Num> {
+        if let Some(i) = x.as_i64() {
+            Some(gongkai_report::Num::Int(i))
+        } else {
+            x.as_f64().map(gongkai_report::Num::Dec)
+        }
+    };
+    let int = |x: Option<&serde_json::Value>| x.and_then(|x| x.as_u64()).map(|n| n as u32);
+    let mut out = Vec::with_capacity(list.len());
+    for d in list {
+        let Some(rule) = d
+            .get("rule")
+            .and_then(|r| r.as_str())
+            .and_then(crate::rules::any_rule)
+        else {
+            continue;
+        };
+        let level = match d.get("level").and_then(|l| l.as_str()) {
+            Some("error") => Level::Error,
+            Some("warning") => Level::Warning,
+            Some("info") => Level::Info,
+            _ => rule.level,
+        };
+        let mut diag = Diagnostic::new(
+            rule.id,
+            d.get("message").and_then(|m| m.as_str()).unwrap_or(""),
+        )
+        .with_level(level);
+        diag.line = int(d.get("line"));
+        diag.column = int(d.get("column"));
+        diag.expected = d.get("expected").and_then(num);
+        diag.related = d.get("related").and_then(|r| r.as_str()).map(String::from);
+        for c in d
+            .get("cells")
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let Some(address) = c.get("address").and_then(|a| a.as_str()) else {
+                continue;
+            };
+            diag.cells.push(gongkai_report::CellRef {
+                address: address.to_string(),
+                value: c.get("value").and_then(num),
+                line: int(c.get("line")),
+                column: int(c.get("column")),
+            });
+        }
+        out.push(diag);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn findings_survive_the_json() {
+        let mut r = gongkai_report::sample::consistent_report(3, 2024);
+        let v = r
+            .value("t3.granted.natural_person")
+            .unwrap()
+            .as_int()
+            .unwrap();
+        r.set(
+            "t3.granted.natural_person",
+            gongkai_report::Num::Int(v + 1),
+            gongkai_report::Origin::Source(gongkai_report::Pos::new(12, 5)),
+        );
+        r.diagnostics = gongkai_report::check(&r);
+        assert!(!r.diagnostics.is_empty());
+        let json: serde_json::Value = serde_json::from_str(&format!(
+            "{{\"diagnostics\":{}}}",
+            serde_json::to_string(&r.diagnostics).unwrap()
+        ))
+        .unwrap();
+        assert_eq!(findings_from_json(&json).unwrap(), r.diagnostics);
+        assert_eq!(findings_from_json(&serde_json::json!({"cells": {}})), None);
+    }
+}

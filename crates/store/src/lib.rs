@@ -39,7 +39,9 @@ pub use ledger::{
     AuditEntry, CalendarLoad, CaseRow, DueRow, ImportOutcome, ListFilter, MovedDeadline,
 };
 pub use ops::{sample_agency_names, SampleFilled};
-pub use review::{NewReviewFile, ReviewFile, ReviewSource, RosterAgency, RosterImported, RosterRow};
+pub use review::{
+    NewReviewFile, ReviewFile, ReviewSource, RosterAgency, RosterImported, RosterRow,
+};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 

@@ -144,7 +144,9 @@ fn file(r: FileRow) -> ReviewFile {
         named: r.6,
         agency: r.7,
         year: r.8.map(|y| y as i32),
-        published_on: r.9.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        published_on: r
+            .9
+            .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
         status: r.10,
         problem: r.11,
         uploaded_by: r.12,
@@ -168,10 +170,8 @@ impl Store {
             "SELECT id, name, parent, kind, region, level, on_portal FROM agencies \
              WHERE 1 = 1{where_sql} ORDER BY id"
         );
-        let mut q = sqlx::query_as::<
-            _,
-            (i64, String, Option<String>, String, String, String, i64),
-        >(&sql);
+        let mut q =
+            sqlx::query_as::<_, (i64, String, Option<String>, String, String, String, i64)>(&sql);
         for a in &args {
             q = q.bind(a.as_str());
         }
@@ -251,7 +251,10 @@ impl Store {
                         problems.push(format!("“{}”是本机关的上级机关", r.name));
                         break;
                     }
-                    at = all.iter().find(|a| a.name == p).and_then(|a| a.parent.clone());
+                    at = all
+                        .iter()
+                        .find(|a| a.name == p)
+                        .and_then(|a| a.parent.clone());
                     steps += 1;
                 }
             }
@@ -485,11 +488,9 @@ impl Store {
                  AND agency IN ({}) AND year IN ({years_sql}) ORDER BY id",
                 placeholders(2, chunk.len())
             );
-            let mut q = sqlx::query_as::<
-                _,
-                (i64, String, i64, Option<String>, String, String, i64),
-            >(&sql)
-            .bind(supervisor);
+            let mut q =
+                sqlx::query_as::<_, (i64, String, i64, Option<String>, String, String, i64)>(&sql)
+                    .bind(supervisor);
             for a in chunk {
                 q = q.bind(a.as_str());
             }

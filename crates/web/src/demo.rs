@@ -106,6 +106,7 @@ pub async fn fill(store: &Store, today: NaiveDate) -> Result<Vec<DemoLogin>, Str
         for (i, n) in names.iter().enumerate() {
             fill_column(store, i, n, today).await?;
         }
+        fill_review(store, head, today).await?;
     }
     let mut users = store.users().await.map_err(|e| e.to_string())?;
     // The administrator, the supervisor, then each agency's clerk and leader.
@@ -426,5 +427,111 @@ async fn fill_column(
             .await
             .map_err(e)?;
     }
+    Ok(())
+}
+
+/// The county's review season: agencies known only to its review (a
+/// roster: townships and departments with no 专栏 here), and their reports
+/// of the last two years collected as files — one late, one with a table
+/// that does not add up, one that does not follow on from the year before,
+/// one under its former name, one that names its agency so that it is not
+/// matched, one year missing.
+async fn fill_review(store: &Store, head: &str, today: NaiveDate) -> Result<(), String> {
+    use gongkai_report::sample::consistent_series;
+    use gongkai_report::{Num, Origin};
+    use gongkai_store::{RosterRow, Scope};
+    let e = |x: gongkai_store::StoreError| x.to_string();
+    let year = today.year() - 1;
+    let roster: [(&str, &str, &[&str]); 6] = [
+        ("示例县城关镇人民政府", "government", &[]),
+        ("示例县河西乡人民政府", "government", &[]),
+        ("示例县教育体育局", "department", &["示例县教育局"]),
+        ("示例县交通运输局", "department", &[]),
+        ("示例县卫生健康局", "department", &[]),
+        ("示例县水利局", "department", &[]),
+    ];
+    let rows: Vec<RosterRow> = roster
+        .iter()
+        .map(|(name, kind, former)| RosterRow {
+            name: name.to_string(),
+            parent: None,
+            kind: kind.to_string(),
+            region: "示例县".into(),
+            level: if kind == &"government" {
+                "乡级"
+            } else {
+                "县级"
+            }
+            .into(),
+            former_names: former.iter().map(|s| s.to_string()).collect(),
+        })
+        .collect();
+    store
+        .import_roster("示例数据", head, &rows)
+        .await
+        .map_err(e)?;
+    let list = store.review_roster(&Scope::All).await.map_err(e)?;
+    let matcher = crate::review::roster_of(&list)?;
+    let date = |m: u32, d: u32| NaiveDate::from_ymd_opt(year + 1, m, d);
+    let mut files = Vec::new();
+    for (k, (name, _, _)) in roster.iter().enumerate() {
+        let series = consistent_series(900 + k as u64, name, year - 1, 2);
+        for (j, mut r) in series.into_iter().enumerate() {
+            let y = year - 1 + j as i32;
+            let mut published = NaiveDate::from_ymd_opt(y + 1, 1, 15 + k as u32);
+            let mut file_name = format!("{name}{y}年政府信息公开工作年度报告.md");
+            match (k, y == year) {
+                // 河西乡: this year's report names its agency so that it is not matched.
+                (1, true) => {
+                    r.agency = Some("河西乡政府".into());
+                    file_name = format!("河西乡{y}年报.md");
+                    published = None;
+                }
+                // 教育体育局: last year's report under the former name; this year's late.
+                (2, false) => {
+                    r.agency = Some("示例县教育局".into());
+                    file_name = format!("示例县教育局{y}年政府信息公开工作年度报告.md");
+                }
+                (2, true) => published = date(2, 5),
+                // 交通运输局: a part changed, its total not.
+                (3, true) => {
+                    let v = r
+                        .value("t3.granted.natural_person")
+                        .and_then(Num::as_int)
+                        .unwrap_or(0);
+                    r.set(
+                        "t3.granted.natural_person",
+                        Num::Int(v + 2),
+                        Origin::Derived("示例".into()),
+                    );
+                }
+                // 卫生健康局: one more carried over and carried forward: every table
+                // adds up, but last year carried forward one less.
+                (4, true) => {
+                    for (address, delta) in [
+                        ("t3.carried_over.natural_person", 1),
+                        ("t3.carried_over.total", 1),
+                        ("t3.carried_forward.natural_person", 1),
+                        ("t3.carried_forward.total", 1),
+                    ] {
+                        let v = r.value(address).and_then(Num::as_int).unwrap_or(0);
+                        r.set(address, Num::Int(v + delta), Origin::Derived("示例".into()));
+                    }
+                }
+                // 水利局: a month late.
+                (5, true) => published = date(3, 2),
+                _ => {}
+            }
+            let text = gongkai_write::write(gongkai_write::Format::Markdown, &r);
+            for mut f in crate::review::collect_file(&matcher, &file_name, text.into_bytes()) {
+                f.published_on = published;
+                files.push(f);
+            }
+        }
+    }
+    store
+        .add_review_files("示例数据", head, files)
+        .await
+        .map_err(e)?;
     Ok(())
 }

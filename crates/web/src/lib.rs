@@ -28,6 +28,7 @@ mod error;
 mod ledgers;
 mod pages;
 mod portal;
+mod review;
 pub mod search;
 
 use std::net::SocketAddr;
@@ -65,6 +66,8 @@ pub struct AppState {
     home: std::sync::Mutex<Option<((i64, i64), axum::body::Bytes)>>,
     /// The full-text index of published items.
     pub search: Arc<search::Search>,
+    /// The supervisors' review seasons as last computed.
+    review: review::Cache,
 }
 
 impl AppState {
@@ -98,6 +101,7 @@ impl AppState {
             store,
             config,
             home: std::sync::Mutex::new(None),
+            review: Default::default(),
             search: Arc::new(search::Search::new(index)),
         })
     }
@@ -153,6 +157,7 @@ pub fn router(state: Shared) -> Router {
         .merge(ledgers::routes())
         .merge(disclosure::routes())
         .merge(column::routes())
+        .merge(review::routes())
         .merge(api::routes())
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

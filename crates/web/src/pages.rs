@@ -9,7 +9,7 @@ use minijinja::Environment;
 use crate::error::AppError;
 
 /// Every template, by name.
-const TEMPLATES: [(&str, &str); 37] = [
+const TEMPLATES: [(&str, &str); 41] = [
     ("base.html", include_str!("../templates/base.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -83,6 +83,19 @@ const TEMPLATES: [(&str, &str); 37] = [
     (
         "item_form.html",
         include_str!("../templates/item_form.html"),
+    ),
+    ("review.html", include_str!("../templates/review.html")),
+    (
+        "review_report.html",
+        include_str!("../templates/review_report.html"),
+    ),
+    (
+        "review_files.html",
+        include_str!("../templates/review_files.html"),
+    ),
+    (
+        "review_aggregate.html",
+        include_str!("../templates/review_aggregate.html"),
     ),
     ("item.html", include_str!("../templates/item.html")),
     (
