@@ -493,17 +493,15 @@ async fn fill_review(store: &Store, head: &str, today: NaiveDate) -> Result<(), 
                     file_name = format!("示例县教育局{y}年政府信息公开工作年度报告.md");
                 }
                 (2, true) => published = date(2, 5),
-                // 交通运输局: a part changed, its total not.
+                // 交通运输局: two parts changed, their totals not.
                 (3, true) => {
-                    let v = r
-                        .value("t3.granted.natural_person")
-                        .and_then(Num::as_int)
-                        .unwrap_or(0);
-                    r.set(
-                        "t3.granted.natural_person",
-                        Num::Int(v + 2),
-                        Origin::Derived("示例".into()),
-                    );
+                    for (address, delta) in [
+                        ("t3.granted.natural_person", 2),
+                        ("t3.partially_granted.natural_person", 1),
+                    ] {
+                        let v = r.value(address).and_then(Num::as_int).unwrap_or(0);
+                        r.set(address, Num::Int(v + delta), Origin::Derived("示例".into()));
+                    }
                 }
                 // 卫生健康局: one more carried over and carried forward: every table
                 // adds up, but last year carried forward one less.

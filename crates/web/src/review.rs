@@ -725,7 +725,16 @@ pub async fn report_page(
                 level => level_label(d.level),
                 level_key => d.level.as_str(),
                 message => d.message.clone(),
-                cells => d.cells.iter().map(|c| cell_label(&c.address, edition)).collect::<Vec<_>>(),
+                cells => {
+                    // A row's or a column's rule names every cell of it: the first
+                    // three say where, the count says how many.
+                    let mut cells: Vec<String> =
+                        d.cells.iter().take(3).map(|c| cell_label(&c.address, edition)).collect();
+                    if d.cells.len() > 3 {
+                        cells.push(format!("等共 {} 个单元格", d.cells.len()));
+                    }
+                    cells
+                },
                 expected => d.expected.map(|e| e.to_string()),
                 at => at,
                 line => d.line.and_then(|l| source_text.as_deref().and_then(|b| source_line(b, l))),

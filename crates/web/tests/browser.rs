@@ -1262,3 +1262,222 @@ async fn proactive_disclosure_in_a_browser() {
     drop(driver);
     step("done");
 }
+
+/// The supervising office's review: the county's season, a folder of
+/// reports uploaded, the unmatched one assigned, the worst agency opened
+/// with its marked cells, its 整改通知 downloaded; what it may not do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_review_of_a_season_in_a_browser() {
+    use gongkai_report::sample::{consistent_report_for, Rng};
+    let Some((driver_program, chromium)) = browser_programs() else {
+        return;
+    };
+    let started = Instant::now();
+    let step = |what: &str| eprintln!("[{:5.1}s] {what}", started.elapsed().as_secs_f32());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let store = gongkai_store::Store::open(&dir.path().join("demo.db").to_string_lossy())
+        .await
+        .expect("store");
+    gongkai_web::demo::fill(&store, today).await.expect("demo");
+    // An agency of another county: outside the supervisor's region.
+    store
+        .ensure_agency("测试", "邻县人民政府")
+        .await
+        .expect("agency");
+    let outside = store
+        .agency_by_name("邻县人民政府")
+        .await
+        .expect("agency")
+        .id;
+    let base = serve_demo(store, today).await;
+    let shots = screenshot_folder();
+    let driver = start_driver(&driver_program);
+    let b = open_browser(&driver, &chromium, &base, &shots).await;
+    step("server and browser ready");
+
+    b.login("county").await;
+    b.go("/console/review").await;
+    let text = b.main_text().await;
+    assert!(
+        text.contains("2025年度政府信息公开工作年度报告审查"),
+        "{text}"
+    );
+    assert!(b.has("#review-table").await);
+    assert!(b.has("#chart-status svg").await, "the charts are drawn");
+    assert!(
+        !text.contains("邻县人民政府"),
+        "another county's agency is not listed"
+    );
+    b.shot("40-review-dashboard").await;
+    step("the season's table");
+
+    // A folder of two reports: one names its agency in a way the roster
+    // does not know; the other is matched.
+    let folder = tempfile::tempdir().expect("folder");
+    let mut rng = Rng::new(77);
+    let mut unmatched = consistent_report_for(&mut rng, "城关镇政府", 2025, None);
+    unmatched.agency = Some("城关镇政府".into());
+    let a = folder.path().join("城关2025年报.md");
+    std::fs::write(
+        &a,
+        gongkai_write::write(gongkai_write::Format::Markdown, &unmatched),
+    )
+    .unwrap();
+    let matched = consistent_report_for(&mut rng, "示例县城关镇人民政府", 2024, None);
+    let m = folder
+        .path()
+        .join("示例县城关镇人民政府2024年政府信息公开工作年度报告.md");
+    std::fs::write(
+        &m,
+        gongkai_write::write(gongkai_write::Format::Markdown, &matched),
+    )
+    .unwrap();
+    b.go("/console/review/files").await;
+    b.find("#review-files")
+        .await
+        .send_keys(&format!("{}\n{}", a.display(), m.display()))
+        .await
+        .expect("choose the files");
+    b.click_and_wait("#review-upload").await;
+    let message = b.text("#review-message").await;
+    assert!(
+        message.contains("已收集 2 份报告，其中 1 份需要处理"),
+        "{message}"
+    );
+    b.shot("41-review-files").await;
+    // The unmatched one, assigned.
+    let id = b
+        .js(
+            "return [...document.querySelectorAll('#review-files-table tr.unmatched')]
+               .find(r => r.textContent.includes('城关2025年报.md')).dataset.file;",
+            vec![],
+        )
+        .await
+        .as_str()
+        .expect("the unmatched file is listed")
+        .to_string();
+    b.select(
+        &format!("tr[data-file='{id}'] select[name=agency]"),
+        "示例县城关镇人民政府",
+    )
+    .await;
+    b.fill(&format!("tr[data-file='{id}'] input[name=year]"), "2025")
+        .await;
+    b.click_and_wait(&format!("tr[data-file='{id}'] button[type=submit]"))
+        .await;
+    assert!(!b.has(&format!("tr[data-file='{id}'].unmatched")).await);
+    assert!(b
+        .text(&format!("tr[data-file='{id}']"))
+        .await
+        .contains("示例县城关镇人民政府 · 2025年度"));
+    step("uploaded, the unmatched one assigned");
+
+    // The worst agency, opened: its marked cells and its notice.
+    b.go("/console/review").await;
+    let worst = b
+        .text("#review-table tbody tr:first-child td:first-child")
+        .await;
+    assert!(worst.contains("示例县交通运输局"), "{worst}");
+    b.click_and_wait("#review-table tbody tr:first-child td:first-child a")
+        .await;
+    assert!(
+        b.has("#report-text td.fault").await,
+        "the faulty cells are marked"
+    );
+    let findings = b.text("#findings").await;
+    assert!(findings.contains("GK010"), "{findings}");
+    assert!(
+        findings.contains("表三 三、本年度办理结果 · （一）予以公开 / 自然人"),
+        "{findings}"
+    );
+    assert!(findings.contains("第 "), "the source position: {findings}");
+    assert!(b.text("#deductions").await.contains("−"));
+    b.shot("42-review-worst-agency").await;
+    b.find("#notice").await.click().await.expect("download");
+    let (name, docx) = b.downloaded(".docx").await;
+    assert!(
+        name.contains("整改通知") || name.ends_with(".docx"),
+        "{name}"
+    );
+    let doc = gongkai_read::read_document(gongkai_read::Format::Docx, &docx).expect("a Word file");
+    let words: String = doc.blocks.iter().map(|x| format!("{x:?}")).collect();
+    assert!(words.contains("整改通知"), "{words}");
+    assert!(words.contains("表三行合计不符"), "{words}");
+    step("the worst agency and its notice");
+
+    // The sum and the rankings.
+    b.go("/console/review/aggregate").await;
+    assert!(b.text("#included").await.trim().parse::<u32>().unwrap() >= 8);
+    assert!(b.has("#rankings").await);
+    b.shot("43-review-aggregate").await;
+
+    // What a supervisor may not do: change an agency's data, or see one
+    // outside its region.
+    let csrf = b
+        .js(
+            "return document.querySelector('input[name=_csrf]').value;",
+            vec![],
+        )
+        .await;
+    let status = b
+        .client
+        .execute_async(
+            "const [csrf, done] = arguments;
+             fetch('/console/cases/new', {method: 'POST', redirect: 'manual',
+               body: new URLSearchParams({_csrf: csrf, agency: '2', kind: 'natural_person', name: '某某', channel: 'letter', received: '2026-03-01', request: '测试'})})
+             .then(r => done(r.status), e => done(String(e)));",
+            vec![csrf],
+        )
+        .await
+        .expect("fetch");
+    assert_eq!(status, json!(403), "a supervisor registers no case");
+    assert_eq!(
+        b.status_of(&format!("/console/review/a/{outside}/2025"), json!({}))
+            .await,
+        404
+    );
+    b.go("/console/review/files").await;
+    let forged = b
+        .client
+        .execute_async(
+            "const [csrf, id, done] = arguments;
+             fetch('/console/review/files/' + id + '/assign', {method: 'POST', redirect: 'manual',
+               body: new URLSearchParams({_csrf: csrf, agency: '邻县人民政府', year: '2025'})})
+             .then(r => done(r.status), e => done(String(e)));",
+            vec![
+                b.js(
+                    "return document.querySelector('input[name=_csrf]').value;",
+                    vec![],
+                )
+                .await,
+                json!(id),
+            ],
+        )
+        .await
+        .expect("fetch");
+    assert_eq!(
+        forged,
+        json!(404),
+        "a report is not given to another county's agency"
+    );
+    // Script in a file name is shown as text.
+    let hostile = folder.path().join("<img src=x onerror=alert(1)>.md");
+    std::fs::copy(&a, &hostile).unwrap();
+    b.find("#review-files")
+        .await
+        .send_keys(&hostile.display().to_string())
+        .await
+        .expect("choose the file");
+    b.click_and_wait("#review-upload").await;
+    b.no_dialog("the file list").await;
+    assert!(b
+        .text("#review-files-table")
+        .await
+        .contains("<img src=x onerror=alert(1)>.md"));
+    assert!(b.text("#review-files-table").await.contains("重复文件"));
+
+    let _ = b.client.close().await;
+    drop(driver);
+    step("done");
+}
