@@ -9,6 +9,7 @@ mod ledger;
 mod outfile;
 mod output;
 mod review;
+mod reviewbench;
 mod serve;
 mod servebench;
 mod show;
@@ -101,6 +102,8 @@ enum Command {
     Report(ledger::ReportArgs),
     /// 上级机关审查下级机关的年度报告：按名单匹配、检查、跨年度核对、评分，输出审查表、整改通知、通报和汇总表
     Review(review::ReviewArgs),
+    /// 年报审查性能测试：在临时数据库中生成大规模地区（默认 1 万个单位 × 5 年的报告），在本机回环地址上启动网站，计时上级机关的审查表、报告详情和汇总（结束后删除临时数据库）
+    ReviewBench(reviewbench::ReviewBenchArgs),
     /// 启动网站：公众申请门户、工作人员控制台和接口（gongkai serve --demo 带演示数据）
     Serve(serve::ServeArgs),
     /// 网站性能测试：在临时数据库中生成大规模台账，在本机回环地址上启动网站，以多个并发连接计时控制台、案件列表、公众页面和网上申请（结束或中断后删除临时数据库）
@@ -189,6 +192,7 @@ fn main() -> ExitCode {
         Command::Ledger(args) => ledger::run_ledger(args),
         Command::Report(args) => ledger::run_report(args),
         Command::Review(args) => review::run(args),
+        Command::ReviewBench(args) => reviewbench::run(args),
         Command::Serve(args) => serve::run(args),
         Command::ServeBench(args) => servebench::run(args),
         Command::Explain { rule: id } => explain(&id),

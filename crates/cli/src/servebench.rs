@@ -139,24 +139,24 @@ async fn bench(store: &Store, spec: &str, args: ServeBenchArgs) -> Result<ExitCo
 }
 
 /// One connection to the server, kept alive between requests.
-struct Conn {
+pub(crate) struct Conn {
     addr: SocketAddr,
     stream: Option<BufReader<TcpStream>>,
 }
 
 /// What the benchmark reads of an answer.
-struct Answer {
-    status: u16,
-    cookie: Option<String>,
-    body: Vec<u8>,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) cookie: Option<String>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Conn {
-    fn new(addr: SocketAddr) -> Conn {
+    pub(crate) fn new(addr: SocketAddr) -> Conn {
         Conn { addr, stream: None }
     }
 
-    async fn send(
+    pub(crate) async fn send(
         &mut self,
         method: &str,
         path: &str,

@@ -41,3 +41,5 @@ CREATE TABLE review_files (
 );
 CREATE INDEX review_files_supervisor ON review_files (supervisor, status, year);
 CREATE INDEX review_files_agency ON review_files (agency, year);
+-- A file collected twice is found by its hash.
+CREATE INDEX review_files_hash ON review_files (supervisor, sha256);

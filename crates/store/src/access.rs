@@ -369,13 +369,23 @@ impl Store {
             return Ok(Scope::Agencies(vec![own.clone()]));
         }
         let all = self.agency_list().await?;
+        // Children by parent, so a region of thousands is walked once.
+        let mut children: std::collections::HashMap<&str, Vec<&str>> =
+            std::collections::HashMap::new();
+        for a in &all {
+            if let Some(p) = a.parent.as_deref() {
+                children.entry(p).or_default().push(a.name.as_str());
+            }
+        }
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        seen.insert(own.as_str());
         let mut inside = vec![own.clone()];
         let mut i = 0;
         while i < inside.len() {
             let cur = inside[i].clone();
-            for a in &all {
-                if a.parent.as_deref() == Some(cur.as_str()) && !inside.contains(&a.name) {
-                    inside.push(a.name.clone());
+            for &c in children.get(cur.as_str()).into_iter().flatten() {
+                if seen.insert(c) {
+                    inside.push(c.to_string());
                 }
             }
             i += 1;

@@ -398,6 +398,19 @@ impl Store {
         Ok(rows.into_iter().map(file).collect())
     }
 
+    /// How many of a supervisor's collected reports wait for it: not
+    /// matched to an agency, or of no known year.
+    pub async fn review_files_open(&self, supervisor: &str) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM review_files WHERE supervisor = $1 \
+             AND status IN ('unmatched', 'ambiguous', 'no_year')",
+        )
+        .bind(supervisor)
+        .fetch_one(&self.read)
+        .await?;
+        Ok(n)
+    }
+
     /// One file a supervisor collected, with its bytes.
     pub async fn review_file(&self, supervisor: &str, id: i64) -> Result<(ReviewFile, Vec<u8>)> {
         let row: Option<FileRow> = sqlx::query_as(&format!(

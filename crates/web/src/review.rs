@@ -436,13 +436,7 @@ pub async fn dashboard(
             ctx! { rule => *r, n => *n, name => gongkai_review::any_rule(r).map_or("", |x| x.name) }
         })
         .collect();
-    let problems = state
-        .store
-        .review_files(&sup)
-        .await?
-        .iter()
-        .filter(|f| f.status != "matched" && f.status != "duplicate")
-        .count();
+    let problems = state.store.review_files_open(&sup).await?;
     let base = format!(
         "/console/review?year={year}&status={}&rule={}&q={}&sort={}",
         crate::console::encode(&q.status),
