@@ -5,4 +5,5 @@
 //! on year and summed over a region. Pure: reports, agencies and dates come
 //! in as values; the store keeps them and the web system and the command
 //! show them.
+
 pub mod similar;

@@ -8,7 +8,9 @@
 //! breaks) and normalised: whitespace and punctuation dropped, full-width
 //! letters and digits made half-width, Latin letters lower-cased and every run
 //! of digits replaced by one placeholder, so that "2023年" and "2024年", or
-//! "公开信息356条" and "公开信息412条", read the same.
+//! "公开信息356条" and "公开信息412条", read the same. The agency's own name
+//! ([`Passage::name`], also without 人民政府 or its county) reads as one
+//! placeholder too, so a copy that puts its own name in is still whole.
 //!
 //! Text that every report has does not count:
 //!
@@ -17,8 +19,8 @@
 //!   agencies of the batch — the "本报告根据《中华人民共和国政府信息公开条例》…编制"
 //!   boilerplate, section and sub-section titles, "无。", the fee sentence;
 //! - so is a sentence at least `template_phrases` of whose shingles are common
-//!   phrases (found in that many agencies' reports): the same boilerplate
-//!   with the agency's own name written into it;
+//!   phrases (found in that many agencies' reports): boilerplate with a
+//!   name or a place written into it;
 //! - in the remaining sentences, common phrases themselves ("以公开为常态、
 //!   不公开为例外") are left out too.
 //!
@@ -109,7 +111,8 @@ pub struct Settings {
     /// own for a share to mean anything).
     pub min_chars: usize,
     /// A sentence or phrase found in at least this many distinct agencies'
-    /// reports is template … (default 20)
+    /// reports is template … (default 20; in a batch of fewer agencies
+    /// nothing is template, so lower it for small batches)
     pub template_agencies: usize,
     /// … or in at least this share of the agencies, when that is more
     /// (default 0.02).
@@ -270,8 +273,8 @@ impl<'p, 't> Corpus<'p, 't> {
             .template_agencies
             .max((settings.template_share * agencies as f64).ceil() as usize)
             .max(2);
-        // About two slots per character of text (bytes / 3 for Chinese):
-        // a rare shingle lands in a common slot seldom.
+        // At least a slot per byte of text (three per Chinese character), so
+        // that a rare shingle seldom shares its slot with a common one.
         let bytes: usize = passages.iter().map(|p| p.text.len()).sum();
         let bits = (bytes.max(1) as f64).log2().ceil().clamp(12.0, 26.0) as u32;
         let table: Vec<AtomicU32> = (0..1usize << bits).map(|_| AtomicU32::new(0)).collect();
@@ -349,12 +352,11 @@ impl<'p, 't> Corpus<'p, 't> {
                     .map(|&h| (h >> 32) as u32),
             );
             if windows && cs.len() >= w {
-                for win in cs.windows(w) {
-                    let h = fold(SEED_WINDOW, win);
+                for_each_gram(cs, w, SEED_WINDOW, |h| {
                     if h.is_multiple_of(SAMPLE) {
                         own.windows.push((h >> 32) as u32);
                     }
-                }
+                });
             }
         }
         own.set.sort_unstable();
@@ -420,8 +422,10 @@ impl<'p, 't> Corpus<'p, 't> {
             stats.template_sentences += template.into_inner();
             stats.compared += owns.iter().filter(|o| !o.set.is_empty()).count();
             let mut pairs = self.previous_year_pairs(&members, &owns);
-            pairs.extend(window_pairs(&owns, self.settings.threshold));
-            pairs.extend(lsh_pairs(&owns));
+            let wp = window_pairs(&owns, self.settings.threshold);
+            let lp = lsh_pairs(&owns);
+            pairs.extend(wp);
+            pairs.extend(lp);
             pairs.par_sort_unstable();
             pairs.dedup();
             stats.candidates += pairs.len();
@@ -547,9 +551,8 @@ fn intersection(a: &[u32], b: &[u32]) -> usize {
     n
 }
 
-/// Candidates from the inverted index of sampled runs: pairs sharing at least
-/// a third (with a 0.6 threshold: half the share the threshold asks, at least
-/// two) of the indexable runs of the smaller.
+/// Candidates from the inverted index of sampled runs: pairs sharing at
+/// least `threshold / 2` (at least two) of the indexable runs of the smaller.
 fn window_pairs(owns: &[Own], threshold: f64) -> Vec<u64> {
     let mut entries: Vec<u64> = owns
         .par_iter()
@@ -561,63 +564,61 @@ fn window_pairs(owns: &[Own], threshold: f64) -> Vec<u64> {
         })
         .collect();
     entries.par_sort_unstable();
-    // Runs of equal windows found in two sections or more: (window, start, len).
-    let mut runs: Vec<(u32, u32, u32)> = Vec::new();
+    // Indexable runs of each section (not stock phrasing), and for each run
+    // found in two to POSTING_CAP sections, its members: (section, run start).
+    let mut usable = vec![0u32; owns.len()];
+    let mut member_of: Vec<u64> = Vec::new();
     let mut start = 0;
     for i in 1..=entries.len() {
         if i == entries.len() || entries[i] >> 32 != entries[start] >> 32 {
-            if i - start >= 2 {
-                runs.push((
-                    (entries[start] >> 32) as u32,
-                    start as u32,
-                    (i - start) as u32,
-                ));
+            let n = i - start;
+            if n <= POSTING_CAP {
+                for &e in &entries[start..i] {
+                    let a = e & 0xFFFF_FFFF;
+                    usable[a as usize] += 1;
+                    if n >= 2 {
+                        member_of.push((a << 32) | start as u64);
+                    }
+                }
             }
             start = i;
         }
     }
-    let run_of = |w: u32| -> Option<(usize, usize)> {
-        runs.binary_search_by_key(&w, |r| r.0)
-            .ok()
-            .map(|i| (runs[i].1 as usize, runs[i].2 as usize))
-    };
-    // Indexable runs of each section: not stock phrasing.
-    let usable: Vec<u32> = owns
-        .par_iter()
-        .map(|o| {
-            o.windows
-                .iter()
-                .filter(|&&w| run_of(w).is_none_or(|(_, n)| n <= POSTING_CAP))
-                .count() as u32
-        })
-        .collect();
+    member_of.par_sort_unstable();
+    let mut groups: Vec<Range<usize>> = Vec::new();
+    let mut start = 0;
+    for i in 1..=member_of.len() {
+        if i == member_of.len() || member_of[i] >> 32 != member_of[start] >> 32 {
+            groups.push(start..i);
+            start = i;
+        }
+    }
     let share = 0.5 * threshold;
-    owns.par_iter()
-        .enumerate()
-        .map_init(FxHashMap::<u32, u32>::default, |counts, (a, o)| {
+    groups
+        .par_iter()
+        .map_init(FxHashMap::<u32, u32>::default, |counts, g| {
             counts.clear();
-            for &w in &o.windows {
-                if let Some((s, n)) = run_of(w) {
-                    if n <= POSTING_CAP {
-                        for &e in &entries[s..s + n] {
-                            let b = (e & 0xFFFF_FFFF) as u32;
-                            if b as usize > a {
-                                *counts.entry(b).or_default() += 1;
-                            }
-                        }
+            let a = (member_of[g.start] >> 32) as u32;
+            for &m in &member_of[g.clone()] {
+                let s = (m & 0xFFFF_FFFF) as usize;
+                let w = entries[s] >> 32;
+                for &e in entries[s..].iter().take_while(|&&e| e >> 32 == w) {
+                    let b = (e & 0xFFFF_FFFF) as u32;
+                    if b > a {
+                        *counts.entry(b).or_default() += 1;
                     }
                 }
             }
             let mut out = Vec::new();
             for (&b, &c) in counts.iter() {
-                let small = usable[a].min(usable[b as usize]);
+                let small = usable[a as usize].min(usable[b as usize]);
                 let need = if small < 4 {
                     1
                 } else {
                     ((share * f64::from(small)).ceil() as u32).max(2)
                 };
                 if c >= need {
-                    out.push(pack(a as u32, b));
+                    out.push(pack(a, b));
                 }
             }
             out
@@ -707,14 +708,18 @@ pub fn shared_spans(a: &str, b: &str, min_chars: usize) -> (Vec<Range<usize>>, V
     let ca: Vec<u32> = na.iter().map(|c| c.0).collect();
     let cb: Vec<u32> = nb.iter().map(|c| c.0).collect();
     let mut at: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
-    for (j, win) in cb.windows(k).enumerate() {
-        at.entry(fold(SEED_WINDOW, win)).or_default().push(j as u32);
-    }
+    let mut j = 0u32;
+    for_each_gram(&cb, k, SEED_WINDOW, |h| {
+        at.entry(h).or_default().push(j);
+        j += 1;
+    });
+    let mut ha = Vec::with_capacity(ca.len());
+    for_each_gram(&ca, k, SEED_WINDOW, |h| ha.push(h));
     // Coverage counts as differences: +1 where a shared run starts, -1 after.
     let mut da = vec![0i32; ca.len() + 1];
     let mut db = vec![0i32; cb.len() + 1];
     for (i, win) in ca.windows(k).enumerate() {
-        if let Some(js) = at.get(&fold(SEED_WINDOW, win)) {
+        if let Some(js) = at.get(&ha[i]) {
             let mut hit = false;
             for &j in js.iter().take(64) {
                 let j = j as usize;
@@ -799,6 +804,10 @@ enum Class {
 }
 
 fn classify(c: char) -> Class {
+    // Most of the text: CJK ideographs, kept as they are.
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return Class::Char(c as u32);
+    }
     let c = match c {
         // Full-width ASCII forms to ASCII.
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -828,7 +837,12 @@ fn classify(c: char) -> Class {
 struct Norm {
     chars: Vec<u32>,
     bounds: Vec<Range<usize>>,
+    spare_chars: Vec<u32>,
+    spare_bounds: Vec<Range<usize>>,
+    /// The name last masked, its forms and their first characters.
+    name: String,
     forms: Vec<Vec<u32>>,
+    firsts: Vec<u32>,
 }
 
 /// The placeholder of the agency's own name.
@@ -887,18 +901,30 @@ impl Norm {
         if name.is_empty() {
             return;
         }
-        self.forms.clear();
-        self.forms.extend(name_forms(name));
+        if self.name != name {
+            self.name.clear();
+            self.name.push_str(name);
+            self.forms = name_forms(name);
+            self.firsts = self.forms.iter().map(|f| f[0]).collect();
+        }
         if self.forms.is_empty() {
             return;
         }
-        let chars = std::mem::take(&mut self.chars);
-        let bounds = std::mem::take(&mut self.bounds);
-        for b in bounds {
+        // The split text moves to the spare buffers and comes back masked.
+        std::mem::swap(&mut self.chars, &mut self.spare_chars);
+        std::mem::swap(&mut self.bounds, &mut self.spare_bounds);
+        self.chars.clear();
+        self.bounds.clear();
+        for b in self.spare_bounds.iter() {
             let start = self.chars.len();
-            let cs = &chars[b];
+            let cs = &self.spare_chars[b.clone()];
             let mut i = 0;
             'outer: while i < cs.len() {
+                if !self.firsts.contains(&cs[i]) {
+                    self.chars.push(cs[i]);
+                    i += 1;
+                    continue;
+                }
                 for f in &self.forms {
                     if cs[i..].starts_with(f) {
                         self.chars.push(NAME);
@@ -970,15 +996,33 @@ fn sentence_hash(cs: &[u32]) -> u64 {
 
 /// The hashes of a sentence's shingles of `k` characters (one of the whole
 /// sentence when it is shorter).
-fn for_each_shingle(cs: &[u32], k: usize, mut f: impl FnMut(u64)) {
+fn for_each_shingle(cs: &[u32], k: usize, f: impl FnMut(u64)) {
     if cs.len() < k {
+        let mut f = f;
         if !cs.is_empty() {
             f(fold(SEED_SHINGLE, cs));
         }
         return;
     }
-    for win in cs.windows(k) {
-        f(fold(SEED_SHINGLE, win));
+    for_each_gram(cs, k, SEED_SHINGLE, f);
+}
+
+/// The hashes of every run of `k` characters of `cs` (`cs.len() >= k`): a
+/// polynomial hash rolled along, then mixed.
+fn for_each_gram(cs: &[u32], k: usize, seed: u64, mut f: impl FnMut(u64)) {
+    const B: u64 = 0x9E37_79B9_7F4A_7C15;
+    let top = (0..k).fold(1u64, |p, _| p.wrapping_mul(B));
+    let mut h = 0u64;
+    for &c in &cs[..k] {
+        h = h.wrapping_mul(B).wrapping_add(u64::from(c) + 1);
+    }
+    f(mix64(h ^ seed));
+    for i in k..cs.len() {
+        h = h
+            .wrapping_mul(B)
+            .wrapping_add(u64::from(cs[i]) + 1)
+            .wrapping_sub((u64::from(cs[i - k]) + 1).wrapping_mul(top));
+        f(mix64(h ^ seed));
     }
 }
 
