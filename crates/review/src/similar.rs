@@ -99,6 +99,34 @@ pub struct Passage<'a> {
     pub text: &'a str,
 }
 
+impl<'a> Passage<'a> {
+    /// The sections a report has, as passages: `id` and `agency` are the
+    /// caller's, the year is the one the review files the report under, the
+    /// name is the report's own (its title's agency), else empty.
+    pub fn of_report(
+        id: u64,
+        agency: u64,
+        year: i32,
+        report: &'a gongkai_report::Report,
+    ) -> impl Iterator<Item = Passage<'a>> + 'a {
+        let name = report.agency.as_deref().unwrap_or("");
+        report
+            .sections
+            .iter()
+            .enumerate()
+            .filter_map(move |(i, s)| {
+                s.as_ref().map(|s| Passage {
+                    id,
+                    agency,
+                    year,
+                    section: i as u8 + 1,
+                    name,
+                    text: &s.text,
+                })
+            })
+    }
+}
+
 /// How [`find_copies`] judges.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {

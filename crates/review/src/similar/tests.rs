@@ -471,3 +471,35 @@ fn planted_copies_are_found_in_a_generated_batch() {
         assert_eq!(corpus.compare(a, b).as_ref(), Some(c));
     }
 }
+
+#[test]
+fn passages_of_a_report() {
+    use gongkai_report::{Pos, Report, SectionText};
+    use gongkai_template::Edition;
+    let mut report = Report::new("石桥镇2024年报.docx", Edition::V2021);
+    report.agency = Some(SHIQIAO_NAME.into());
+    report.sections[0] = Some(SectionText {
+        heading: "一、总体情况".into(),
+        pos: Pos::default(),
+        text: SHIQIAO.into(),
+    });
+    report.sections[4] = Some(SectionText {
+        heading: "五、存在的主要问题及改进情况".into(),
+        pos: Pos::default(),
+        text: "无。".into(),
+    });
+    let passages: Vec<Passage> = Passage::of_report(9, 3, 2024, &report).collect();
+    assert_eq!(passages.len(), 2);
+    assert_eq!(
+        (
+            passages[0].id,
+            passages[0].agency,
+            passages[0].year,
+            passages[0].section
+        ),
+        (9, 3, 2024, 1)
+    );
+    assert_eq!(passages[0].name, SHIQIAO_NAME);
+    assert_eq!(passages[0].text, SHIQIAO);
+    assert_eq!(passages[1].section, 5);
+}
