@@ -503,3 +503,47 @@ fn passages_of_a_report() {
     assert_eq!(passages[0].text, SHIQIAO);
     assert_eq!(passages[1].section, 5);
 }
+
+#[test]
+fn a_text_copied_into_many_reports_is_found_between_all_of_them() {
+    // 80 agencies copy 石桥镇's section, each with its own name and figures:
+    // more than the run index follows (POSTING_CAP), fewer than make it
+    // template here.
+    let chars: Vec<char> = "金银铜铁锡山水云风雨".chars().collect();
+    let names: Vec<String> = (0..80)
+        .map(|i| format!("{}{}", chars[i / 10], chars[i % 10]))
+        .collect();
+    let texts: Vec<(String, String)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let text = SHIQIAO
+                .replace("石桥", n)
+                .replace("37条", &format!("{}条", 10 + i))
+                .replace("22期", &format!("{}期", 90 - i));
+            (format!("青山县{n}镇人民政府"), text)
+        })
+        .collect();
+    let passages: Vec<Passage> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, (name, text))| Passage {
+            id: i as u64,
+            agency: i as u64,
+            year: 2024,
+            section: 1,
+            name,
+            text,
+        })
+        .collect();
+    let settings = Settings {
+        template_agencies: 200,
+        ..Settings::default()
+    };
+    let found = find_copies(&passages, &settings);
+    const { assert!(80 > POSTING_CAP) };
+    assert_eq!(found.len(), 80 * 79 / 2);
+    assert!(found
+        .iter()
+        .all(|c| c.similarity > 0.95 && c.later > c.earlier));
+}
