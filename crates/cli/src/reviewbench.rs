@@ -91,7 +91,12 @@ async fn bench(store: &Store, spec: &str, args: ReviewBenchArgs) -> Result<ExitC
         .map(|(i, n)| RosterRow {
             name: n.clone(),
             parent: (i % 100 != 0).then(|| names[i - i % 100].clone()),
-            kind: if i % 100 == 0 { "government" } else { "department" }.into(),
+            kind: if i % 100 == 0 {
+                "government"
+            } else {
+                "department"
+            }
+            .into(),
             region: format!("示例市第{}县", i / 100),
             level: "县级".into(),
             former_names: Vec::new(),
@@ -227,16 +232,8 @@ async fn drive(
             Err(e) => return Ok(fail(format!("服务器没有响应：{e}"))),
         }
     };
-    let get = |c: &mut Conn, path: String| {
-        let session = session.clone();
-        async move {
-            let t = Instant::now();
-            let a = c.send("GET", &path, Some(&session), None).await;
-            (a, t.elapsed().as_secs_f64() * 1000.0, path)
-        }
-    };
     // The first visit computes the season.
-    let (a, ms, _) = get(&mut c, format!("/console/review?year={year}")).await;
+    let (a, ms, _) = get(&mut c, &session, format!("/console/review?year={year}")).await;
     match a {
         Ok(a) if a.status == 200 => {}
         Ok(a) => return Ok(fail(format!("审查表：状态 {}", a.status))),
@@ -257,7 +254,7 @@ async fn drive(
     let mut times = Vec::new();
     for i in 0..args.requests {
         let q = &queries[i % queries.len()];
-        let (a, ms, path) = get(&mut c, format!("/console/review?year={year}{q}")).await;
+        let (a, ms, path) = get(&mut c, &session, format!("/console/review?year={year}{q}")).await;
         match a {
             Ok(a) if a.status == 200 && !a.body.is_empty() => times.push(ms),
             Ok(a) => return Ok(fail(format!("{path}：状态 {}", a.status))),
@@ -275,7 +272,7 @@ async fn drive(
     for i in 0..50usize {
         // Agency ids: the supervisor is 1, its agencies follow.
         let id = 2 + (i * 197) % args.agencies.max(1);
-        let (a, ms, path) = get(&mut c, format!("/console/review/a/{id}/{year}")).await;
+        let (a, ms, path) = get(&mut c, &session, format!("/console/review/a/{id}/{year}")).await;
         match a {
             Ok(a) if a.status == 200 => times.push(ms),
             Ok(a) => return Ok(fail(format!("{path}：状态 {}", a.status))),
@@ -288,13 +285,31 @@ async fn drive(
         percentile(&mut times, 0.5),
         percentile(&mut times, 0.95)
     );
-    let (a, ms, _) = get(&mut c, format!("/console/review/aggregate?year={year}")).await;
+    let (a, ms, _) = get(
+        &mut c,
+        &session,
+        format!("/console/review/aggregate?year={year}"),
+    )
+    .await;
     match a {
-        Ok(a) if a.status == 200 => println!("全地区汇总和排名（{} 个单位）：{ms:.0} ms", args.agencies),
+        Ok(a) if a.status == 200 => {
+            println!("全地区汇总和排名（{} 个单位）：{ms:.0} ms", args.agencies)
+        }
         Ok(a) => return Ok(fail(format!("汇总：状态 {}", a.status))),
         Err(e) => return Ok(fail(format!("汇总：{e}"))),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A GET as the signed-in supervisor: the answer and how long it took (ms).
+async fn get(
+    c: &mut Conn,
+    session: &str,
+    path: String,
+) -> (std::io::Result<crate::servebench::Answer>, f64, String) {
+    let t = Instant::now();
+    let a = c.send("GET", &path, Some(session), None).await;
+    (a, t.elapsed().as_secs_f64() * 1000.0, path)
 }
 
 fn fail(msg: String) -> ExitCode {

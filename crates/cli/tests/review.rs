@@ -161,10 +161,14 @@ fn a_season_reviewed_from_a_folder() {
     // Each report's faults are those keyed from its source, plus what the
     // review adds across years and for lateness.
     for (name, file, extra) in [
-        ("河北省工业和信息化厅", "c-hebei-gxt-2022", vec![]),
+        // Its 六、其他需要报告的事项 is its 2021 text word for word but the
+        // year ("认真贯彻执行国务院办公厅《政府信息公开信息处理费管理办法》…").
+        ("河北省工业和信息化厅", "c-hebei-gxt-2022", vec!["GK042"]),
         // 181 in force at the end of 2021, 5 issued and 17 repealed in 2022: 169, not 159.
         ("河北省教育厅", "h-hebei-jyt-2022", vec!["GK021", "GK040"]),
-        ("河北省科学技术厅", "t-hebei-kjt-2022", vec![]),
+        // Its 五、存在的主要问题及改进情况 is its 2021 text but a few words
+        // ("2022年我厅在信息公开工作中取得了一定成效，但也还存在政策解读形式不够丰富…").
+        ("河北省科学技术厅", "t-hebei-kjt-2022", vec!["GK042"]),
         ("河北省人力资源和社会保障厅", "t-hebei-rst-2022", vec![]),
     ] {
         let k = keyed(file);
@@ -184,6 +188,9 @@ fn a_season_reviewed_from_a_folder() {
             // so the rules over them may not run: no fault beyond the key's.
             assert!(rules(name).contains("GK009"), "{name}");
             assert!(got.is_subset(&want), "{name}: {got:?} ⊄ {want:?}");
+            for x in &extra {
+                assert!(got.contains(*x), "{name}: {x} not found");
+            }
             assert!(!got.is_empty(), "{name}");
         } else {
             assert_eq!(got, want, "{name}: {:#?}", row(name)["findings"]);
@@ -239,6 +246,19 @@ fn a_season_reviewed_from_a_folder() {
     let text: String = doc.blocks.iter().map(|b| format!("{b:?}")).collect();
     assert!(text.contains("现行有效件数与上年不衔接"), "{text}");
     assert!(text.contains("逾期 20 天"), "{text}");
+    let gxt = row("河北省工业和信息化厅")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "GK042")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        gxt.contains("六、其他需要报告的事项") && gxt.contains("本机关 2021 年度报告"),
+        "{gxt}"
+    );
 
     // The sum of the region: the reports with tables, cell by cell.
     let sum: serde_json::Value =

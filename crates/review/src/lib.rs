@@ -14,6 +14,7 @@ pub mod roster;
 pub mod rules;
 pub mod score;
 pub mod season;
+pub mod similar;
 
 pub use aggregate::{aggregate, Aggregate};
 pub use compare::{ChangeSettings, KeyFigures};

@@ -520,6 +520,21 @@ async fn fill_review(store: &Store, head: &str, today: NaiveDate) -> Result<(), 
                 (5, true) => published = date(3, 2),
                 _ => {}
             }
+            // Each office writes its own narrative; the 水利局 copied the
+            // 卫生健康局's problems section this year.
+            let own = OWN_WORDS[k];
+            let problems = if k == 5 && y == year {
+                OWN_WORDS[4].1.replace("卫生健康", "水利")
+            } else {
+                own.1.to_string()
+            };
+            if let Some(general) = r.sections[0].as_mut() {
+                general.text =
+                    format!("{}\n{}", own.0.replace("{y}", &y.to_string()), general.text);
+            }
+            if let Some(p) = r.sections[4].as_mut() {
+                p.text = problems.replace("{y}", &y.to_string());
+            }
             let text = gongkai_write::write(gongkai_write::Format::Markdown, &r);
             for mut f in crate::review::collect_file(&matcher, &file_name, text.into_bytes()) {
                 f.published_on = published;
@@ -533,3 +548,32 @@ async fn fill_review(store: &Store, head: &str, today: NaiveDate) -> Result<(), 
         .map_err(e)?;
     Ok(())
 }
+
+/// The demo offices' own words: an opening of the 总体情况 and the 存在的
+/// 主要问题及改进情况, one pair per office of the review's roster.
+const OWN_WORDS: [(&str, &str); 6] = [
+    (
+        "{y}年，城关镇围绕老旧小区改造、农贸市场整治和城镇燃气安全三件民生实事，逐月在镇政府网站和公开栏公布项目进度、资金使用和验收结果，并在社区党群服务中心设立查阅点。",
+        "一是社区公开栏更新不够及时，部分小区的公示内容停留在年初；二是征地拆迁补偿信息的公开还不够细。下一步将建立社区公开栏月度巡查制度，并按户公开补偿标准和发放进度。",
+    ),
+    (
+        "{y}年，河西乡以村务公开为重点，督促各村每季度公开集体资产、土地流转和惠农补贴发放情况，乡纪委对公开内容逐村抽查，发现问题当场督促整改。",
+        "一是个别村的财务公开只列总数、不列明细；二是乡政府网站栏目设置不够清晰。下一步将统一村级财务公开格式，重新梳理网站栏目，方便群众查找。",
+    ),
+    (
+        "{y}年，教育体育局重点公开义务教育招生入学政策、学区划分、学生资助和校外培训机构监管信息，招生期间开设咨询热线并在局网站设置专题。",
+        "一是部分学校的收费公示没有在校门口醒目位置张贴；二是体育场馆开放信息更新不及时。下一步将把学校公示纳入年度督导，并建立场馆开放信息周报制度。",
+    ),
+    (
+        "{y}年，交通运输局公开农村公路建设养护计划、客运班线调整和出租车运价调整听证情况，重大项目在开工前召开群众座谈会听取意见。",
+        "一是道路施工封闭的公告发布偏晚，群众出行受到影响；二是执法信息的公开没有做到全过程。下一步将要求施工单位提前七天报送封闭计划，并推行执法全过程记录公开。",
+    ),
+    (
+        "{y}年，卫生健康局公开医疗机构执业登记、传染病防控和基本公共卫生服务项目资金使用情况，县医院改扩建工程的招标和进度在局网站专栏公布。",
+        "一是卫生健康建设项目的招投标信息公开不够完整，部分中标结果没有及时公示；二是基层医疗机构的服务价格公示不统一，群众比较不同机构的收费仍有困难。下一步将把卫生健康建设项目从立项到验收的各环节信息全部纳入公开目录，并统一价格公示样式，定期组织抽查。",
+    ),
+    (
+        "{y}年，水利局公开河道采砂许可、防汛抗旱预案、农村饮水安全工程建设和水资源费征收情况，汛期每日发布重点水库水位和降雨信息。",
+        "一是防汛信息在乡村的传递仍依靠电话逐级通知，覆盖不全；二是河道采砂许可的监管结果公开不及时。下一步将建立覆盖到村的防汛预警短信平台，并按月公开采砂监管检查结果。",
+    ),
+];

@@ -21,6 +21,10 @@ use chrono::{Datelike, NaiveDate};
 use gongkai_report::{year_in_file_name, Diagnostic, Level, Report};
 use gongkai_review::letters::{bulletin, rectification_notice, Sender};
 use gongkai_review::season::{findings_from_json, section_heading};
+use gongkai_review::similar::{
+    find_copies, without_template_labels, CopyKind, Passage, Settings as SimilarSettings,
+    NARRATIVE_SECTIONS,
+};
 use gongkai_review::{
     aggregate, review, summarize, Agency as RAgency, ChangeSettings, Copied, Entry, Kind, Match,
     Roster, Row, Settings, Status,
@@ -87,6 +91,20 @@ impl Season {
             .get(id)
             .map_or_else(|| id.to_string(), |a| a.name.clone())
     }
+}
+
+/// The sections copied among `passages`, as the review takes them.
+pub(crate) fn copies(passages: &[Passage]) -> Vec<Copied> {
+    find_copies(passages, &SimilarSettings::default())
+        .into_iter()
+        .map(|c| Copied {
+            entry: c.later,
+            from: c.earlier,
+            section: c.section,
+            similarity: c.similarity,
+            previous_year: c.kind == CopyKind::PreviousYear,
+        })
+        .collect()
 }
 
 /// The supervisor's agency; other roles are refused.
@@ -170,6 +188,8 @@ async fn season(state: &Shared, staff: &Staff, year: i32) -> Result<Arc<Season>,
             .collect();
         let mut entries = Vec::with_capacity(sources.len());
         let mut keys = Vec::with_capacity(sources.len());
+        // The narrative of each entry, for the copied-narrative detection.
+        let mut texts: Vec<(u64, u64, i32, String, Vec<(u8, String)>)> = Vec::new();
         for s in &sources {
             let Some(&id) = by_name.get(s.agency.as_str()) else {
                 continue;
@@ -178,16 +198,40 @@ async fn season(state: &Shared, staff: &Staff, year: i32) -> Result<Arc<Season>,
                 continue;
             };
             let agency = roster.get(id).expect("in the roster");
-            entries.push(Entry::of(
-                keys.len() as u64,
-                agency,
+            let entry = keys.len() as u64;
+            entries.push(Entry::of(entry, agency, s.year, s.published_on, &report));
+            texts.push((
+                entry,
+                id,
                 s.year,
-                s.published_on,
-                &report,
+                report.agency.clone().unwrap_or_default(),
+                report
+                    .sections
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| NARRATIVE_SECTIONS.contains(&(*i as u8 + 1)))
+                    .filter_map(|(i, x)| {
+                        x.as_ref()
+                            .map(|x| (i as u8 + 1, without_template_labels(&x.text)))
+                    })
+                    .collect(),
             ));
             keys.push((s.key.clone(), s.label.clone()));
         }
-        let copied: Vec<Copied> = Vec::new();
+        let passages: Vec<Passage> = texts
+            .iter()
+            .flat_map(|(entry, agency, year, name, sections)| {
+                sections.iter().map(move |(section, text)| Passage {
+                    id: *entry,
+                    agency: *agency,
+                    year: *year,
+                    section: *section,
+                    name,
+                    text,
+                })
+            })
+            .collect();
+        let copied: Vec<Copied> = copies(&passages);
         let settings = Settings {
             today,
             changes: ChangeSettings::default(),
