@@ -48,6 +48,8 @@ const FILE_LIMIT: usize = 20 * 1024 * 1024;
 /// A zip: at most this many files and this much unpacked.
 const ZIP_FILES: usize = 2000;
 const ZIP_UNPACKED: u64 = 300 * 1024 * 1024;
+/// Seasons kept in memory (per supervisor and year) before they are dropped.
+const SEASONS_KEPT: usize = 16;
 /// Rows of the dashboard on a page.
 const PAGE_ROWS: usize = 100;
 
@@ -248,6 +250,11 @@ async fn season(state: &Shared, staff: &Staff, year: i32) -> Result<Arc<Season>,
     .map_err(|e| AppError::Internal(format!("审查：{e}")))?;
     let season = Arc::new(season);
     if let Ok(mut c) = state.review.lock() {
+        // A few seasons at a time: a visitor asking year after year does not
+        // fill the memory.
+        if c.len() >= SEASONS_KEPT && !c.contains_key(&key) {
+            c.clear();
+        }
         c.insert(key, (stamp, season.clone()));
     }
     Ok(season)
