@@ -18,7 +18,7 @@ use gongkai_review::similar::{
 };
 use gongkai_review::{
     aggregate, review, roster_from_table, summarize, ChangeSettings, Copied, Entry, Match, Roster,
-    Row, Settings, Status,
+    Row, Settings,
 };
 use gongkai_template::Edition;
 use rayon::prelude::*;
@@ -574,21 +574,6 @@ fn name_of(roster: &Roster, id: u64) -> String {
         .map_or_else(|| id.to_string(), |a| a.name.clone())
 }
 
-fn main_problems(row: &Row) -> String {
-    let parts: Vec<String> = row
-        .by_rule()
-        .iter()
-        .map(|(rule, n)| {
-            if *n > 1 {
-                format!("{rule}×{n}")
-            } else {
-                rule.to_string()
-            }
-        })
-        .collect();
-    parts.join(" ")
-}
-
 fn pad(s: &str, width: usize) -> String {
     let w = UnicodeWidthStr::width(s);
     format!("{s}{}", " ".repeat(width.saturating_sub(w)))
@@ -616,7 +601,7 @@ fn table(roster: &Roster, rows: &[Row], year: i32) -> String {
             r.edition_label().to_string(),
             r.errors.to_string(),
             r.warnings.to_string(),
-            main_problems(r),
+            gongkai_review::export::problems(r),
             r.score
                 .as_ref()
                 .map_or("—".to_string(), |s| s.total.to_string()),
@@ -676,58 +661,9 @@ fn table(roster: &Roster, rows: &[Row], year: i32) -> String {
 
 fn csv_text(roster: &Roster, rows: &[Row]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
-        "机关名称",
-        "编号",
-        "地区",
-        "类别",
-        "年度",
-        "公开情况",
-        "公开日期",
-        "公开期限",
-        "逾期天数",
-        "模板",
-        "错误",
-        "警告",
-        "问题",
-        "得分",
-        "扣分说明",
-        "文件",
-    ]);
+    let _ = w.write_record(gongkai_review::export::HEADER);
     for r in rows {
-        let a = roster.get(r.agency);
-        let late = match r.status {
-            Status::Late { days, .. } => days.to_string(),
-            _ => String::new(),
-        };
-        let how: Vec<String> = r
-            .score
-            .iter()
-            .flat_map(|s| &s.deductions)
-            .map(|d| format!("{} {} −{}（{}）", d.rule, d.name, d.points, d.how))
-            .collect();
-        let _ = w.write_record([
-            name_of(roster, r.agency),
-            r.agency.to_string(),
-            a.map_or(String::new(), |a| a.region.clone()),
-            a.map_or("", |a| a.kind.label()).to_string(),
-            r.year.to_string(),
-            r.status.label(),
-            r.status
-                .published_on()
-                .map_or(String::new(), |d| d.to_string()),
-            r.due.to_string(),
-            late,
-            r.edition_label().to_string(),
-            r.errors.to_string(),
-            r.warnings.to_string(),
-            main_problems(r),
-            r.score
-                .as_ref()
-                .map_or(String::new(), |s| s.total.to_string()),
-            how.join("；"),
-            r.source.clone().unwrap_or_default(),
-        ]);
+        let _ = w.write_record(gongkai_review::export::record(roster, r));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

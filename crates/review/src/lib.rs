@@ -9,6 +9,7 @@
 pub mod aggregate;
 pub mod compare;
 pub mod dates;
+pub mod export;
 pub mod letters;
 pub mod roster;
 pub mod rules;

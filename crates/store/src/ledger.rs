@@ -381,41 +381,51 @@ pub struct ImportOutcome {
 
 /// Registers an agency inside a transaction (idempotent).
 async fn ensure_agency_in(tx: &mut Tx<'_>, actor: &str, name: &str) -> Result<()> {
+    insert_agency(tx, actor, name, true).await.map(|_| ())
+}
+
+/// Registers an agency unless it exists: on the portal, or known only to a
+/// supervisor's review. True when it was created.
+pub(crate) async fn insert_agency(
+    tx: &mut Tx<'_>,
+    actor: &str,
+    name: &str,
+    on_portal: bool,
+) -> Result<bool> {
     let name = name.trim();
     if name.is_empty() {
         return Err(StoreError::Invalid("机关名称不能为空".into()));
     }
     let done = sqlx::query(
-        "INSERT INTO agencies (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        "INSERT INTO agencies (name, created_at, on_portal) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
     )
     .bind(name)
     .bind(now())
+    .bind(i64::from(on_portal))
     .execute(&mut **tx)
     .await?;
-    if done.rows_affected() > 0 {
-        let id = bump_counter(tx, "agency", 1).await?;
-        let kind = if name.ends_with("人民政府") || name.ends_with("办事处") {
-            "government"
-        } else {
-            "department"
-        };
-        sqlx::query("UPDATE agencies SET id = $1, kind = $2 WHERE name = $3")
-            .bind(id)
-            .bind(kind)
-            .bind(name)
-            .execute(&mut **tx)
-            .await?;
-        audit(
-            tx,
-            actor,
-            "agency.create",
-            name,
-            None,
-            Some(json!({ "name": name })),
-        )
-        .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
     }
-    Ok(())
+    let id = bump_counter(tx, "agency", 1).await?;
+    let kind = if name.ends_with("人民政府") || name.ends_with("办事处") {
+        "government"
+    } else {
+        "department"
+    };
+    sqlx::query("UPDATE agencies SET id = $1, kind = $2 WHERE name = $3")
+        .bind(id)
+        .bind(kind)
+        .bind(name)
+        .execute(&mut **tx)
+        .await?;
+    let after = if on_portal {
+        json!({ "name": name })
+    } else {
+        json!({ "name": name, "on_portal": false })
+    };
+    audit(tx, actor, "agency.create", name, None, Some(after)).await?;
+    Ok(true)
 }
 
 impl Store {

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::access::Scope;
-use crate::ledger::{audit, bump_counter, Tx};
+use crate::ledger::{audit, bump_counter, insert_agency};
 use crate::{date_str, now, Result, Store, StoreError};
 
 /// An agency as the review sees it.
@@ -273,7 +273,7 @@ impl Store {
         let mut out = RosterImported::default();
         let mut tx = self.pool.begin().await?;
         for r in rows {
-            let created = create_review_agency(&mut tx, actor, &r.name).await?;
+            let created = insert_agency(&mut tx, actor, &r.name, false).await?;
             if created {
                 out.created += 1;
             } else {
@@ -583,39 +583,4 @@ impl Store {
             agencies.1
         ))
     }
-}
-
-/// Registers an agency known only to the review (not on the portal);
-/// true when it was created.
-async fn create_review_agency(tx: &mut Tx<'_>, actor: &str, name: &str) -> Result<bool> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(StoreError::Invalid("机关名称不能为空".into()));
-    }
-    let done = sqlx::query(
-        "INSERT INTO agencies (name, created_at, on_portal) VALUES ($1, $2, 0) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(name)
-    .bind(now())
-    .execute(&mut **tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Ok(false);
-    }
-    let id = bump_counter(tx, "agency", 1).await?;
-    sqlx::query("UPDATE agencies SET id = $1 WHERE name = $2")
-        .bind(id)
-        .bind(name)
-        .execute(&mut **tx)
-        .await?;
-    audit(
-        tx,
-        actor,
-        "agency.create",
-        name,
-        None,
-        Some(json!({ "name": name, "on_portal": false })),
-    )
-    .await?;
-    Ok(true)
 }

@@ -528,45 +528,18 @@ pub async fn export_csv(
 ) -> Result<Response, AppError> {
     let year = year_param(&q.year, state.today())?;
     let season = season(&state, &staff, year).await?;
-    let mut out = String::from("\u{FEFF}机关名称,地区,类别,年度,公开情况,公开日期,公开期限,模板,错误,警告,问题,得分,扣分说明,来源\n");
     let field = |s: &str| {
-        if s.contains([',', '"', '\n']) {
+        if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
         } else {
             s.to_string()
         }
     };
+    let mut out = String::from("\u{FEFF}");
+    out.push_str(&gongkai_review::export::HEADER.join(","));
+    out.push('\n');
     for r in chosen(&season, &q) {
-        let a = season.roster.get(r.agency);
-        let problems: Vec<String> = r
-            .by_rule()
-            .iter()
-            .map(|(rule, n)| format!("{rule}×{n}"))
-            .collect();
-        let how: Vec<String> = r
-            .score
-            .iter()
-            .flat_map(|s| &s.deductions)
-            .map(|d| format!("{} {} −{}（{}）", d.rule, d.name, d.points, d.how))
-            .collect();
-        let cells = [
-            season.name(r.agency),
-            a.map_or(String::new(), |a| a.region.clone()),
-            a.map_or("", |a| a.kind.label()).to_string(),
-            r.year.to_string(),
-            r.status.label(),
-            r.status
-                .published_on()
-                .map_or(String::new(), |d| d.to_string()),
-            r.due.to_string(),
-            r.edition_label().to_string(),
-            r.errors.to_string(),
-            r.warnings.to_string(),
-            problems.join(" "),
-            score_of(r).map_or(String::new(), |s| s.to_string()),
-            how.join("；"),
-            r.source.clone().unwrap_or_default(),
-        ];
+        let cells = gongkai_review::export::record(&season.roster, r);
         let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
         out.push_str(&line.join(","));
         out.push('\n');
@@ -619,20 +592,29 @@ pub async fn bulletin_docx(
     ))
 }
 
-/// The row of an agency in the season, or not found (outside the scope).
-fn row_of<'a>(season: &'a Season, agency: &str) -> Result<&'a Row, AppError> {
-    let id = parse_id(agency)? as u64;
-    season
-        .rows
-        .iter()
-        .find(|r| r.agency == id)
-        .ok_or(AppError::NotFound)
-}
-
 #[derive(Debug, Deserialize)]
 pub struct ReportPath {
     agency: String,
     year: String,
+}
+
+/// The supervisor, the year and the season of a path, and the index of its
+/// agency's row (not found: outside the scope).
+async fn agency_season(
+    state: &Shared,
+    staff: &Staff,
+    p: &ReportPath,
+) -> Result<(String, i32, Arc<Season>, usize), AppError> {
+    let sup = supervisor(staff)?;
+    let year = year_param(&p.year, state.today())?;
+    let season = season(state, staff, year).await?;
+    let id = parse_id(&p.agency)? as u64;
+    let i = season
+        .rows
+        .iter()
+        .position(|r| r.agency == id)
+        .ok_or(AppError::NotFound)?;
+    Ok((sup, year, season, i))
 }
 
 pub async fn notice_docx(
@@ -640,10 +622,8 @@ pub async fn notice_docx(
     staff: Staff,
     Path(p): Path<ReportPath>,
 ) -> Result<Response, AppError> {
-    let sup = supervisor(&staff)?;
-    let year = year_param(&p.year, state.today())?;
-    let season = season(&state, &staff, year).await?;
-    let row = row_of(&season, &p.agency)?;
+    let (sup, year, season, i) = agency_season(&state, &staff, &p).await?;
+    let row = &season.rows[i];
     let agency = season.roster.get(row.agency).ok_or(AppError::NotFound)?;
     let text = rectification_notice(&sender(&state, &sup), agency, row).ok_or_else(|| {
         AppError::Invalid(format!(
@@ -742,10 +722,8 @@ pub async fn report_page(
     staff: Staff,
     Path(p): Path<ReportPath>,
 ) -> Result<Response, AppError> {
-    let sup = supervisor(&staff)?;
-    let year = year_param(&p.year, state.today())?;
-    let season = season(&state, &staff, year).await?;
-    let row = row_of(&season, &p.agency)?;
+    let (sup, year, season, i) = agency_season(&state, &staff, &p).await?;
+    let row = &season.rows[i];
     let agency = season.roster.get(row.agency).ok_or(AppError::NotFound)?;
     let found = row_report(&state, &sup, &season, row).await?;
     let edition = row.edition.unwrap_or(Edition::V2021);
