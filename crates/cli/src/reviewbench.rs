@@ -31,6 +31,9 @@ pub struct ReviewBenchArgs {
     /// 在此 PostgreSQL 服务器上新建临时数据库测试；默认用临时 SQLite 文件
     #[arg(long)]
     db: Option<String>,
+    /// 临时 SQLite 数据库所在的目录（默认为系统临时目录）
+    #[arg(long)]
+    temp_dir: Option<std::path::PathBuf>,
 }
 
 const ACTOR: &str = "性能测试";
@@ -54,7 +57,8 @@ pub fn run(args: ReviewBenchArgs) -> ExitCode {
     };
     runtime.block_on(async {
         let postgres = args.db.clone();
-        crate::benchdb::run_on(None, postgres.as_deref(), |store, spec| {
+        let temp_dir = args.temp_dir.clone();
+        crate::benchdb::run_on(temp_dir.as_deref(), postgres.as_deref(), |store, spec| {
             Box::pin(bench(store, spec, args))
         })
         .await

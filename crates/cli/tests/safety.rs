@@ -280,19 +280,63 @@ fn serve_bench_checks_its_applications_and_removes_its_database() {
             "2",
             "--clerks",
             "2",
+            "--items",
+            "300",
             "--temp-dir",
             tmp.to_str().unwrap(),
         ],
     );
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);
-    for phase in ["控制台首页", "案件列表", "公众页面", "网上申请"] {
+    for phase in [
+        "控制台首页",
+        "案件列表",
+        "公众页面",
+        "网上申请",
+        "政府信息页面",
+        "专栏栏目和目录页面",
+    ] {
         assert!(out.contains(phase), "{out}");
     }
     assert!(out.contains("全部在数据库中"), "{out}");
     assert!(!out.contains("第一个错误"), "{out}");
     assert!(bench_dirs(&tmp).is_empty(), "{:?}", bench_dirs(&tmp));
     assert!(!d.join("gongkai.db").exists());
+}
+
+#[test]
+fn review_bench_times_the_review_pages_and_removes_its_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let tmp = d.join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let o = run(
+        d,
+        &[
+            "review-bench",
+            "--agencies",
+            "120",
+            "--years",
+            "2",
+            "--requests",
+            "10",
+            "--temp-dir",
+            tmp.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    for line in [
+        "名单：120 个单位",
+        "收集的报告：",
+        "首次打开审查表",
+        "审查表（筛选、排序、翻页）：10 次",
+        "单位报告详情",
+        "全地区汇总和排名（120 个单位）",
+    ] {
+        assert!(out.contains(line), "{line}: {out}");
+    }
+    assert!(bench_dirs(&tmp).is_empty(), "{:?}", bench_dirs(&tmp));
 }
 
 #[cfg(unix)]
