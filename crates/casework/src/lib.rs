@@ -16,6 +16,7 @@ pub mod import;
 pub mod letter;
 pub mod model;
 pub mod sample;
+mod sheet;
 
 pub use calendar::Calendar;
 pub use model::*;
