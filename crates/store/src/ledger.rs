@@ -379,8 +379,9 @@ pub struct ImportOutcome {
     pub already: Vec<(usize, String)>,
 }
 
-/// Registers an agency inside a transaction (idempotent).
-async fn ensure_agency_in(tx: &mut Tx<'_>, actor: &str, name: &str) -> Result<()> {
+/// Registers an agency inside a transaction (idempotent); true when it
+/// did not exist.
+pub(crate) async fn ensure_agency_in(tx: &mut Tx<'_>, actor: &str, name: &str) -> Result<bool> {
     let name = name.trim();
     if name.is_empty() {
         return Err(StoreError::Invalid("机关名称不能为空".into()));
@@ -415,7 +416,7 @@ async fn ensure_agency_in(tx: &mut Tx<'_>, actor: &str, name: &str) -> Result<()
         )
         .await?;
     }
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }
 
 impl Store {

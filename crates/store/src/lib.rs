@@ -31,7 +31,7 @@ pub use access::{Agency, Role, Scope, User};
 pub use cases::{Approval, CasePage, CaseQuery, Submitted, Todo};
 pub use disclosure::{
     report_due, Attachment, ImportedItem, IndexChange, IndexEntry, Item, ItemPage, ItemQuery,
-    ItemStep, ItemTodo, PublishedReport,
+    ItemStep, ItemTodo, ItemsImported, PublishedReport,
 };
 pub use error::StoreError;
 pub use ledger::{
@@ -63,7 +63,7 @@ pub struct Store {
 
 /// The migrations, embedded in the binary (without sqlx's compile-time
 /// macros): version, description and SQL of each file in `migrations/`.
-const MIGRATIONS: [(i64, &str, &str); 4] = [
+const MIGRATIONS: [(i64, &str, &str); 5] = [
     (1, "ledger", include_str!("../migrations/0001_ledger.sql")),
     (2, "web", include_str!("../migrations/0002_web.sql")),
     (
@@ -75,6 +75,11 @@ const MIGRATIONS: [(i64, &str, &str); 4] = [
         4,
         "disclosure",
         include_str!("../migrations/0004_disclosure.sql"),
+    ),
+    (
+        5,
+        "items_title",
+        include_str!("../migrations/0005_items_title.sql"),
     ),
 ];
 
