@@ -5,6 +5,7 @@ mod bench;
 mod benchdb;
 mod files;
 mod input;
+mod items;
 mod ledger;
 mod outfile;
 mod output;
@@ -98,6 +99,8 @@ enum Command {
     Ledger(ledger::LedgerArgs),
     /// 由台账生成年度报告：gongkai report generate --agency … --year 2025 --to md
     Report(ledger::ReportArgs),
+    /// 主动公开：导入机关已经发布的政府信息（Excel 或 CSV），列出已发布的信息，生成导入模板
+    Items(items::ItemsArgs),
     /// 启动网站：公众申请门户、工作人员控制台和接口（gongkai serve --demo 带演示数据）
     Serve(serve::ServeArgs),
     /// 网站性能测试：在临时数据库中生成大规模台账，在本机回环地址上启动网站，以多个并发连接计时控制台、案件列表、公众页面和网上申请（结束或中断后删除临时数据库）
@@ -185,6 +188,7 @@ fn main() -> ExitCode {
         } => export(&paths, &to, output.as_deref(), force),
         Command::Ledger(args) => ledger::run_ledger(args),
         Command::Report(args) => ledger::run_report(args),
+        Command::Items(args) => items::run(args),
         Command::Serve(args) => serve::run(args),
         Command::ServeBench(args) => servebench::run(args),
         Command::Explain { rule: id } => explain(&id),
