@@ -154,7 +154,12 @@ pub async fn dashboard(State(state): State<Shared>, staff: Staff) -> Result<Resp
         })
         .collect();
     // The own agency's proactive disclosure, for its staff.
-    let items = match staff.user.agency.as_ref().filter(|_| staff.user.role != Role::Supervisor) {
+    let items = match staff
+        .user
+        .agency
+        .as_ref()
+        .filter(|_| staff.user.role != Role::Supervisor)
+    {
         Some(own) => {
             let t = state.store.item_todo(&staff.scope, own, today).await?;
             let mine = match staff.user.role.disclosure_actor() {
