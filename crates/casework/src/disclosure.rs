@@ -701,9 +701,9 @@ pub fn guide_text(agency: &str, p: &Profile, fee_by_count: bool) -> String {
         p.office.trim().to_string()
     };
     let mut t = String::new();
-    t.push_str(&format!(
-        "为了保障公民、法人和其他组织依法获取政府信息，根据《中华人民共和国政府信息公开条例》（以下简称《条例》），编制本指南。本指南每年更新。\n"
-    ));
+    t.push_str(
+        "为了保障公民、法人和其他组织依法获取政府信息，根据《中华人民共和国政府信息公开条例》（以下简称《条例》），编制本指南。本指南每年更新。\n",
+    );
     t.push_str("一、主动公开\n");
     t.push_str(&format!(
         "（一）公开范围。{agency}按照《条例》第十九条、第二十条{}的规定主动公开政府信息，具体内容见本机关政府信息公开专栏“法定主动公开内容”栏目。\n",

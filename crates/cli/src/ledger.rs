@@ -25,13 +25,13 @@ use crate::{io_error, write_output};
 pub struct Db {
     /// 台账数据库：SQLite 文件路径，或 postgres://用户@主机/库名
     #[arg(long, env = "GONGKAI_DB", default_value = "gongkai.db", global = true)]
-    db: String,
+    pub(crate) db: String,
     /// 以此日期为“今天”计算期限（默认今天），如 2025-10-09
     #[arg(long, value_parser = parse_date_arg, global = true)]
-    as_of: Option<NaiveDate>,
+    pub(crate) as_of: Option<NaiveDate>,
     /// 操作人，记入审计日志
     #[arg(long, env = "GONGKAI_USER", default_value = "管理员", global = true)]
-    actor: String,
+    pub(crate) actor: String,
 }
 
 #[derive(Args)]
@@ -413,7 +413,7 @@ pub fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
     }
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -421,11 +421,11 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("tokio runtime")
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-fn fail(msg: impl std::fmt::Display) -> ExitCode {
+pub(crate) fn fail(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("错误：{msg}");
     ExitCode::from(2)
 }
@@ -433,7 +433,7 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
 impl Db {
     /// The database file, when the ledger is an SQLite file: what no output
     /// may overwrite.
-    fn files(&self) -> Vec<PathBuf> {
+    pub(crate) fn files(&self) -> Vec<PathBuf> {
         let spec = self.db.as_str();
         if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
             return Vec::new();
@@ -447,7 +447,7 @@ impl Db {
     }
 }
 
-async fn open(db: &Db) -> Result<Store, ExitCode> {
+pub(crate) async fn open(db: &Db) -> Result<Store, ExitCode> {
     Store::open(&db.db).await.map_err(fail)
 }
 

@@ -5,6 +5,7 @@ mod bench;
 mod benchdb;
 mod files;
 mod input;
+mod items;
 mod ledger;
 mod outfile;
 mod output;
@@ -104,6 +105,8 @@ enum Command {
     Review(review::ReviewArgs),
     /// 年报审查性能测试：在临时数据库中生成大规模地区（默认 1 万个单位 × 5 年的报告），在本机回环地址上启动网站，计时上级机关的审查表、报告详情和汇总（结束后删除临时数据库）
     ReviewBench(reviewbench::ReviewBenchArgs),
+    /// 主动公开：导入机关已经发布的政府信息（Excel 或 CSV），列出已发布的信息，生成导入模板
+    Items(items::ItemsArgs),
     /// 启动网站：公众申请门户、工作人员控制台和接口（gongkai serve --demo 带演示数据）
     Serve(serve::ServeArgs),
     /// 网站性能测试：在临时数据库中生成大规模台账，在本机回环地址上启动网站，以多个并发连接计时控制台、案件列表、公众页面和网上申请（结束或中断后删除临时数据库）
@@ -193,6 +196,7 @@ fn main() -> ExitCode {
         Command::Report(args) => ledger::run_report(args),
         Command::Review(args) => review::run(args),
         Command::ReviewBench(args) => reviewbench::run(args),
+        Command::Items(args) => items::run(args),
         Command::Serve(args) => serve::run(args),
         Command::ServeBench(args) => servebench::run(args),
         Command::Explain { rule: id } => explain(&id),

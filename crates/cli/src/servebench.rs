@@ -836,6 +836,7 @@ async fn fill_items(
                 .map(|i| format!("{}、为{topic}，根据有关法律法规和上级部门的部署，结合本地实际，现就有关事项通知如下，请认真贯彻执行。", ["一", "二", "三", "四", "五", "六"][i]))
                 .collect();
             rows.push(gongkai_store::ImportedItem {
+                line: k + 1,
                 draft: ItemDraft {
                     title,
                     summary: format!("{topic}的有关安排。"),

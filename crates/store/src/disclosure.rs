@@ -21,7 +21,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use crate::access::Scope;
-use crate::ledger::{audit, bump_counter, Tx};
+use crate::ledger::{audit, bump_counter, ensure_agency_in, Tx};
 use crate::{date_str, now, parse_date, Result, Store, StoreError};
 
 /// An item of government information.
@@ -199,12 +199,212 @@ pub struct IndexChange {
 /// An item published before it was kept here, for [`Store::import_items`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedItem {
+    /// Where it was read (the row of the file), named in messages; 0 when
+    /// it has none (then it is named by its place in the list).
+    pub line: usize,
     pub draft: ItemDraft,
     /// Its 索引号 as published (kept), or `None` to give one.
     pub index_no: Option<String>,
     pub published_on: NaiveDate,
     /// For a normative document no longer in force.
     pub validity: Option<(Validity, NaiveDate)>,
+}
+
+/// What an import of items did, or (checked only) would do.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ItemsImported {
+    /// The items imported: each row's line and its 索引号, kept or given
+    /// (checked only: empty when one would be given).
+    pub imported: Vec<(usize, String)>,
+    /// Rows the platform already holds, left alone: each row's line and the
+    /// 索引号 of the item there.
+    pub already: Vec<(usize, String)>,
+    /// Whether the agency did not exist and was created for the items.
+    pub agency_created: bool,
+}
+
+/// How rows of an import stand against what the platform holds.
+struct ItemPlan {
+    /// Indices of the rows to import.
+    fresh: Vec<usize>,
+    already: Vec<(usize, String)>,
+}
+
+/// Where a row of an import is named: its line, else its place.
+fn row_label(r: &ImportedItem, n: usize) -> String {
+    if r.line > 0 {
+        format!("第{}行", r.line)
+    } else {
+        format!("第{}条", n + 1)
+    }
+}
+
+/// What identifies an item without a 索引号: its 名称, 文号 and 成文日期.
+type ItemKey = (String, String, String);
+
+fn item_key(title: &str, doc_no: &str, written: &str) -> ItemKey {
+    (
+        title.trim().to_string(),
+        doc_no.trim().to_string(),
+        written.to_string(),
+    )
+}
+
+/// The counter and number of a 索引号 in the platform's own form,
+/// `{code}/{year}-{number}` (full-width forms folded): the counter a new
+/// number of that code and year is drawn from.
+fn index_counter(index_no: &str) -> Option<(String, i64)> {
+    let folded: String = index_no
+        .trim()
+        .chars()
+        .map(gongkai_template::text::fold_char)
+        .collect();
+    let (prefix, number) = folded.rsplit_once('-')?;
+    let (code, year) = prefix.rsplit_once('/')?;
+    if code.is_empty()
+        || year.len() != 4
+        || !year.bytes().all(|b| b.is_ascii_digit())
+        || number.is_empty()
+        || number.len() > 12
+        || !number.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let n: i64 = number.parse().ok()?;
+    Some((format!("index:{prefix}"), n))
+}
+
+/// Raises a counter to at least `value` (never lowers it).
+async fn raise_counter(tx: &mut Tx<'_>, name: &str, value: i64) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO counters (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE \
+         SET value = CASE WHEN counters.value < excluded.value THEN excluded.value \
+         ELSE counters.value END",
+    )
+    .bind(name)
+    .bind(value)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Rows looked up at once (well within either database's limit of binds).
+const LOOKUP_CHUNK: usize = 500;
+
+/// Which rows the platform already holds, and which cannot be imported
+/// because their 索引号 or their 名称, 文号 and 成文日期 belong to another
+/// item. A row with a 索引号 is the item of that 索引号: held when this
+/// agency has it under the same 名称, refused when another agency has it or
+/// the 名称 differs, and refused when this agency has an item of the same
+/// 名称, 文号 and 成文日期 under another 索引号. A row without one is held
+/// when this agency has an item of the same 名称, 文号 and 成文日期.
+async fn plan_items(
+    conn: &mut sqlx::AnyConnection,
+    scope: &Scope,
+    agency: &str,
+    rows: &[ImportedItem],
+) -> Result<ItemPlan> {
+    use std::collections::HashMap;
+    let mut by_index: HashMap<String, (String, String)> = HashMap::new();
+    let numbers: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.index_no.as_deref().map(|n| n.trim().to_string()))
+        .collect();
+    for chunk in numbers.chunks(LOOKUP_CHUNK) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT index_no, agency, title FROM items WHERE index_no IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, String, String)>(&sql);
+        for n in chunk {
+            q = q.bind(n);
+        }
+        for (no, a, title) in q.fetch_all(&mut *conn).await? {
+            by_index.insert(no, (a, title));
+        }
+    }
+    // The agency's items of the rows' 名称, 文号 and 成文日期, looked up by
+    // all three at once (a 名称 such as 行政处罚决定书 may have thousands),
+    // through the index on 名称 and 成文日期: CROSS JOIN keeps SQLite's
+    // outer loop on the keys (else it walks the agency's items and scans
+    // the keys for each).
+    let mut by_key: HashMap<ItemKey, String> = HashMap::new();
+    let mut keys: Vec<ItemKey> = rows
+        .iter()
+        .filter_map(|r| {
+            r.draft
+                .written_on
+                .map(|w| item_key(&r.draft.title, &r.draft.doc_no, &date_str(w)))
+        })
+        .collect();
+    keys.sort();
+    keys.dedup();
+    for chunk in keys.chunks(LOOKUP_CHUNK / 2) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 2, 3 * i + 3, 3 * i + 4))
+            .collect();
+        let sql = format!(
+            "WITH k (t, d, w) AS (VALUES {}) SELECT i.title, i.doc_no, i.written_on, i.index_no \
+             FROM k CROSS JOIN items i WHERE i.agency = $1 AND i.title = k.t \
+             AND i.written_on = k.w AND i.doc_no = k.d ORDER BY i.id",
+            values.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, String, String, String)>(&sql).bind(agency);
+        for (title, doc_no, written) in chunk {
+            q = q.bind(title).bind(doc_no).bind(written);
+        }
+        for (title, doc_no, written, no) in q.fetch_all(&mut *conn).await? {
+            by_key
+                .entry(item_key(&title, &doc_no, &written))
+                .or_insert(no);
+        }
+    }
+    let mut problems = Vec::new();
+    let mut plan = ItemPlan {
+        fresh: Vec::new(),
+        already: Vec::new(),
+    };
+    for (n, r) in rows.iter().enumerate() {
+        let key = item_key(
+            &r.draft.title,
+            &r.draft.doc_no,
+            &r.draft.written_on.map(date_str).unwrap_or_default(),
+        );
+        let held_as = by_key.get(&key);
+        let label = row_label(r, n);
+        match r.index_no.as_deref().map(str::trim) {
+            Some(no) => match by_index.get(no) {
+                Some((a, _)) if a != agency => problems.push(if scope.allows(a) {
+                    format!("{label}：索引号{no}已是{a}的信息的索引号，同一索引号只能有一条信息")
+                } else {
+                    format!("{label}：索引号{no}已是其他机关的信息的索引号，同一索引号只能有一条信息")
+                }),
+                Some((_, title)) if title.trim() != r.draft.title.trim() => problems.push(format!(
+                    "{label}：本机关已有索引号为{no}的信息《{title}》，与本行的名称不同；同一索引号只能有一条信息"
+                )),
+                Some(_) => plan.already.push((r.line, no.to_string())),
+                None => match held_as {
+                    Some(other) => problems.push(format!(
+                        "{label}：本机关已有名称、文号和成文日期都相同的信息，索引号为{other}，与本行的索引号{no}不同；是同一条信息的，请把本行的索引号改为{other}或留空"
+                    )),
+                    None => plan.fresh.push(n),
+                },
+            },
+            None => match held_as {
+                Some(no) => plan.already.push((r.line, no.clone())),
+                None => plan.fresh.push(n),
+            },
+        }
+    }
+    if !problems.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "{}处与平台上已有的信息冲突，全部未导入：\n{}",
+            problems.len(),
+            problems.join("\n")
+        )));
+    }
+    Ok(plan)
 }
 
 /// An annual report as published in the 专栏.
@@ -307,6 +507,23 @@ fn index_prefix(code: &str, agency_id: i64, year: i32) -> String {
     }
 }
 
+/// The next 索引号 of a code and year (`{prefix}-00001` …): the counter's
+/// next number, past any number already taken (by an item imported with
+/// its own 索引号 before imports moved the counters).
+async fn next_index_no(tx: &mut Tx<'_>, prefix: &str) -> Result<String> {
+    loop {
+        let n = bump_counter(tx, &format!("index:{prefix}"), 1).await?;
+        let index_no = format!("{prefix}-{n:05}");
+        let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM items WHERE index_no = $1")
+            .bind(&index_no)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if taken.is_none() {
+            return Ok(index_no);
+        }
+    }
+}
+
 async fn add_step(
     tx: &mut Tx<'_>,
     item: i64,
@@ -333,6 +550,72 @@ async fn add_step(
     .bind(note)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// The checks of [`Store::import_items`] that need no database: each row
+/// as a draft and as a published item.
+fn check_imported(rows: &[ImportedItem], today: NaiveDate) -> Result<()> {
+    let mut problems = Vec::new();
+    // Earlier rows by 索引号, and by 名称, 文号 and 成文日期 without one.
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    let mut same: std::collections::HashMap<ItemKey, usize> = Default::default();
+    for (n, r) in rows.iter().enumerate() {
+        let mut p: Vec<String> = r
+            .draft
+            .problems(today)
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect();
+        if r.draft.interprets.is_some() {
+            p.push("导入的事项不能指向其他事项（解读关系请导入后在控制台设置）".into());
+        }
+        if r.draft.disclosure != Some(Disclosure::Active) {
+            p.push("只能导入已主动公开的信息".into());
+        }
+        if r.draft.written_on.is_some_and(|w| r.published_on < w) {
+            p.push("发布日期早于成文日期".into());
+        }
+        if r.published_on > today {
+            p.push(format!("发布日期不能晚于今天（{today}）"));
+        }
+        if let Some(no) = &r.index_no {
+            if no.trim().is_empty() || no.chars().count() > 60 {
+                p.push("索引号为空或过长".into());
+            } else if let Some(&first) = seen.get(no.trim()) {
+                p.push(format!(
+                    "索引号{no}与{}重复",
+                    row_label(&rows[first], first)
+                ));
+            } else {
+                seen.insert(no.trim().to_string(), n);
+            }
+        } else if let Some(w) = r.draft.written_on {
+            let key = item_key(&r.draft.title, &r.draft.doc_no, &date_str(w));
+            match same.get(&key) {
+                Some(&first) => p.push(format!(
+                    "名称、文号和成文日期都与{}相同（没有索引号区分）",
+                    row_label(&rows[first], first)
+                )),
+                None => {
+                    same.insert(key, n);
+                }
+            }
+        }
+        if r.validity.is_some() && r.draft.doc_kind.is_none() {
+            p.push("只有规章和行政规范性文件有有效性".into());
+        }
+        if !p.is_empty() {
+            problems.push(format!("{}：{}", row_label(r, n), p.join("；")));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "{}处问题，全部未导入：\n{}",
+            problems.len(),
+            problems.join("\n")
+        )));
+    }
     Ok(())
 }
 
@@ -392,9 +675,7 @@ impl Store {
         let year = today.year();
         let mut tx = self.pool.begin().await?;
         let id = bump_counter(&mut tx, "item", 1).await?;
-        let prefix = index_prefix(&profile.code, a.id, year);
-        let n = bump_counter(&mut tx, &format!("index:{prefix}"), 1).await?;
-        let index_no = format!("{prefix}-{n:05}");
+        let index_no = next_index_no(&mut tx, &index_prefix(&profile.code, a.id, year)).await?;
         let seq = bump_counter(&mut tx, "item_change", 1).await?;
         let stamp = now();
         sqlx::query(
@@ -586,7 +867,7 @@ impl Store {
             push(" AND i.written_on <= ?", format!("{y}-12-31"), &mut binds);
         }
         if let Some(t) = q.text.as_ref().map(|t| t.trim()).filter(|t| !t.is_empty()) {
-            let like = format!("%{}%", t.replace('%', "").replace('_', ""));
+            let like = format!("%{}%", t.replace(['%', '_'], ""));
             binds.push(like);
             let n = binds.len();
             sql.push_str(&format!(
@@ -988,8 +1269,17 @@ impl Store {
 
     /// Imports items already published elsewhere (an office's CMS): all of
     /// them or none. Each is checked as a draft is, its 发布日期 must fall
-    /// between its 成文日期 and today, and its 索引号 must be new; it is
-    /// recorded as published, with a step saying it was imported.
+    /// between its 成文日期 and today, and only 主动公开 items are taken; it
+    /// is recorded as published on its 发布日期, with a step saying it was
+    /// imported. Rows the platform already holds are left alone, so an
+    /// import run again changes nothing: a row with a 索引号 is the item of
+    /// that 索引号, a row without one the agency's item of the same 名称,
+    /// 文号 and 成文日期 (see [`plan_items`] for the rows refused instead).
+    /// 索引号 kept in the platform's own form (`{code}/{year}-{number}`)
+    /// move that code and year's counter past them, so no number given
+    /// later is one of them. The agency is created, in the same
+    /// transaction, when it does not exist and there is something to
+    /// import (only a scope over every agency can name such an agency).
     pub async fn import_items(
         &self,
         actor: &str,
@@ -997,56 +1287,47 @@ impl Store {
         agency: &str,
         rows: &[ImportedItem],
         today: NaiveDate,
-    ) -> Result<usize> {
+    ) -> Result<ItemsImported> {
+        let agency = agency.trim();
+        if agency.is_empty() {
+            return Err(StoreError::Invalid("机关名称不能为空".into()));
+        }
         scope.check(agency, "机关")?;
-        let a = self.agency_by_name(agency).await?;
+        check_imported(rows, today)?;
         let profile = self.profile(agency).await?;
-        let mut problems = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for (n, r) in rows.iter().enumerate() {
-            let mut p: Vec<String> = r
-                .draft
-                .problems(today)
-                .into_iter()
-                .map(|(_, m)| m)
-                .collect();
-            if r.draft.interprets.is_some() {
-                p.push("导入的事项不能指向其他事项（解读关系请导入后在控制台设置）".into());
-            }
-            if r.draft.disclosure != Some(Disclosure::Active) {
-                p.push("只能导入已主动公开的信息".into());
-            }
-            if r.draft.written_on.is_some_and(|w| r.published_on < w) {
-                p.push("发布日期早于成文日期".into());
-            }
-            if r.published_on > today {
-                p.push(format!("发布日期不能晚于今天（{today}）"));
-            }
-            if let Some(no) = &r.index_no {
-                if no.trim().is_empty() || no.chars().count() > 60 {
-                    p.push("索引号为空或过长".into());
-                } else if !seen.insert(no.trim().to_string()) {
-                    p.push(format!("索引号{no}在文件中重复"));
-                }
-            }
-            if r.validity.is_some() && r.draft.doc_kind.is_none() {
-                p.push("只有规章和行政规范性文件有有效性".into());
-            }
-            if !p.is_empty() {
-                problems.push(format!("第{}条：{}", n + 1, p.join("；")));
-            }
-        }
-        if !problems.is_empty() {
-            return Err(StoreError::Invalid(format!(
-                "{}处问题，全部未导入：\n{}",
-                problems.len(),
-                problems.join("\n")
-            )));
-        }
         let calendar = self.calendar();
         let stamp = now();
         let mut tx = self.pool.begin().await?;
-        for chunk in rows.chunks(400) {
+        let plan = plan_items(&mut tx, scope, agency, rows).await?;
+        if plan.fresh.is_empty() {
+            tx.rollback().await?;
+            return Ok(ItemsImported {
+                imported: Vec::new(),
+                already: plan.already,
+                agency_created: false,
+            });
+        }
+        let agency_created = ensure_agency_in(&mut tx, actor, agency).await?;
+        let (agency_id,): (i64,) = sqlx::query_as("SELECT id FROM agencies WHERE name = $1")
+            .bind(agency)
+            .fetch_one(&mut *tx)
+            .await?;
+        let fresh: Vec<&ImportedItem> = plan.fresh.iter().map(|&i| &rows[i]).collect();
+        // The numbers kept move their counters first: no number given below
+        // (or to a draft later) can be one of them.
+        let mut counters: std::collections::BTreeMap<String, i64> = Default::default();
+        for (name, n) in fresh
+            .iter()
+            .filter_map(|r| r.index_no.as_deref().and_then(index_counter))
+        {
+            let v = counters.entry(name).or_insert(n);
+            *v = (*v).max(n);
+        }
+        for (name, n) in &counters {
+            raise_counter(&mut tx, name, *n).await?;
+        }
+        let mut imported = Vec::with_capacity(fresh.len());
+        for chunk in fresh.chunks(400) {
             let n = chunk.len() as i64;
             let first_id = bump_counter(&mut tx, "item", n).await? - n + 1;
             let first_seq = bump_counter(&mut tx, "item_change", n).await? - n + 1;
@@ -1060,11 +1341,11 @@ impl Store {
                 let index_no = match &r.index_no {
                     Some(no) => no.trim().to_string(),
                     None => {
-                        let prefix = index_prefix(&profile.code, a.id, r.published_on.year());
-                        let n = bump_counter(&mut tx, &format!("index:{prefix}"), 1).await?;
-                        format!("{prefix}-{n:05}")
+                        let prefix = index_prefix(&profile.code, agency_id, r.published_on.year());
+                        next_index_no(&mut tx, &prefix).await?
                     }
                 };
+                imported.push((r.line, index_no.clone()));
                 let due = rules::publish_by(&calendar, d.formed_on().unwrap_or(written));
                 let (validity, validity_on) = match (d.doc_kind, r.validity) {
                     (Some(_), Some((v, on))) => (v.key(), Some(date_str(on))),
@@ -1167,11 +1448,54 @@ impl Store {
             "item.import",
             agency,
             None,
-            Some(json!({ "items": rows.len() })),
+            Some(json!({ "items": imported.len(), "already_held": plan.already.len() })),
         )
         .await?;
         tx.commit().await?;
-        Ok(rows.len())
+        Ok(ItemsImported {
+            imported,
+            already: plan.already,
+            agency_created,
+        })
+    }
+
+    /// What [`Store::import_items`] would do with the rows, writing nothing:
+    /// the same checks, the rows it would import and those the platform
+    /// already holds.
+    pub async fn check_item_import(
+        &self,
+        scope: &Scope,
+        agency: &str,
+        rows: &[ImportedItem],
+        today: NaiveDate,
+    ) -> Result<ItemsImported> {
+        let agency = agency.trim();
+        if agency.is_empty() {
+            return Err(StoreError::Invalid("机关名称不能为空".into()));
+        }
+        scope.check(agency, "机关")?;
+        check_imported(rows, today)?;
+        let mut conn = self.read.acquire().await?;
+        let plan = plan_items(&mut conn, scope, agency, rows).await?;
+        let (known,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM agencies WHERE name = $1")
+            .bind(agency)
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(ItemsImported {
+            imported: plan
+                .fresh
+                .iter()
+                .map(|&i| {
+                    let r = &rows[i];
+                    (
+                        r.line,
+                        r.index_no.as_deref().unwrap_or("").trim().to_string(),
+                    )
+                })
+                .collect(),
+            agency_created: known == 0 && !plan.fresh.is_empty(),
+            already: plan.already,
+        })
     }
 
     // -----------------------------------------------------------------

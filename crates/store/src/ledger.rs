@@ -379,9 +379,10 @@ pub struct ImportOutcome {
     pub already: Vec<(usize, String)>,
 }
 
-/// Registers an agency inside a transaction (idempotent).
-async fn ensure_agency_in(tx: &mut Tx<'_>, actor: &str, name: &str) -> Result<()> {
-    insert_agency(tx, actor, name, true).await.map(|_| ())
+/// Registers an agency inside a transaction (idempotent); true when it
+/// did not exist.
+pub(crate) async fn ensure_agency_in(tx: &mut Tx<'_>, actor: &str, name: &str) -> Result<bool> {
+    insert_agency(tx, actor, name, true).await
 }
 
 /// Registers an agency unless it exists: on the portal, or known only to a

@@ -32,7 +32,7 @@ pub use access::{Agency, Role, Scope, User};
 pub use cases::{Approval, CasePage, CaseQuery, Submitted, Todo};
 pub use disclosure::{
     report_due, Attachment, ImportedItem, IndexChange, IndexEntry, Item, ItemPage, ItemQuery,
-    ItemStep, ItemTodo, PublishedReport,
+    ItemStep, ItemTodo, ItemsImported, PublishedReport,
 };
 pub use error::StoreError;
 pub use ledger::{
@@ -67,7 +67,7 @@ pub struct Store {
 
 /// The migrations, embedded in the binary (without sqlx's compile-time
 /// macros): version, description and SQL of each file in `migrations/`.
-const MIGRATIONS: [(i64, &str, &str); 5] = [
+const MIGRATIONS: [(i64, &str, &str); 6] = [
     (1, "ledger", include_str!("../migrations/0001_ledger.sql")),
     (2, "web", include_str!("../migrations/0002_web.sql")),
     (
@@ -81,6 +81,11 @@ const MIGRATIONS: [(i64, &str, &str); 5] = [
         include_str!("../migrations/0004_disclosure.sql"),
     ),
     (5, "review", include_str!("../migrations/0005_review.sql")),
+    (
+        6,
+        "items_title",
+        include_str!("../migrations/0006_items_title.sql"),
+    ),
 ];
 
 /// The embedded migrations as a source for sqlx's migrator (the checksums

@@ -10,7 +10,7 @@ use gongkai_casework::disclosure::{
 };
 use gongkai_casework::model::{DocumentKind, NormativeDocument};
 use gongkai_report::{Num, Report};
-use gongkai_store::{ItemQuery, Scope, StoreError};
+use gongkai_store::{ImportedItem, ItemQuery, Scope, StoreError};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -260,6 +260,256 @@ async fn an_item_not_proactive_is_filed_and_never_public() {
             .await
             .unwrap();
         assert_eq!(page.total, 1);
+        store.close().await;
+        db.drop_database().await;
+    }
+}
+
+fn published(
+    line: usize,
+    index_no: Option<&str>,
+    title: &str,
+    written: &str,
+    on: &str,
+) -> ImportedItem {
+    ImportedItem {
+        line,
+        draft: ItemDraft {
+            title: title.into(),
+            summary: "概述。".into(),
+            publisher: AGENCY.into(),
+            written_on: Some(d(written)),
+            column: "a20-05".into(),
+            disclosure: Some(Disclosure::Active),
+            ..Default::default()
+        },
+        index_no: index_no.map(str::to_string),
+        published_on: d(on),
+        validity: None,
+    }
+}
+
+#[tokio::test]
+async fn imported_items_are_published_once_and_move_the_index_counter() {
+    for db in common::databases("disclosure_import").await {
+        let store = db.open().await;
+        let today = d("2026-03-10");
+        let all = Scope::All;
+        let own = Scope::Agencies(vec![AGENCY.into()]);
+        // The agency does not exist yet: it is created with the items. Its
+        // 索引号 are GK{id}/{year}-{n} until it sets its code.
+        let rows = vec![
+            published(
+                2,
+                Some("GK00001/2026-00041"),
+                "甲",
+                "2026-01-05",
+                "2026-01-06",
+            ),
+            published(
+                3,
+                Some("GK00001/2026-00007"),
+                "乙",
+                "2026-01-05",
+                "2026-01-07",
+            ),
+            published(4, None, "丙", "2025-11-03", "2025-11-04"),
+            published(5, Some("某旧平台-0001"), "丁", "2024-05-06", "2024-05-08"),
+        ];
+        let checked = store
+            .check_item_import(&all, AGENCY, &rows, today)
+            .await
+            .unwrap();
+        assert!(checked.agency_created);
+        assert_eq!(checked.imported.len(), 4);
+        assert_eq!(checked.imported[2], (4, String::new()));
+        assert!(
+            store.agency_by_name(AGENCY).await.is_err(),
+            "checking wrote nothing"
+        );
+
+        let done = store
+            .import_items("管理员", &all, AGENCY, &rows, today)
+            .await
+            .unwrap();
+        assert!(done.agency_created);
+        assert!(done.already.is_empty());
+        assert_eq!(
+            done.imported,
+            [
+                (2, "GK00001/2026-00041".to_string()),
+                (3, "GK00001/2026-00007".to_string()),
+                (4, "GK00001/2025-00001".to_string()),
+                (5, "某旧平台-0001".to_string()),
+            ]
+        );
+        let page = store.public_items(AGENCY, None, 1, 20).await.unwrap();
+        assert_eq!(page.total, 4);
+        let first = &page.rows[0];
+        assert_eq!(
+            (first.title.as_str(), first.published_on),
+            ("乙", Some(d("2026-01-07")))
+        );
+        assert_eq!(first.status, Status::Published);
+        let steps = store.item_steps(&own, first.id).await.unwrap();
+        assert_eq!(steps[0].step, "导入（原已发布）");
+
+        // The next draft's 索引号 is past every number imported.
+        let draft = store
+            .create_item(
+                "张三",
+                &own,
+                AGENCY,
+                &published(0, None, "戊", "2026-03-02", "2026-03-02").draft,
+                today,
+            )
+            .await
+            .unwrap();
+        assert_eq!(draft.index_no, "GK00001/2026-00042");
+
+        // Again: nothing new, every row named with the item it is.
+        let again = store
+            .import_items("管理员", &own, AGENCY, &rows, today)
+            .await
+            .unwrap();
+        assert!(again.imported.is_empty());
+        assert!(!again.agency_created);
+        assert_eq!(
+            again.already,
+            [
+                (2, "GK00001/2026-00041".to_string()),
+                (3, "GK00001/2026-00007".to_string()),
+                (4, "GK00001/2025-00001".to_string()),
+                (5, "某旧平台-0001".to_string()),
+            ]
+        );
+        assert_eq!(
+            store.public_items(AGENCY, None, 1, 20).await.unwrap().total,
+            4
+        );
+
+        // With the agency's own code: its numbers move its counter too.
+        let mut profile = store.profile(AGENCY).await.unwrap();
+        profile.code = "11320800MB0000000X".into();
+        store
+            .put_profile("管理员", &own, AGENCY, &profile)
+            .await
+            .unwrap();
+        let more = vec![
+            published(
+                2,
+                Some("11320800MB0000000X/2026-00003"),
+                "己",
+                "2026-02-02",
+                "2026-02-03",
+            ),
+            published(3, None, "甲", "2026-01-05", "2026-01-06"),
+        ];
+        let done = store
+            .import_items("管理员", &own, AGENCY, &more, today)
+            .await
+            .unwrap();
+        assert_eq!(done.imported.len(), 1);
+        assert_eq!(done.already, [(3, "GK00001/2026-00041".to_string())]);
+        let draft = store
+            .create_item(
+                "张三",
+                &own,
+                AGENCY,
+                &published(0, None, "庚", "2026-03-02", "2026-03-02").draft,
+                today,
+            )
+            .await
+            .unwrap();
+        assert_eq!(draft.index_no, "11320800MB0000000X/2026-00004");
+
+        // Conflicts refuse the whole file, each row named.
+        store.ensure_agency("管理员", OTHER).await.unwrap();
+        let other = Scope::Agencies(vec![OTHER.into()]);
+        let clash = vec![
+            published(2, Some("新-1"), "辛", "2026-02-02", "2026-02-03"),
+            published(
+                3,
+                Some("GK00001/2026-00041"),
+                "另一条",
+                "2026-01-05",
+                "2026-01-06",
+            ),
+        ];
+        let e = store
+            .import_items("管理员", &all, OTHER, &clash, today)
+            .await
+            .unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("第3行：索引号GK00001/2026-00041已是某县市场监督管理局的信息的索引号"),
+            "{msg}"
+        );
+        // A user of the other agency is not told whose it is.
+        let msg = store
+            .import_items("李四", &other, OTHER, &clash, today)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("已是其他机关的信息的索引号"), "{msg}");
+        assert!(!msg.contains(AGENCY), "{msg}");
+        assert_eq!(
+            store.public_items(OTHER, None, 1, 20).await.unwrap().total,
+            0
+        );
+        let clash = vec![
+            published(
+                7,
+                Some("GK00001/2026-00041"),
+                "甲（修改）",
+                "2026-01-05",
+                "2026-01-06",
+            ),
+            published(8, Some("新-2"), "乙", "2026-01-05", "2026-01-07"),
+            published(9, None, "壬", "2026-01-05", "2026-01-07"),
+        ];
+        let msg = store
+            .import_items("管理员", &own, AGENCY, &clash, today)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            msg.starts_with("2处与平台上已有的信息冲突，全部未导入"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("第7行：本机关已有索引号为GK00001/2026-00041的信息《甲》"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(
+                "第8行：本机关已有名称、文号和成文日期都相同的信息，索引号为GK00001/2026-00007"
+            ),
+            "{msg}"
+        );
+        assert_eq!(
+            store.public_items(AGENCY, None, 1, 20).await.unwrap().total,
+            5
+        );
+
+        // Rows checked before anything is looked up: every one named.
+        let bad = vec![
+            published(2, Some("X-1"), "", "2026-01-05", "2026-01-06"),
+            published(3, Some("X-1"), "癸", "2026-01-05", "2026-01-04"),
+            published(4, None, "子", "2026-01-05", "2026-04-01"),
+        ];
+        let msg = store
+            .import_items("管理员", &own, AGENCY, &bad, today)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(msg.starts_with("3处问题，全部未导入"), "{msg}");
+        assert!(msg.contains("第2行：请填写名称"), "{msg}");
+        assert!(
+            msg.contains("第3行：发布日期早于成文日期；索引号X-1与第2行重复"),
+            "{msg}"
+        );
+        assert!(msg.contains("第4行：发布日期不能晚于今天"), "{msg}");
         store.close().await;
         db.drop_database().await;
     }
