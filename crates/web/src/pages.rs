@@ -9,7 +9,7 @@ use minijinja::Environment;
 use crate::error::AppError;
 
 /// Every template, by name.
-const TEMPLATES: [(&str, &str); 41] = [
+const TEMPLATES: [(&str, &str); 42] = [
     ("base.html", include_str!("../templates/base.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -96,6 +96,10 @@ const TEMPLATES: [(&str, &str); 41] = [
     (
         "review_aggregate.html",
         include_str!("../templates/review_aggregate.html"),
+    ),
+    (
+        "review_copy.html",
+        include_str!("../templates/review_copy.html"),
     ),
     ("item.html", include_str!("../templates/item.html")),
     (

@@ -22,8 +22,8 @@ use gongkai_report::{year_in_file_name, Diagnostic, Level, Report};
 use gongkai_review::letters::{bulletin, rectification_notice, Sender};
 use gongkai_review::season::{findings_from_json, section_heading};
 use gongkai_review::similar::{
-    find_copies, without_template_labels, CopyKind, Passage, Settings as SimilarSettings,
-    NARRATIVE_SECTIONS,
+    find_copies, shared_spans, without_template_labels, CopyKind, Passage,
+    Settings as SimilarSettings, NARRATIVE_SECTIONS,
 };
 use gongkai_review::{
     aggregate, review, summarize, Agency as RAgency, ChangeSettings, Copied, Entry, Kind, Match,
@@ -70,6 +70,10 @@ pub fn routes() -> Router<Shared> {
         .route(
             "/console/review/a/{agency}/{year}/notice.docx",
             get(notice_docx),
+        )
+        .route(
+            "/console/review/a/{agency}/{year}/copy/{section}",
+            get(copy_page),
         )
 }
 
@@ -648,9 +652,20 @@ async fn row_report(
     season: &Season,
     row: &Row,
 ) -> Result<Option<(Report, Option<Vec<u8>>, String)>, AppError> {
-    let Some(entry) = row.entry else {
-        return Ok(None);
-    };
+    match row.entry {
+        Some(entry) => entry_report(state, sup, season, entry).await,
+        None => Ok(None),
+    }
+}
+
+/// The report of a season's entry, with the bytes of a text file (for its
+/// source lines) and where it came from.
+async fn entry_report(
+    state: &Shared,
+    sup: &str,
+    season: &Season,
+    entry: u64,
+) -> Result<Option<(Report, Option<Vec<u8>>, String)>, AppError> {
     let (key, label) = season
         .sources
         .get(entry as usize)
@@ -679,9 +694,103 @@ async fn row_report(
         );
         return Ok(report.map(|r| (r, text_format.then_some(bytes), label)));
     }
-    let agency = season.roster.get(row.agency).ok_or(AppError::NotFound)?;
-    let p = state.store.published_report(&agency.name, row.year).await?;
+    // A report published here: "p{agency id}-{year}".
+    let (agency, year) = key
+        .strip_prefix('p')
+        .and_then(|k| k.split_once('-'))
+        .and_then(|(a, y)| Some((a.parse::<u64>().ok()?, y.parse::<i32>().ok()?)))
+        .ok_or(AppError::NotFound)?;
+    let agency = season.roster.get(agency).ok_or(AppError::NotFound)?;
+    let p = state.store.published_report(&agency.name, year).await?;
     Ok(stored_report(&label, &p.report).map(|r| (r, None, label)))
+}
+
+/// A text with the given byte ranges marked, every part escaped.
+fn marked(text: &str, spans: &[std::ops::Range<usize>]) -> String {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut out = String::new();
+    let mut at = 0;
+    for r in spans {
+        if r.start < at
+            || r.end > text.len()
+            || !text.is_char_boundary(r.start)
+            || !text.is_char_boundary(r.end)
+        {
+            continue;
+        }
+        out.push_str(&esc(&text[at..r.start]));
+        out.push_str("<mark>");
+        out.push_str(&esc(&text[r.clone()]));
+        out.push_str("</mark>");
+        at = r.end;
+    }
+    out.push_str(&esc(&text[at..]));
+    out
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CopyPath {
+    agency: String,
+    year: String,
+    section: String,
+}
+
+/// A copied section side by side with its source, the passages they share marked.
+pub async fn copy_page(
+    State(state): State<Shared>,
+    staff: Staff,
+    Path(p): Path<CopyPath>,
+) -> Result<Response, AppError> {
+    let path = ReportPath {
+        agency: p.agency.clone(),
+        year: p.year.clone(),
+    };
+    let (sup, year, season, i) = agency_season(&state, &staff, &path).await?;
+    let row = &season.rows[i];
+    let agency = season.roster.get(row.agency).ok_or(AppError::NotFound)?;
+    let section: u8 = p.section.parse().map_err(|_| AppError::NotFound)?;
+    let copy = row
+        .copied
+        .iter()
+        .find(|c| c.section == section)
+        .ok_or(AppError::NotFound)?;
+    let (Some((own, _, own_label)), Some((other, _, other_label))) = (
+        entry_report(&state, &sup, &season, copy.entry).await?,
+        entry_report(&state, &sup, &season, copy.from).await?,
+    ) else {
+        return Err(AppError::NotFound);
+    };
+    let text = |r: &Report| {
+        r.sections
+            .get(usize::from(section).saturating_sub(1))
+            .and_then(|s| s.as_ref())
+            .map(|s| s.text.clone())
+            .unwrap_or_default()
+    };
+    let (a, b) = (text(&own), text(&other));
+    let (sa, sb) = shared_spans(&a, &b, 12);
+    Ok(render(
+        "review_copy.html",
+        ctx! {
+            staff => staff.view(),
+            agency => ctx! { id => agency.id, name => agency.name.clone() },
+            year => year,
+            section => section_heading(section),
+            similarity => format!("{:.0}%", copy.similarity * 100.0),
+            previous_year => copy.previous_year,
+            own => marked(&a, &sa),
+            own_label => own_label,
+            other => marked(&b, &sb),
+            other_label => other_label,
+            other_name => other.agency.clone().unwrap_or_default(),
+        },
+    )?
+    .into_response())
 }
 
 /// The line of a text file at a 1-based number, shortened.
@@ -774,6 +883,7 @@ pub async fn report_page(
         .iter()
         .map(|c| {
             ctx! {
+                n => c.section,
                 section => section_heading(c.section),
                 similarity => format!("{:.0}%", c.similarity * 100.0),
                 from => season.sources.get(c.from as usize).map(|s| s.1.clone()),
@@ -1405,4 +1515,19 @@ pub async fn file_source(
     };
     // Offered as a download whatever it is: never shown as a page of this site.
     Ok(download(bytes, "application/octet-stream", &stem, &ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::marked;
+
+    #[test]
+    fn marked_text_is_escaped_and_marks_only_whole_characters() {
+        let t = "甲<b>乙&丙丁";
+        // "乙&丙" is bytes 6..13.
+        assert_eq!(marked(t, &[6..13]), "甲&lt;b&gt;<mark>乙&amp;丙</mark>丁");
+        // A range inside a character, or out of order, is left unmarked.
+        assert_eq!(marked(t, &[1..3]), "甲&lt;b&gt;乙&amp;丙丁");
+        assert_eq!(marked("ab", &[1..2, 0..1]), "a<mark>b</mark>");
+    }
 }

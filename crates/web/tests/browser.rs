@@ -1406,6 +1406,23 @@ async fn the_review_of_a_season_in_a_browser() {
     assert!(words.contains("表三行合计不符"), "{words}");
     step("the worst agency and its notice");
 
+    // The copied section, side by side with its source.
+    b.go("/console/review?year=2025&rule=GK042&q=水利局").await;
+    b.click_and_wait("#review-table tbody tr:first-child td:first-child a")
+        .await;
+    b.click_and_wait("#copied a.copy-link").await;
+    assert!(
+        b.has("#copy-own mark").await,
+        "the shared passages are marked"
+    );
+    assert!(b.has("#copy-other mark").await);
+    assert!(
+        b.text("#copy-other").await.contains("卫生健康"),
+        "the source is the 卫生健康局's"
+    );
+    b.shot("44-review-copy").await;
+    step("a copied section side by side");
+
     // The sum and the rankings.
     b.go("/console/review/aggregate").await;
     assert!(b.text("#included").await.trim().parse::<u32>().unwrap() >= 8);
