@@ -58,6 +58,7 @@ pub fn routes() -> Router<Shared> {
         .route("/console/review", get(dashboard))
         .route("/console/review/export.csv", get(export_csv))
         .route("/console/review/bulletin.docx", get(bulletin_docx))
+        .route("/console/review/charts.pdf", get(charts_pdf))
         .route("/console/review/aggregate", get(aggregate_page))
         .route("/console/review/files", get(files_page))
         .route(
@@ -371,7 +372,7 @@ fn row_view(season: &Season, r: &Row) -> minijinja::Value {
 
 /// The charts of a season: publication, faults by rule, applications and
 /// the results of reconsideration and litigation by agency.
-fn charts(season: &Season, rows: &[Row]) -> Vec<(String, String)> {
+fn charts(season: &Season, rows: &[Row]) -> Vec<(&'static str, Chart)> {
     let s = summarize(rows);
     let mut out = Vec::new();
     let status = Chart::new(
@@ -394,7 +395,7 @@ fn charts(season: &Season, rows: &[Row]) -> Vec<(String, String)> {
     )
     .horizontal()
     .value_labels();
-    out.push(("chart-status".to_string(), status.to_svg()));
+    out.push(("chart-status", status));
     if !s.by_rule.is_empty() {
         let mut by_rule: Vec<(&str, usize)> = s.by_rule.iter().map(|(r, n)| (*r, *n)).collect();
         by_rule.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -409,7 +410,7 @@ fn charts(season: &Season, rows: &[Row]) -> Vec<(String, String)> {
         .series("问题数", by_rule.iter().map(|(_, n)| *n as f64).collect())
         .horizontal()
         .value_labels();
-        out.push(("chart-rules".to_string(), faults.to_svg()));
+        out.push(("chart-rules", faults));
     }
     // The 20 agencies with the most new applications.
     let mut apps: Vec<&Row> = rows
@@ -436,7 +437,7 @@ fn charts(season: &Season, rows: &[Row]) -> Vec<(String, String)> {
         )
         .horizontal()
         .value_labels();
-        out.push(("chart-applications".to_string(), chart.to_svg()));
+        out.push(("chart-applications", chart));
     }
     let mut appeals: Vec<&Row> = rows
         .iter()
@@ -461,7 +462,7 @@ fn charts(season: &Season, rows: &[Row]) -> Vec<(String, String)> {
         .series("其他结果", get(|k| k.other_result))
         .horizontal()
         .stacked();
-        out.push(("chart-appeals".to_string(), chart.to_svg()));
+        out.push(("chart-appeals", chart));
     }
     out
 }
@@ -501,7 +502,7 @@ pub async fn dashboard(
     );
     let charts: Vec<minijinja::Value> = charts(&season, &season.rows)
         .into_iter()
-        .map(|(id, svg)| ctx! { id => id, svg => svg })
+        .map(|(id, chart)| ctx! { id => id, svg => chart.to_svg() })
         .collect();
     Ok(render(
         "review.html",
@@ -554,6 +555,27 @@ pub async fn export_csv(
         &format!("{year}年度报告审查"),
         "csv",
     ))
+}
+
+/// The season's charts as a PDF (A4, a long chart continued on the next page).
+pub async fn charts_pdf(
+    State(state): State<Shared>,
+    staff: Staff,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    let sup = supervisor(&staff)?;
+    let year = year_param(&q.year, state.today())?;
+    let season = season(&state, &staff, year).await?;
+    let title = format!("{sup}所属单位{year}年度报告审查图表");
+    let t = title.clone();
+    let pdf = tokio::task::spawn_blocking(move || {
+        let charts = charts(&season, &season.rows);
+        let list: Vec<(&str, &Chart)> = charts.iter().map(|(_, c)| (c.title(), c)).collect();
+        gongkai_write::chart::chart_pdf(&t, &list, &gongkai_write::pdf::PdfFonts::embedded())
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("图表：{e}")))?;
+    Ok(download(pdf.bytes, "application/pdf", &title, "pdf"))
 }
 
 fn sender(state: &Shared, sup: &str) -> Sender {

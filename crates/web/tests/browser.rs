@@ -1310,6 +1310,9 @@ async fn the_review_of_a_season_in_a_browser() {
         "another county's agency is not listed"
     );
     b.shot("40-review-dashboard").await;
+    b.find("#charts-pdf").await.click().await.expect("download");
+    let (_, pdf) = b.downloaded(".pdf").await;
+    assert!(pdf.starts_with(b"%PDF"), "the charts as a PDF");
     step("the season's table");
 
     // A folder of two reports: one names its agency in a way the roster
