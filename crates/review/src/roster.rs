@@ -145,7 +145,7 @@ pub struct Roster {
 }
 
 impl Roster {
-    /// A roster; fails on two agencies with one id or one name.
+    /// A roster; fails on two agencies with one id, or a parent not in it.
     pub fn new(agencies: Vec<Agency>) -> Result<Roster, String> {
         let mut r = Roster::default();
         for (i, a) in agencies.iter().enumerate() {
@@ -156,9 +156,8 @@ impl Roster {
             if key.is_empty() {
                 return Err(format!("机关编号 {} 没有名称", a.id));
             }
-            if r.names.contains_key(&key) {
-                return Err(format!("机关名称“{}”重复", a.name));
-            }
+            // Two agencies whose names read the same (widths, spaces) are
+            // kept: a report naming them is ambiguous, left to the supervisor.
             r.names.entry(key).or_default().push(i);
             for f in &a.former_names {
                 let fk = normalize_agency(f);
@@ -383,6 +382,7 @@ pub fn roster_from_table(rows: &[(u32, Vec<String>)]) -> Result<Roster, Vec<Stri
     let mut agencies = Vec::new();
     let mut parents: Vec<(usize, u32, String)> = Vec::new();
     let mut next_id = 1u64;
+    let mut seen: HashMap<String, u32> = HashMap::new();
     for (line, cells) in &rows[header_at + 1..] {
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -390,6 +390,10 @@ pub fn roster_from_table(rows: &[(u32, Vec<String>)]) -> Result<Roster, Vec<Stri
         let name = get(cells, Some(name_col));
         if name.is_empty() {
             errors.push(format!("第 {line} 行：缺少机关名称"));
+            continue;
+        }
+        if let Some(first) = seen.insert(normalize_agency(&name), *line) {
+            errors.push(format!("第 {line} 行：机关名称“{name}”与第 {first} 行重复"));
             continue;
         }
         let id = match get(cells, id_col) {
@@ -608,20 +612,30 @@ mod tests {
             ",部门,,",
             "乙局,部门,丙局,",
             "丁局,部门,,x",
+            "甲 局,部门,,",
         ]))
         .unwrap_err();
-        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert_eq!(errors.len(), 5, "{errors:?}");
+        assert!(
+            errors[3].contains("第 6 行：机关名称“甲 局”与第 2 行重复"),
+            "{errors:?}"
+        );
         assert!(errors[0].starts_with("第 2 行：类别“局”"));
         assert!(errors[1].starts_with("第 3 行：缺少机关名称"));
         assert!(errors[2].contains("第 5 行：编号“x”"), "{errors:?}");
-        assert!(errors[3].contains("上级机关“丙局”不在名单中"));
+        assert!(errors[4].contains("上级机关“丙局”不在名单中"));
         assert!(roster_from_table(&table(&["名单", "甲局"])).is_err());
     }
 
     #[test]
     fn roster_errors_and_subtrees() {
         assert!(Roster::new(vec![agency(1, "甲局"), agency(1, "乙局")]).is_err());
-        assert!(Roster::new(vec![agency(1, "甲局"), agency(2, "甲 局")]).is_err());
+        // Names that read the same are two agencies; a report naming them is ambiguous.
+        let twins = Roster::new(vec![agency(1, "甲县甲局"), agency(2, "甲县 甲局")]).unwrap();
+        assert_eq!(
+            twins.match_name("甲县甲局"),
+            Match::Ambiguous { ids: vec![1, 2] }
+        );
         let mut orphan = agency(2, "乙局");
         orphan.parent = Some(9);
         assert!(Roster::new(vec![agency(1, "甲局"), orphan]).is_err());
