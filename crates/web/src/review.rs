@@ -57,6 +57,7 @@ pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/console/review", get(dashboard))
         .route("/console/review/export.csv", get(export_csv))
+        .route("/console/review/export.xlsx", get(export_xlsx))
         .route("/console/review/bulletin.docx", get(bulletin_docx))
         .route("/console/review/charts.pdf", get(charts_pdf))
         .route("/console/review/aggregate", get(aggregate_page))
@@ -517,6 +518,7 @@ pub async fn dashboard(
             page => page,
             pages => pages,
             export => base.replacen("/console/review?", "/console/review/export.csv?", 1),
+            export_xlsx => base.replacen("/console/review?", "/console/review/export.xlsx?", 1),
             base => base,
             q => ctx! { status => q.status, rule => q.rule, q => q.q, sort => q.sort },
             charts => charts,
@@ -576,6 +578,30 @@ pub async fn charts_pdf(
     .await
     .map_err(|e| AppError::Internal(format!("图表：{e}")))?;
     Ok(download(pdf.bytes, "application/pdf", &title, "pdf"))
+}
+
+/// The review table as an Excel workbook, as the page's filters choose.
+pub async fn export_xlsx(
+    State(state): State<Shared>,
+    staff: Staff,
+    Query(q): Query<DashboardQuery>,
+) -> Result<Response, AppError> {
+    supervisor(&staff)?;
+    let year = year_param(&q.year, state.today())?;
+    let season = season(&state, &staff, year).await?;
+    let rows: Vec<Vec<String>> = chosen(&season, &q)
+        .into_iter()
+        .map(|r| gongkai_review::export::record(&season.roster, r).to_vec())
+        .collect();
+    let title = format!("{year}年度报告审查");
+    let bytes = gongkai_write::xlsx::write_table(&title, &gongkai_review::export::HEADER, &rows)
+        .map_err(AppError::Invalid)?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &title,
+        "xlsx",
+    ))
 }
 
 fn sender(state: &Shared, sup: &str) -> Sender {

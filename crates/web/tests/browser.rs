@@ -1313,6 +1313,19 @@ async fn the_review_of_a_season_in_a_browser() {
     b.find("#charts-pdf").await.click().await.expect("download");
     let (_, pdf) = b.downloaded(".pdf").await;
     assert!(pdf.starts_with(b"%PDF"), "the charts as a PDF");
+    b.find("#export-xlsx")
+        .await
+        .click()
+        .await
+        .expect("download");
+    let (_, xlsx) = b.downloaded(".xlsx").await;
+    let book = gongkai_read::xlsx::open(&xlsx).expect("the table as a workbook");
+    assert_eq!(
+        book.sheets[0].shown_at(0, 0).as_deref(),
+        Some("机关名称"),
+        "the review table's header"
+    );
+    assert!(book.sheets[0].rows().len() >= 11, "a row per agency");
     step("the season's table");
 
     // A folder of two reports: one names its agency in a way the roster
