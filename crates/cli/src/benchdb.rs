@@ -49,6 +49,23 @@ where
     run_on(parent, None, bench).await
 }
 
+/// [`run_on`] on a runtime of its own, for a command's entry point.
+pub fn run_on_runtime<F>(parent: Option<&Path>, postgres: Option<&str>, bench: F) -> ExitCode
+where
+    F: for<'a> FnOnce(&'a Store, &'a str) -> BenchFuture<'a>,
+{
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run_on(parent, postgres, bench)),
+        Err(e) => {
+            eprintln!("错误：无法启动（{e}）");
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// As [`run`]; with `postgres` (the URL of a database on a PostgreSQL
 /// server), on a new database of that server, dropped at the end.
 pub async fn run_on<F>(parent: Option<&Path>, postgres: Option<&str>, bench: F) -> ExitCode

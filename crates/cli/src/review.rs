@@ -12,10 +12,7 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use gongkai_report::{year_in_file_name, Report};
 use gongkai_review::letters::{bulletin, rectification_notice, Sender};
-use gongkai_review::similar::{
-    find_copies, without_template_labels, CopyKind, Passage, Settings as SimilarSettings,
-    NARRATIVE_SECTIONS,
-};
+use gongkai_review::similar::{find_copies, narrative, Passage, Settings as SimilarSettings};
 use gongkai_review::{
     aggregate, review, roster_from_table, summarize, ChangeSettings, Copied, Entry, Match, Roster,
     Row, Settings,
@@ -404,48 +401,27 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     };
     // Copied narrative, across the agencies and against the year before.
     // The narrative sections, without the template's own wording.
-    let texts: Vec<(u64, u64, i32, &str, u8, String)> = entries
+    let texts: Vec<(&Entry, &str, Vec<(u8, String)>)> = entries
         .iter()
         .zip(&reports)
-        .flat_map(|(e, r)| {
-            r.sections
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| NARRATIVE_SECTIONS.contains(&(*i as u8 + 1)))
-                .filter_map(move |(i, s)| {
-                    s.as_ref().map(|s| {
-                        (
-                            e.id,
-                            e.agency,
-                            e.year,
-                            r.agency.as_deref().unwrap_or(""),
-                            i as u8 + 1,
-                            without_template_labels(&s.text),
-                        )
-                    })
-                })
-        })
+        .map(|(e, r)| (e, r.agency.as_deref().unwrap_or(""), narrative(r)))
         .collect();
     let passages: Vec<Passage> = texts
         .iter()
-        .map(|(id, agency, year, name, section, text)| Passage {
-            id: *id,
-            agency: *agency,
-            year: *year,
-            section: *section,
-            name,
-            text,
+        .flat_map(|(e, name, sections)| {
+            sections.iter().map(move |(section, text)| Passage {
+                id: e.id,
+                agency: e.agency,
+                year: e.year,
+                section: *section,
+                name,
+                text,
+            })
         })
         .collect();
     let copied: Vec<Copied> = find_copies(&passages, &SimilarSettings::default())
         .into_iter()
-        .map(|c| Copied {
-            entry: c.later,
-            from: c.earlier,
-            section: c.section,
-            similarity: c.similarity,
-            previous_year: c.kind == CopyKind::PreviousYear,
-        })
+        .map(Copied::from)
         .collect();
     let settings = Settings {
         today,

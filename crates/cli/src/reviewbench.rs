@@ -15,7 +15,7 @@ use gongkai_report::sample::consistent_series;
 use gongkai_report::{Num, Origin};
 use gongkai_store::{NewReviewFile, Role, RosterRow, Store, StoreError};
 
-use crate::servebench::Conn;
+use crate::servebench::{fail, Conn};
 
 #[derive(Args)]
 pub struct ReviewBenchArgs {
@@ -45,23 +45,10 @@ fn today() -> NaiveDate {
 }
 
 pub fn run(args: ReviewBenchArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("错误：无法启动（{e}）");
-            return ExitCode::from(2);
-        }
-    };
-    runtime.block_on(async {
-        let postgres = args.db.clone();
-        let temp_dir = args.temp_dir.clone();
-        crate::benchdb::run_on(temp_dir.as_deref(), postgres.as_deref(), |store, spec| {
-            Box::pin(bench(store, spec, args))
-        })
-        .await
+    let postgres = args.db.clone();
+    let temp_dir = args.temp_dir.clone();
+    crate::benchdb::run_on_runtime(temp_dir.as_deref(), postgres.as_deref(), |store, spec| {
+        Box::pin(bench(store, spec, args))
     })
 }
 
@@ -314,9 +301,4 @@ async fn get(
     let t = Instant::now();
     let a = c.send("GET", &path, Some(session), None).await;
     (a, t.elapsed().as_secs_f64() * 1000.0, path)
-}
-
-fn fail(msg: String) -> ExitCode {
-    eprintln!("错误：{msg}");
-    ExitCode::from(2)
 }

@@ -62,23 +62,10 @@ const ACTOR: &str = "性能测试";
 const PASSWORD: &str = "bench-password";
 
 pub fn run(args: ServeBenchArgs) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("错误：无法启动（{e}）");
-            return ExitCode::from(2);
-        }
-    };
-    runtime.block_on(async {
-        let postgres = args.db.clone();
-        let temp_dir = args.temp_dir.clone();
-        crate::benchdb::run_on(temp_dir.as_deref(), postgres.as_deref(), |store, spec| {
-            Box::pin(bench(store, spec, args))
-        })
-        .await
+    let postgres = args.db.clone();
+    let temp_dir = args.temp_dir.clone();
+    crate::benchdb::run_on_runtime(temp_dir.as_deref(), postgres.as_deref(), |store, spec| {
+        Box::pin(bench(store, spec, args))
     })
 }
 
@@ -754,7 +741,7 @@ async fn drive(
     })
 }
 
-fn fail(msg: String) -> ExitCode {
+pub(crate) fn fail(msg: String) -> ExitCode {
     eprintln!("错误：{msg}");
     ExitCode::from(2)
 }

@@ -3,7 +3,7 @@
 //! decided against the agency (纠错率), lateness.
 
 use gongkai_report::{Diagnostic, Num, Report};
-use gongkai_template::{TableKey, Template};
+use gongkai_template::TableKey;
 use serde::{Deserialize, Serialize};
 
 use crate::rules::{level_of, GK043};
@@ -166,13 +166,6 @@ pub fn large_changes(
     out
 }
 
-/// The cell addresses of a template whose label a key figure names (for
-/// marking them in the rendered report).
-pub fn key_address_label(address: &str) -> Option<String> {
-    let t = Template::get(gongkai_template::Edition::V2021);
-    t.cell_index(address).map(|i| t.cell_label(i))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,9 +221,5 @@ mod tests {
         assert_eq!(found[0].cells[0].address, "t3.new_received.total");
         let drop = large_changes(&cur, &prev, 2023, &ChangeSettings::default());
         assert!(drop[0].message.contains("减少 90%"), "{drop:#?}");
-        assert_eq!(
-            key_address_label("t3.new_received.total").as_deref(),
-            Some("表三 一、本年新收政府信息公开申请数量 / 总计")
-        );
     }
 }

@@ -39,29 +39,32 @@ pub fn numeral(n: usize) -> String {
     }
 }
 
-/// How a cell of a finding reads: "表三 一、本年新收政府信息公开申请数量 / 总计（填报 12）".
-fn cell_words(c: &CellRef, edition: Edition) -> String {
-    // A cell of another report is "source#address".
-    let (other, address) = match c.address.rsplit_once('#') {
-        Some((src, a)) => (Some(src), a),
-        None => (None, c.address.as_str()),
+/// How a reader names a cell: "表三 一、本年新收政府信息公开申请数量 / 总计";
+/// a cell of another report ("source#address", the year before) is
+/// "上一年度报告的…". An address the edition lacks is looked up in the 2021
+/// template, and shown as it is when neither has it.
+pub fn cell_label(address: &str, edition: Edition) -> String {
+    let (other, address) = match address.rsplit_once('#') {
+        Some((_, a)) => (true, a),
+        None => (false, address),
     };
-    let t = Template::get(edition);
-    let label = t
-        .cell_index(address)
-        .or_else(|| Template::get(Edition::V2021).cell_index(address))
-        .map(|i| {
-            if t.cell_index(address).is_some() {
-                t.cell_label(i)
-            } else {
-                Template::get(Edition::V2021).cell_label(i)
-            }
+    let label = [edition, Edition::V2021]
+        .into_iter()
+        .find_map(|e| {
+            let t = Template::get(e);
+            t.cell_index(address).map(|i| t.cell_label(i))
         })
         .unwrap_or_else(|| address.to_string());
-    let mut s = match other {
-        Some(_) => format!("上一年度报告的{label}"),
-        None => label,
-    };
+    if other {
+        format!("上一年度报告的{label}")
+    } else {
+        label
+    }
+}
+
+/// How a cell of a finding reads: "表三 一、本年新收政府信息公开申请数量 / 总计（填报 12）".
+fn cell_words(c: &CellRef, edition: Edition) -> String {
+    let mut s = cell_label(&c.address, edition);
     if let Some(v) = c.value {
         s.push_str(&format!("（填报 {v}）"));
     }

@@ -86,6 +86,18 @@ pub struct Copied {
     pub previous_year: bool,
 }
 
+impl From<crate::similar::Copying> for Copied {
+    fn from(c: crate::similar::Copying) -> Copied {
+        Copied {
+            entry: c.later,
+            from: c.earlier,
+            section: c.section,
+            similarity: c.similarity,
+            previous_year: c.kind == crate::similar::CopyKind::PreviousYear,
+        }
+    }
+}
+
 /// Whether and when an agency published its report of a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "status")]

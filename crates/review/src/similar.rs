@@ -1066,6 +1066,22 @@ fn for_each_gram(cs: &[u32], k: usize, seed: u64, mut f: impl FnMut(u64)) {
 /// four hold the tables; what text they have is notes to the tables.
 pub const NARRATIVE_SECTIONS: [u8; 3] = [1, 5, 6];
 
+/// The narrative sections of a report ([`NARRATIVE_SECTIONS`]) as the
+/// detection compares them: section number and text without the
+/// template's own wording.
+pub fn narrative(report: &gongkai_report::Report) -> Vec<(u8, String)> {
+    report
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| NARRATIVE_SECTIONS.contains(&(*i as u8 + 1)))
+        .filter_map(|(i, s)| {
+            s.as_ref()
+                .map(|s| (i as u8 + 1, without_template_labels(&s.text)))
+        })
+        .collect()
+}
+
 /// A section's text without the template's own wording: section titles,
 /// table titles, clause headings, row and column labels, left in the text
 /// by copies whose tables lost their grid. What remains is what the office

@@ -750,11 +750,16 @@ pub fn attachment_kind(name: &str, bytes: &[u8]) -> Result<&'static str, String>
 
 /// A file name safe to keep and to show: no folders, no control characters.
 pub(crate) fn clean_name(name: &str) -> String {
+    clean_name_or(name, "附件")
+}
+
+/// As [`clean_name`], with another name for a file that gives none.
+pub(crate) fn clean_name_or(name: &str, unnamed: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let cleaned: String = base.chars().filter(|c| !c.is_control()).take(120).collect();
     let cleaned = cleaned.trim().to_string();
     if cleaned.is_empty() {
-        "附件".into()
+        unnamed.into()
     } else {
         cleaned
     }

@@ -19,18 +19,17 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{Datelike, NaiveDate};
 use gongkai_report::{year_in_file_name, Diagnostic, Level, Report};
-use gongkai_review::letters::{bulletin, rectification_notice, Sender};
+use gongkai_review::letters::{bulletin, cell_label, rectification_notice, Sender};
 use gongkai_review::season::{findings_from_json, section_heading};
 use gongkai_review::similar::{
-    find_copies, shared_spans, without_template_labels, CopyKind, Passage,
-    Settings as SimilarSettings, NARRATIVE_SECTIONS,
+    find_copies, narrative, shared_spans, Passage, Settings as SimilarSettings,
 };
 use gongkai_review::{
     aggregate, review, summarize, Agency as RAgency, ChangeSettings, Copied, Entry, Kind, Match,
     Roster, Row, Settings, Status,
 };
 use gongkai_store::{NewReviewFile, Role};
-use gongkai_template::{Edition, Template};
+use gongkai_template::Edition;
 use gongkai_write::chart::Chart;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -99,20 +98,6 @@ impl Season {
             .get(id)
             .map_or_else(|| id.to_string(), |a| a.name.clone())
     }
-}
-
-/// The sections copied among `passages`, as the review takes them.
-pub(crate) fn copies(passages: &[Passage]) -> Vec<Copied> {
-    find_copies(passages, &SimilarSettings::default())
-        .into_iter()
-        .map(|c| Copied {
-            entry: c.later,
-            from: c.earlier,
-            section: c.section,
-            similarity: c.similarity,
-            previous_year: c.kind == CopyKind::PreviousYear,
-        })
-        .collect()
 }
 
 /// The supervisor's agency; other roles are refused.
@@ -213,16 +198,7 @@ async fn season(state: &Shared, staff: &Staff, year: i32) -> Result<Arc<Season>,
                 id,
                 s.year,
                 report.agency.clone().unwrap_or_default(),
-                report
-                    .sections
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| NARRATIVE_SECTIONS.contains(&(*i as u8 + 1)))
-                    .filter_map(|(i, x)| {
-                        x.as_ref()
-                            .map(|x| (i as u8 + 1, without_template_labels(&x.text)))
-                    })
-                    .collect(),
+                narrative(&report),
             ));
             keys.push((s.key.clone(), s.label.clone()));
         }
@@ -239,7 +215,10 @@ async fn season(state: &Shared, staff: &Staff, year: i32) -> Result<Arc<Season>,
                 })
             })
             .collect();
-        let copied: Vec<Copied> = copies(&passages);
+        let copied: Vec<Copied> = find_copies(&passages, &SimilarSettings::default())
+            .into_iter()
+            .map(Copied::from)
+            .collect();
         let settings = Settings {
             today,
             changes: ChangeSettings::default(),
@@ -473,9 +452,7 @@ pub async fn dashboard(
     staff: Staff,
     Query(q): Query<DashboardQuery>,
 ) -> Result<Response, AppError> {
-    let sup = supervisor(&staff)?;
-    let year = year_param(&q.year, state.today())?;
-    let season = season(&state, &staff, year).await?;
+    let (sup, year, season) = year_season(&state, &staff, &q.year).await?;
     let rows = chosen(&season, &q);
     let pages = rows.len().div_ceil(PAGE_ROWS).max(1);
     let page = q.page.parse::<usize>().unwrap_or(1).clamp(1, pages);
@@ -533,8 +510,7 @@ pub async fn export_csv(
     staff: Staff,
     Query(q): Query<DashboardQuery>,
 ) -> Result<Response, AppError> {
-    let year = year_param(&q.year, state.today())?;
-    let season = season(&state, &staff, year).await?;
+    let (_, year, season) = year_season(&state, &staff, &q.year).await?;
     let field = |s: &str| {
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -565,9 +541,7 @@ pub async fn charts_pdf(
     staff: Staff,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
-    let sup = supervisor(&staff)?;
-    let year = year_param(&q.year, state.today())?;
-    let season = season(&state, &staff, year).await?;
+    let (sup, year, season) = year_season(&state, &staff, &q.year).await?;
     let title = format!("{sup}所属单位{year}年度报告审查图表");
     let t = title.clone();
     let pdf = tokio::task::spawn_blocking(move || {
@@ -586,9 +560,7 @@ pub async fn export_xlsx(
     staff: Staff,
     Query(q): Query<DashboardQuery>,
 ) -> Result<Response, AppError> {
-    supervisor(&staff)?;
-    let year = year_param(&q.year, state.today())?;
-    let season = season(&state, &staff, year).await?;
+    let (_, year, season) = year_season(&state, &staff, &q.year).await?;
     let rows: Vec<Vec<String>> = chosen(&season, &q)
         .into_iter()
         .map(|r| gongkai_review::export::record(&season.roster, r).to_vec())
@@ -626,9 +598,7 @@ pub async fn bulletin_docx(
     staff: Staff,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
-    let sup = supervisor(&staff)?;
-    let year = year_param(&q.year, state.today())?;
-    let season = season(&state, &staff, year).await?;
+    let (sup, year, season) = year_season(&state, &staff, &q.year).await?;
     let text = bulletin(
         &sender(&state, &sup),
         &sup,
@@ -650,6 +620,18 @@ pub struct ReportPath {
     year: String,
 }
 
+/// The supervisor, the year asked (last year when none) and its season.
+async fn year_season(
+    state: &Shared,
+    staff: &Staff,
+    year: &str,
+) -> Result<(String, i32, Arc<Season>), AppError> {
+    let sup = supervisor(staff)?;
+    let year = year_param(year, state.today())?;
+    let season = season(state, staff, year).await?;
+    Ok((sup, year, season))
+}
+
 /// The supervisor, the year and the season of a path, and the index of its
 /// agency's row (not found: outside the scope).
 async fn agency_season(
@@ -657,9 +639,7 @@ async fn agency_season(
     staff: &Staff,
     p: &ReportPath,
 ) -> Result<(String, i32, Arc<Season>, usize), AppError> {
-    let sup = supervisor(staff)?;
-    let year = year_param(&p.year, state.today())?;
-    let season = season(state, staff, year).await?;
+    let (sup, year, season) = year_season(state, staff, &p.year).await?;
     let id = parse_id(&p.agency)? as u64;
     let i = season
         .rows
@@ -755,12 +735,7 @@ async fn entry_report(
 
 /// A text with the given byte ranges marked, every part escaped.
 fn marked(text: &str, spans: &[std::ops::Range<usize>]) -> String {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
+    let esc = crate::console::escape_attr;
     let mut out = String::new();
     let mut at = 0;
     for r in spans {
@@ -861,19 +836,6 @@ fn level_label(l: Level) -> &'static str {
     }
 }
 
-fn cell_label(address: &str, edition: Edition) -> String {
-    let (prefix, a) = match address.rsplit_once('#') {
-        Some((_, a)) => ("上一年度：", a),
-        None => ("", address),
-    };
-    let t = Template::get(edition);
-    let label = t
-        .cell_index(a)
-        .map(|i| t.cell_label(i))
-        .unwrap_or_else(|| a.to_string());
-    format!("{prefix}{label}")
-}
-
 pub async fn report_page(
     State(state): State<Shared>,
     staff: Staff,
@@ -968,9 +930,7 @@ pub async fn aggregate_page(
     staff: Staff,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
-    let sup = supervisor(&staff)?;
-    let year = year_param(&q.year, state.today())?;
-    let season = season(&state, &staff, year).await?;
+    let (sup, year, season) = year_season(&state, &staff, &q.year).await?;
     // The reports reviewed for the year, read again from the store.
     let names: Vec<String> = season
         .roster
@@ -1220,17 +1180,6 @@ async fn show_files(
         .into_response())
 }
 
-/// The name a file is kept under: its last path part, without control characters.
-fn clean_name(name: &str) -> String {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let s: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
-    if s.trim().is_empty() {
-        "未命名文件".into()
-    } else {
-        s
-    }
-}
-
 /// The files of a zip archive, bounded in number and size.
 fn unzip(name: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
     use std::io::Read;
@@ -1257,7 +1206,7 @@ fn unzip(name: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
             Ok(s) => s.to_string(),
             Err(_) => encoding_rs::GBK.decode(f.name_raw()).0.into_owned(),
         };
-        let inner = clean_name(&inner);
+        let inner = crate::disclosure::clean_name_or(&inner, "未命名文件");
         if inner.starts_with('.') || inner.starts_with("__MACOSX") {
             continue;
         }
@@ -1400,7 +1349,8 @@ pub async fn upload(
         match field.name().unwrap_or("") {
             "_csrf" => csrf = field.text().await.unwrap_or_default(),
             "files" => {
-                let name = clean_name(field.file_name().unwrap_or(""));
+                let name =
+                    crate::disclosure::clean_name_or(field.file_name().unwrap_or(""), "未命名文件");
                 let bytes = field.bytes().await.map_err(|_| {
                     AppError::TooLarge(format!(
                         "一次上传的文件合计超过 {} MB，未处理；请分批上传",
