@@ -101,41 +101,7 @@ fn parse_date(s: &str, what: &str) -> Result<NaiveDate, String> {
 /// Rows of a CSV or Excel table, numbered as a reader counts them.
 fn table_rows(path: &Path) -> Result<Vec<(u32, Vec<String>)>, String> {
     let bytes = crate::input::read(path, crate::input::REPORT_LIMIT)?;
-    if gongkai_read::xlsx::looks_like_xlsx(&bytes) {
-        let book =
-            gongkai_read::xlsx::open(&bytes).map_err(|e| format!("{}：{e}", path.display()))?;
-        let Some(sheet) = book.sheets.first() else {
-            return Err(format!("{}：工作簿中没有工作表", path.display()));
-        };
-        return Ok(sheet
-            .rows()
-            .into_iter()
-            .map(|(r, cells)| {
-                let width = cells.last().map_or(0, |c| c.0 as usize + 1);
-                let mut row = vec![String::new(); width];
-                for (c, v) in cells {
-                    row[c as usize] = v.shown();
-                }
-                (r + 1, row)
-            })
-            .collect());
-    }
-    let (text, _, _) = gongkai_read::decode::decode(&bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| format!("{}：第 {} 行无法读取（{e}）", path.display(), i + 1))?;
-        out.push((
-            i as u32 + 1,
-            rec.iter()
-                .map(|s| s.trim_start_matches('\u{FEFF}').to_string())
-                .collect(),
-        ));
-    }
-    Ok(out)
+    gongkai_read::table::rows(&path.display().to_string(), &bytes)
 }
 
 fn load_roster(path: &Path) -> Result<Roster, String> {

@@ -21,6 +21,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod pdf;
+pub mod table;
 pub mod text;
 pub mod xlsx;
 mod zipped;

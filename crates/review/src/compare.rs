@@ -123,6 +123,116 @@ impl Default for ChangeSettings {
     }
 }
 
+impl ChangeSettings {
+    /// Whether a change from `before` to `now` counts as large.
+    pub fn is_large(&self, before: i64, now: i64) -> bool {
+        let diff = now - before;
+        let base = now.max(before);
+        diff.abs() >= self.min_items && base > 0 && diff.abs() as f64 >= self.ratio * base as f64
+    }
+}
+
+/// A change in words: 增加 40%, 减少 12%, 由 0 增加, 持平.
+pub fn change_words(before: i64, now: i64) -> String {
+    let diff = now - before;
+    if diff == 0 {
+        "持平".to_string()
+    } else if before == 0 {
+        "由 0 增加".to_string()
+    } else if diff > 0 {
+        format!("增加 {:.0}%", diff as f64 * 100.0 / before as f64)
+    } else {
+        format!("减少 {:.0}%", -diff as f64 * 100.0 / before as f64)
+    }
+}
+
+/// One figure of an agency year by year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesRow {
+    pub label: &'static str,
+    /// The template cell it is read from (`t4.*.x`: the sum of table 4's
+    /// reconsideration and two litigation rows).
+    pub address: &'static str,
+    /// By year, in the order given.
+    pub cells: Vec<SeriesCell>,
+}
+
+/// A figure of one year, with its change from the year before.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SeriesCell {
+    pub year: i32,
+    pub value: Option<i64>,
+    /// The change from the year before, when both years have the figure.
+    pub change: Option<String>,
+    /// A large change (GK043's measure).
+    pub large: bool,
+}
+
+/// An agency's key figures year on year: one row per figure compared by
+/// GK043, plus 予以公开 and the decided reconsideration and litigation
+/// results; `years` in order, a year without a report as `None`. A change
+/// is measured from the year just before only.
+pub fn series(years: &[(i32, Option<KeyFigures>)], settings: &ChangeSettings) -> Vec<SeriesRow> {
+    type Get = fn(&KeyFigures) -> Option<i64>;
+    let figures: [(&'static str, &'static str, Get); 9] = [
+        (
+            "本年新收政府信息公开申请数量",
+            "t3.new_received.total",
+            |k| k.new_received,
+        ),
+        ("办理结果总计", "t3.total_processed.total", |k| {
+            k.processed
+        }),
+        ("其中：予以公开", "t3.granted.total", |k| k.granted),
+        (
+            "结转下年度继续办理",
+            "t3.carried_forward.total",
+            |k| k.carried_forward,
+        ),
+        ("行政复议总计", "t4.review.total", |k| k.reviews),
+        ("行政诉讼总计", "t4.suit_direct.total", |k| k.suits),
+        ("复议、诉讼结果纠正", "t4.*.corrected", |k| {
+            k.corrected
+        }),
+        ("复议、诉讼已审结", "t4.*.decided", |k| {
+            let d = k.decided();
+            (k.upheld.is_some() || k.corrected.is_some() || k.other_result.is_some()).then_some(d)
+        }),
+        (
+            "行政规范性文件本年制发件数",
+            "t2.normative.issued",
+            |k| k.normative_issued,
+        ),
+    ];
+    figures
+        .iter()
+        .map(|(label, address, get)| {
+            let mut cells = Vec::with_capacity(years.len());
+            let mut prev: Option<(i32, Option<i64>)> = None;
+            for (year, key) in years {
+                let value = key.as_ref().and_then(get);
+                let before = prev.filter(|p| p.0 == year - 1).and_then(|p| p.1);
+                let (change, large) = match (before, value) {
+                    (Some(b), Some(v)) => (Some(change_words(b, v)), settings.is_large(b, v)),
+                    _ => (None, false),
+                };
+                cells.push(SeriesCell {
+                    year: *year,
+                    value,
+                    change,
+                    large,
+                });
+                prev = Some((*year, value));
+            }
+            SeriesRow {
+                label,
+                address,
+                cells,
+            }
+        })
+        .collect()
+}
+
 /// GK043: the key figures that changed much from year N−1 (`prev`) to N.
 pub fn large_changes(
     prev: &KeyFigures,
@@ -135,19 +245,8 @@ pub fn large_changes(
         let (Some(now), Some(before)) = (now, before) else {
             continue;
         };
-        let diff = now - before;
-        let base = now.max(before);
-        if diff.abs() >= settings.min_items
-            && base > 0
-            && diff.abs() as f64 >= settings.ratio * base as f64
-        {
-            let how = if before == 0 {
-                "由 0 增加".to_string()
-            } else if diff > 0 {
-                format!("增加 {:.0}%", diff as f64 * 100.0 / before as f64)
-            } else {
-                format!("减少 {:.0}%", -diff as f64 * 100.0 / before as f64)
-            };
+        if settings.is_large(before, now) {
+            let how = change_words(before, now);
             let mut d = Diagnostic::new(
                 GK043,
                 format!("{label}：{prev_year} 年度为 {before}，本年度为 {now}，{how}，请核实"),
@@ -197,6 +296,52 @@ mod tests {
         assert_eq!(k.corrected, Some(2));
         assert!((k.correction_rate().unwrap() - 2.0 / 7.0).abs() < 1e-9);
         assert_eq!(KeyFigures::default().correction_rate(), None);
+    }
+
+    #[test]
+    fn a_series_year_on_year() {
+        let k = |n: i64, granted: i64| KeyFigures {
+            new_received: Some(n),
+            granted: Some(granted),
+            ..Default::default()
+        };
+        let years = [
+            (2021, Some(k(10, 4))),
+            (2022, Some(k(100, 5))),
+            (2023, None),
+            (2024, Some(k(90, 5))),
+            (2025, Some(k(81, 5))),
+        ];
+        let rows = series(&years, &ChangeSettings::default());
+        let apps = &rows[0];
+        assert_eq!(apps.address, "t3.new_received.total");
+        let got: Vec<(Option<i64>, Option<&str>, bool)> = apps
+            .cells
+            .iter()
+            .map(|c| (c.value, c.change.as_deref(), c.large))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some(10), None, false),
+                (Some(100), Some("增加 900%"), true),
+                (None, None, false),
+                // 2023 is missing: no change is measured across the gap.
+                (Some(90), None, false),
+                (Some(81), Some("减少 10%"), false),
+            ]
+        );
+        let granted = rows
+            .iter()
+            .find(|r| r.address == "t3.granted.total")
+            .unwrap();
+        assert_eq!(granted.cells[4].change.as_deref(), Some("持平"));
+        // Figures a report lacks stay empty.
+        let reviews = rows
+            .iter()
+            .find(|r| r.address == "t4.review.total")
+            .unwrap();
+        assert!(reviews.cells.iter().all(|c| c.value.is_none()));
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub mod season;
 pub mod similar;
 
 pub use aggregate::{aggregate, Aggregate};
-pub use compare::{ChangeSettings, KeyFigures};
+pub use compare::{series, ChangeSettings, KeyFigures, SeriesCell, SeriesRow};
 pub use roster::{roster_from_table, Agency, Kind, Match, MatchedBy, Roster};
 pub use rules::{any_rule, REVIEW_RULES};
 pub use score::{score, Deduction, Score};

@@ -46,6 +46,9 @@ pub struct RosterImported {
     pub created: usize,
     /// Agencies already there, placed and described as the roster says.
     pub updated: usize,
+    /// Of those, agencies of the review only found under a former name and
+    /// renamed (their reports stay one series).
+    pub renamed: usize,
 }
 
 /// A report file collected, without its bytes.
@@ -270,9 +273,43 @@ impl Store {
         if !problems.is_empty() {
             return Err(StoreError::Invalid(problems.join("；")));
         }
+        // A row whose agency is not here yet but whose former name is an
+        // agency of the review only: that agency was renamed.
+        let mut renames: Vec<(&str, &str)> = Vec::new();
+        for r in rows {
+            if all.iter().any(|a| a.name == r.name) {
+                continue;
+            }
+            for f in &r.former_names {
+                if f == supervisor
+                    || !inside.contains(f)
+                    || listed.contains(&f.as_str())
+                    || renames.iter().any(|x| x.0 == f)
+                {
+                    continue;
+                }
+                let (on_portal,): (i64,) =
+                    sqlx::query_as("SELECT on_portal FROM agencies WHERE name = $1")
+                        .bind(f.as_str())
+                        .fetch_one(&self.read)
+                        .await?;
+                if on_portal == 0 {
+                    renames.push((f.as_str(), r.name.as_str()));
+                    break;
+                }
+            }
+        }
         let mut out = RosterImported::default();
         let mut tx = self.pool.begin().await?;
+        for (old, new) in &renames {
+            rename_in(&mut tx, old, new).await?;
+            out.renamed += 1;
+        }
         for r in rows {
+            if renames.iter().any(|x| x.1 == r.name) {
+                out.updated += 1;
+                continue;
+            }
             let created = insert_agency(&mut tx, actor, &r.name, false).await?;
             if created {
                 out.created += 1;
@@ -319,6 +356,101 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(out)
+    }
+
+    /// Renames an agency of `supervisor`'s review that is known only to the
+    /// review (机构改革): its collected files, former names and subordinate
+    /// agencies follow it, and the old name becomes a former name, so its
+    /// reports under either name stay one series. An agency on the portal
+    /// keeps its name here (its cases, items and users are filed under it);
+    /// its new name is recorded by listing the old one as a former name of
+    /// the new agency.
+    pub async fn rename_review_agency(
+        &self,
+        actor: &str,
+        supervisor: &str,
+        scope: &Scope,
+        old: &str,
+        new: &str,
+    ) -> Result<()> {
+        let new = new.trim();
+        scope.check(old, "机关")?;
+        if old == supervisor {
+            return Err(StoreError::Invalid("本机关的名称不能在审查中更改".into()));
+        }
+        if new.is_empty() || new.chars().count() > 100 {
+            return Err(StoreError::Invalid(
+                "新名称不能为空，也不能超过100个字".into(),
+            ));
+        }
+        if new == old {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        rename_in(&mut tx, old, new).await?;
+        bump_counter(&mut tx, "review_change", 1).await?;
+        audit(
+            &mut tx,
+            actor,
+            "review.rename",
+            new,
+            Some(json!({ "name": old })),
+            Some(json!({ "name": new })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a former name of an agency in `supervisor`'s scope: reports
+    /// under that name are matched to it and read as one series with its own.
+    pub async fn add_former_name(
+        &self,
+        actor: &str,
+        scope: &Scope,
+        agency: &str,
+        former: &str,
+    ) -> Result<()> {
+        let former = former.trim();
+        scope.check(agency, "机关")?;
+        if former.is_empty() || former.chars().count() > 100 {
+            return Err(StoreError::Invalid(
+                "曾用名不能为空，也不能超过100个字".into(),
+            ));
+        }
+        if former == agency {
+            return Err(StoreError::Invalid("曾用名与现名称相同".into()));
+        }
+        let taken: Option<(String,)> = sqlx::query_as("SELECT name FROM agencies WHERE name = $1")
+            .bind(former)
+            .fetch_optional(&self.read)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Invalid(format!(
+                "“{former}”是本平台现有机关的名称，不能作为曾用名；若是同一机关更名，请对“{former}”使用“更名”"
+            )));
+        }
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO agency_names (agency, former) VALUES ($1, $2) \
+             ON CONFLICT (agency, former) DO NOTHING",
+        )
+        .bind(agency)
+        .bind(former)
+        .execute(&mut *tx)
+        .await?;
+        bump_counter(&mut tx, "review_change", 1).await?;
+        audit(
+            &mut tx,
+            actor,
+            "review.former_name",
+            agency,
+            None,
+            Some(json!({ "former": former })),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Keeps a batch of collected report files for `supervisor`; returns
@@ -583,4 +715,90 @@ impl Store {
             agencies.1
         ))
     }
+}
+
+/// Renames an agency known only to the review, inside a transaction: the
+/// new row takes the old one's number, place and description; what the
+/// review filed under the old name follows; the old name is kept as a
+/// former name.
+async fn rename_in(tx: &mut crate::ledger::Tx<'_>, old: &str, new: &str) -> Result<()> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT COALESCE(id, 0), on_portal FROM agencies WHERE name = $1")
+            .bind(old)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some((id, on_portal)) = row else {
+        return Err(StoreError::NotFound("机关".into()));
+    };
+    if on_portal != 0 {
+        return Err(StoreError::Invalid(format!(
+            "“{old}”在本平台开设了专栏，其案件、信息和账号都记在原名称下，不能在审查中更名；\
+             请把新机关列入名单，并把“{old}”填为它的曾用名"
+        )));
+    }
+    let taken: Option<(String,)> = sqlx::query_as("SELECT name FROM agencies WHERE name = $1")
+        .bind(new)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if taken.is_some() {
+        return Err(StoreError::Invalid(format!("本平台已有名为“{new}”的机关")));
+    }
+    let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE agency = $1")
+        .bind(old)
+        .fetch_one(&mut **tx)
+        .await?;
+    if users > 0 {
+        return Err(StoreError::Invalid(format!(
+            "“{old}”已有登录账号，不能在审查中更名"
+        )));
+    }
+    sqlx::query(
+        "INSERT INTO agencies (name, review_body, court, created_at, parent, kind, region, level, on_portal) \
+         SELECT $1, review_body, court, created_at, parent, kind, region, level, on_portal \
+         FROM agencies WHERE name = $2",
+    )
+    .bind(new)
+    .bind(old)
+    .execute(&mut **tx)
+    .await?;
+    for sql in [
+        "UPDATE review_files SET agency = $1 WHERE agency = $2",
+        "UPDATE agency_names SET agency = $1 WHERE agency = $2",
+        "UPDATE agencies SET parent = $1 WHERE parent = $2",
+    ] {
+        sqlx::query(sql)
+            .bind(new)
+            .bind(old)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM agencies WHERE name = $1")
+        .bind(old)
+        .execute(&mut **tx)
+        .await
+        .map_err(|_| {
+            StoreError::Invalid(format!(
+                "“{old}”在本平台已有台账或其他记录，不能在审查中更名；\
+                 请把新机关列入名单，并把“{old}”填为它的曾用名"
+            ))
+        })?;
+    sqlx::query("UPDATE agencies SET id = $1 WHERE name = $2")
+        .bind((id != 0).then_some(id))
+        .bind(new)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO agency_names (agency, former) VALUES ($1, $2) \
+         ON CONFLICT (agency, former) DO NOTHING",
+    )
+    .bind(new)
+    .bind(old)
+    .execute(&mut **tx)
+    .await?;
+    // A former name that is now the agency's own name again is no longer former.
+    sqlx::query("DELETE FROM agency_names WHERE agency = $1 AND former = $1")
+        .bind(new)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

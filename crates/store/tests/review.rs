@@ -267,3 +267,143 @@ async fn a_roster_files_and_the_reports_to_review() {
             .is_empty());
     }
 }
+
+/// 机构改革: an agency known only to the review is renamed — by hand or by a
+/// roster naming it as a former name — and its files, subordinates and
+/// number follow it; an agency on the portal keeps its name; a former name
+/// added by hand is refused when it names another agency.
+#[tokio::test]
+async fn renamed_agencies_keep_their_history() {
+    for db in common::databases("review_rename").await {
+        let store = db.open().await;
+        store.ensure_agency("管理员", SUP).await.unwrap();
+        store
+            .import_roster(
+                "上级",
+                SUP,
+                &[
+                    row("某县文化广电旅游局", None, &[]),
+                    row("某县文化馆", Some("某县文化广电旅游局"), &[]),
+                    row("某县卫生计生局", None, &[]),
+                ],
+            )
+            .await
+            .unwrap();
+        let scope = Scope::Agencies(vec![
+            SUP.into(),
+            "某县文化广电旅游局".into(),
+            "某县文化馆".into(),
+            "某县卫生计生局".into(),
+        ]);
+        let ids = store
+            .add_review_files(
+                "上级",
+                SUP,
+                vec![file(
+                    "文旅局2024.md",
+                    Some("某县文化广电旅游局"),
+                    Some(2024),
+                    b"culture 2024",
+                )],
+            )
+            .await
+            .unwrap();
+        let number = store.agency_by_name("某县文化广电旅游局").await.unwrap().id;
+        let stamp = store.review_stamp(SUP).await.unwrap();
+
+        // By hand.
+        store
+            .rename_review_agency("上级", SUP, &scope, "某县不在范围内的局", "x")
+            .await
+            .expect_err("an agency outside the scope is not found");
+        store
+            .rename_review_agency(
+                "上级",
+                SUP,
+                &scope,
+                "某县文化广电旅游局",
+                "某县文化和旅游局",
+            )
+            .await
+            .unwrap();
+        assert_ne!(store.review_stamp(SUP).await.unwrap(), stamp);
+        let renamed = store.agency_by_name("某县文化和旅游局").await.unwrap();
+        assert_eq!(renamed.id, number, "the agency keeps its number");
+        assert!(store.agency_by_name("某县文化广电旅游局").await.is_err());
+        let (f, _) = store.review_file(SUP, ids[0]).await.unwrap();
+        assert_eq!(f.agency.as_deref(), Some("某县文化和旅游局"));
+        let scope = Scope::Agencies(vec![
+            SUP.into(),
+            "某县文化和旅游局".into(),
+            "某县文化馆".into(),
+            "某县卫生计生局".into(),
+        ]);
+        let roster = store.review_roster(&scope).await.unwrap();
+        let culture = roster
+            .iter()
+            .find(|a| a.name == "某县文化和旅游局")
+            .unwrap();
+        assert_eq!(culture.former_names, vec!["某县文化广电旅游局".to_string()]);
+        let hall = roster.iter().find(|a| a.name == "某县文化馆").unwrap();
+        assert_eq!(hall.parent.as_deref(), Some("某县文化和旅游局"));
+        let sources = store
+            .review_sources(SUP, &["某县文化和旅游局".to_string()], &[2024])
+            .await
+            .unwrap();
+        assert_eq!(sources.len(), 1, "the file follows the new name");
+
+        // By a roster that names the old name as a former name.
+        let done = store
+            .import_roster(
+                "上级",
+                SUP,
+                &[row("某县卫生健康局", None, &["某县卫生计生局"])],
+            )
+            .await
+            .unwrap();
+        assert_eq!((done.created, done.renamed), (0, 1), "{done:?}");
+        assert!(store.agency_by_name("某县卫生计生局").await.is_err());
+
+        // An agency on the portal keeps its name; the supervisor's own too;
+        // a name taken is refused.
+        store.ensure_agency("管理员", "某县司法局").await.unwrap();
+        store
+            .set_agency_place("管理员", "某县司法局", Some(SUP), "department")
+            .await
+            .unwrap();
+        let scope = Scope::Agencies(vec![
+            SUP.into(),
+            "某县文化和旅游局".into(),
+            "某县司法局".into(),
+        ]);
+        for (old, new) in [
+            ("某县司法局", "某县司法行政局"),
+            (SUP, "某县人民政府办"),
+            ("某县文化和旅游局", "某县司法局"),
+        ] {
+            assert!(
+                matches!(
+                    store
+                        .rename_review_agency("上级", SUP, &scope, old, new)
+                        .await,
+                    Err(StoreError::Invalid(_))
+                ),
+                "{old} → {new}"
+            );
+        }
+        // A former name by hand: kept, but not another agency's name.
+        store
+            .add_former_name("上级", &scope, "某县司法局", "某县司法行政局")
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .add_former_name("上级", &scope, "某县司法局", "某县文化和旅游局")
+                .await,
+            Err(StoreError::Invalid(_))
+        ));
+        let roster = store.review_roster(&scope).await.unwrap();
+        let justice = roster.iter().find(|a| a.name == "某县司法局").unwrap();
+        assert_eq!(justice.former_names, vec!["某县司法行政局".to_string()]);
+    }
+}

@@ -475,9 +475,9 @@ async fn fill_review(store: &Store, head: &str, today: NaiveDate) -> Result<(), 
     let date = |m: u32, d: u32| NaiveDate::from_ymd_opt(year + 1, m, d);
     let mut files = Vec::new();
     for (k, (name, _, _)) in roster.iter().enumerate() {
-        let series = consistent_series(900 + k as u64, name, year - 1, 2);
+        let series = consistent_series(900 + k as u64, name, year - 2, 3);
         for (j, mut r) in series.into_iter().enumerate() {
-            let y = year - 1 + j as i32;
+            let y = year - 2 + j as i32;
             let mut published = NaiveDate::from_ymd_opt(y + 1, 1, 15 + k as u32);
             let mut file_name = format!("{name}{y}年政府信息公开工作年度报告.md");
             match (k, y == year) {
@@ -487,7 +487,7 @@ async fn fill_review(store: &Store, head: &str, today: NaiveDate) -> Result<(), 
                     file_name = format!("河西乡{y}年报.md");
                     published = None;
                 }
-                // 教育体育局: last year's report under the former name; this year's late.
+                // 教育体育局: the earlier years' reports under the former name; this year's late.
                 (2, false) => {
                     r.agency = Some("示例县教育局".into());
                     file_name = format!("示例县教育局{y}年政府信息公开工作年度报告.md");

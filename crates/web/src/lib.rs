@@ -29,6 +29,8 @@ mod ledgers;
 mod pages;
 mod portal;
 mod review;
+mod review_agency;
+mod review_roster;
 pub mod search;
 
 use std::net::SocketAddr;
@@ -158,6 +160,7 @@ pub fn router(state: Shared) -> Router {
         .merge(disclosure::routes())
         .merge(column::routes())
         .merge(review::routes())
+        .merge(review_roster::routes())
         .merge(api::routes())
         .fallback(pages::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

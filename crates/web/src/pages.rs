@@ -9,7 +9,7 @@ use minijinja::Environment;
 use crate::error::AppError;
 
 /// Every template, by name.
-const TEMPLATES: [(&str, &str); 42] = [
+const TEMPLATES: [(&str, &str); 45] = [
     ("base.html", include_str!("../templates/base.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("home.html", include_str!("../templates/home.html")),
@@ -100,6 +100,18 @@ const TEMPLATES: [(&str, &str); 42] = [
     (
         "review_copy.html",
         include_str!("../templates/review_copy.html"),
+    ),
+    (
+        "review_tabs.html",
+        include_str!("../templates/review_tabs.html"),
+    ),
+    (
+        "review_roster.html",
+        include_str!("../templates/review_roster.html"),
+    ),
+    (
+        "review_agency.html",
+        include_str!("../templates/review_agency.html"),
     ),
     ("item.html", include_str!("../templates/item.html")),
     (

@@ -101,7 +101,7 @@ impl Season {
 }
 
 /// The supervisor's agency; other roles are refused.
-fn supervisor(staff: &Staff) -> Result<String, AppError> {
+pub(crate) fn supervisor(staff: &Staff) -> Result<String, AppError> {
     match (&staff.user.role, &staff.user.agency) {
         (Role::Supervisor, Some(a)) => Ok(a.clone()),
         _ => Err(AppError::Forbidden(
@@ -111,7 +111,7 @@ fn supervisor(staff: &Staff) -> Result<String, AppError> {
 }
 
 /// The year reviewed by default: last year's reports are this spring's work.
-fn default_year(today: NaiveDate) -> i32 {
+pub(crate) fn default_year(today: NaiveDate) -> i32 {
     today.year() - 1
 }
 
@@ -120,7 +120,7 @@ fn kind_of(s: &str, name: &str) -> Kind {
 }
 
 /// A report as stored (gongkai's JSON) read back, with its findings.
-fn stored_report(label: &str, json: &str) -> Option<Report> {
+pub(crate) fn stored_report(label: &str, json: &str) -> Option<Report> {
     let mut r = gongkai_read::json::read(label, json.as_bytes()).ok()?;
     let v: serde_json::Value = serde_json::from_str(json).ok()?;
     r.diagnostics = findings_from_json(&v).unwrap_or_else(|| gongkai_report::check(&r));
@@ -128,7 +128,7 @@ fn stored_report(label: &str, json: &str) -> Option<Report> {
 }
 
 /// The roster of a supervisor's scope, as the review's.
-async fn roster(state: &Shared, staff: &Staff) -> Result<Roster, AppError> {
+pub(crate) async fn roster(state: &Shared, staff: &Staff) -> Result<Roster, AppError> {
     let list = state.store.review_roster(&staff.scope).await?;
     roster_of(&list).map_err(AppError::Internal)
 }

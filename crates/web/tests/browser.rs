@@ -268,6 +268,19 @@ impl Browser {
         self.wait_for_new_page(css).await;
     }
 
+    /// Clicks the element an XPath finds and waits for the page it loads.
+    async fn click_xpath_and_wait(&self, xpath: &str) {
+        self.js("window.__before_click = true;", vec![]).await;
+        self.client
+            .find(Locator::XPath(xpath))
+            .await
+            .unwrap_or_else(|e| panic!("find {xpath}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {xpath}: {e}"));
+        self.wait_for_new_page(xpath).await;
+    }
+
     async fn wait_for_new_page(&self, what: &str) {
         let start = Instant::now();
         loop {
@@ -1509,6 +1522,227 @@ async fn the_review_of_a_season_in_a_browser() {
         .await
         .contains("<img src=x onerror=alert(1)>.md"));
     assert!(b.text("#review-files-table").await.contains("重复文件"));
+    step("what a supervisor may not do");
+
+    // The roster: a file with bad rows is refused whole, each row named.
+    b.go("/console/review/roster").await;
+    assert!(
+        b.text("#roster-table").await.contains("示例县教育局"),
+        "a former name is listed"
+    );
+    let bad = folder.path().join("名单（有误）.csv");
+    std::fs::write(
+        &bad,
+        "机关名称,曾用名,类别,地区,层级,上级机关\n\
+         示例县河东乡人民政府,,人民政府,示例县,乡级,\n\
+         示例县商务局,,局,示例县,县级,\n\
+         示例县商务局二,,部门,示例县,县级,不存在的上级\n",
+    )
+    .unwrap();
+    b.find("#roster-file")
+        .await
+        .send_keys(&bad.display().to_string())
+        .await
+        .expect("choose the roster");
+    b.click_and_wait("#roster-upload").await;
+    let errors = b.text("#roster-errors").await;
+    assert!(
+        errors.contains("第 3 行") && errors.contains("第 4 行"),
+        "{errors}"
+    );
+    assert!(!b
+        .text("#roster-table")
+        .await
+        .contains("示例县河东乡人民政府"));
+    // A good one: an agency added, one renamed by its former name, and a
+    // former name that matches the report nobody could place.
+    let good = folder.path().join("名单.csv");
+    std::fs::write(
+        &good,
+        "机关名称,曾用名,类别,地区,层级,上级机关\n\
+         示例县河东乡人民政府,,人民政府,示例县,乡级,\n\
+         示例县水务局,示例县水利局,部门,示例县,县级,\n\
+         示例县河西乡人民政府,河西乡政府,人民政府,示例县,乡级,\n",
+    )
+    .unwrap();
+    b.find("#roster-file")
+        .await
+        .send_keys(&good.display().to_string())
+        .await
+        .expect("choose the roster");
+    b.click_and_wait("#roster-upload").await;
+    let message = b.text("#roster-message").await;
+    assert!(
+        message.contains("新增 1 个单位，更新 2 个单位（其中 1 个按曾用名更名）"),
+        "{message}"
+    );
+    assert!(
+        message.contains("有 1 份已对应到单位"),
+        "the 河西乡 report is matched now: {message}"
+    );
+    let table = b.text("#roster-table").await;
+    assert!(table.contains("示例县河东乡人民政府") && table.contains("示例县水务局"));
+    assert!(!table.contains("示例县水利局\t"), "renamed, not kept twice");
+    // Renamed by hand; a former name with markup stays text.
+    let row = |name: &str| format!("//table[@id='roster-table']//tr[td[1]/a[text()='{name}']]");
+    b.client
+        .find(Locator::XPath(&format!(
+            "{}//summary",
+            row("示例县交通运输局")
+        )))
+        .await
+        .expect("the row")
+        .click()
+        .await
+        .expect("open");
+    b.client
+        .find(Locator::XPath(&format!(
+            "{}//form[contains(@class,'rename')]//input[@name='name']",
+            row("示例县交通运输局")
+        )))
+        .await
+        .expect("the rename field")
+        .send_keys("示例县交通局")
+        .await
+        .expect("type");
+    b.click_xpath_and_wait(&format!(
+        "{}//form[contains(@class,'rename')]//button",
+        row("示例县交通运输局")
+    ))
+    .await;
+    assert!(b
+        .text("#roster-message")
+        .await
+        .contains("已更名为“示例县交通局”"));
+    b.client
+        .find(Locator::XPath(&format!(
+            "{}//summary",
+            row("示例县卫生健康局")
+        )))
+        .await
+        .expect("the row")
+        .click()
+        .await
+        .expect("open");
+    b.client
+        .find(Locator::XPath(&format!(
+            "{}//form[contains(@class,'former')]//input[@name='former']",
+            row("示例县卫生健康局")
+        )))
+        .await
+        .expect("the former-name field")
+        .send_keys("<script>alert(1)</script>卫生局")
+        .await
+        .expect("type");
+    b.click_xpath_and_wait(&format!(
+        "{}//form[contains(@class,'former')]//button",
+        row("示例县卫生健康局")
+    ))
+    .await;
+    b.no_dialog("the roster").await;
+    assert!(b
+        .text("#roster-table")
+        .await
+        .contains("<script>alert(1)</script>卫生局"));
+    b.shot("45-review-roster").await;
+    // The roster as a workbook, to edit and import again.
+    b.find("#roster-download")
+        .await
+        .click()
+        .await
+        .expect("download");
+    let (_, xlsx) = b.downloaded(".xlsx").await;
+    let rows = gongkai_read::table::rows("名单.xlsx", &xlsx).expect("the roster as a workbook");
+    assert_eq!(rows[0].1[0], "机关名称");
+    assert!(rows
+        .iter()
+        .any(|r| r.1[0] == "示例县水务局" && r.1[1] == "示例县水利局"));
+    // Forged: another county's agency renamed; an agency on the portal renamed.
+    let csrf = b
+        .js(
+            "return document.querySelector('input[name=_csrf]').value;",
+            vec![],
+        )
+        .await;
+    let post = |path: &'static str, body: Value| {
+        let client = b.client.clone();
+        async move {
+            client
+                .execute_async(
+                    "const [path, body, done] = arguments;
+                     fetch(path, {method: 'POST', redirect: 'manual', body: new URLSearchParams(body)})
+                     .then(r => done(r.status), e => done(String(e)));",
+                    vec![json!(path), body],
+                )
+                .await
+                .expect("fetch")
+        }
+    };
+    assert_eq!(
+        post(
+            "/console/review/roster/rename",
+            json!({"_csrf": csrf, "agency": "邻县人民政府", "name": "邻县政府"})
+        )
+        .await,
+        json!(404)
+    );
+    assert_eq!(
+        post(
+            "/console/review/roster/rename",
+            json!({"_csrf": csrf, "agency": "示例县发展和改革局", "name": "示例县发展改革局"})
+        )
+        .await,
+        json!(422),
+        "an agency on the portal keeps its name"
+    );
+    assert_eq!(
+        post(
+            "/console/review/roster/rename",
+            json!({"_csrf": "forged", "agency": "示例县水务局", "name": "示例县水务局改"})
+        )
+        .await,
+        json!(403)
+    );
+    step("the roster imported, renamed, downloaded");
+
+    // One agency year on year: the renamed 水务局 keeps its three years.
+    let href = b
+        .js(
+            "return [...document.querySelectorAll('#roster-table td a')]
+               .find(a => a.textContent === '示例县水务局').getAttribute('href');",
+            vec![],
+        )
+        .await;
+    b.go(href.as_str().expect("a link")).await;
+    let years = b.text("#agency-years").await;
+    for y in ["2023", "2024", "2025"] {
+        assert!(years.contains(y), "{years}");
+    }
+    assert!(
+        years.contains("逾期"),
+        "this year's report was late: {years}"
+    );
+    assert_eq!(
+        b.js(
+            "return document.querySelectorAll('#agency-years a').length;",
+            vec![]
+        )
+        .await,
+        json!(3),
+        "each year's report opens"
+    );
+    assert!(b
+        .text("#agency-facts")
+        .await
+        .contains("曾用名：示例县水利局"));
+    assert!(b.has("#agency-figures td.num").await);
+    assert!(b.has("#chart-years-applications svg").await);
+    b.shot("46-review-agency-years").await;
+    assert_eq!(
+        b.status_of(&format!("/console/review/a/{outside}"), json!({}))
+            .await,
+        404
+    );
 
     let _ = b.client.close().await;
     drop(driver);
