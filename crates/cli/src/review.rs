@@ -24,13 +24,22 @@ use unicode_width::UnicodeWidthStr;
 
 #[derive(Args)]
 pub struct ReviewArgs {
-    /// 报告文件或目录（目录递归读取；每行一个机关的 Excel 汇总表也可）
-    #[arg(required = true)]
+    /// 报告文件或目录（目录递归读取；每行一个机关的 Excel 汇总表也可）；使用 --db 时收集到数据库中
+    #[arg(required_unless_present = "db")]
     paths: Vec<PathBuf>,
-    /// 机关名单（CSV 或 Excel）：表头含“机关名称”，可选“编号”“曾用名”“地区”“层级”“类别”“上级机关”
-    #[arg(long, value_name = "文件")]
-    roster: PathBuf,
-    /// 审查的年度（默认：收到的报告中最多的年度）
+    /// 机关名单（CSV 或 Excel）：表头含“机关名称”，可选“编号”“曾用名”“地区”“层级”“类别”“上级机关”；使用 --db 时导入数据库（全部成功才导入）
+    #[arg(long, value_name = "文件", required_unless_present = "db")]
+    roster: Option<PathBuf>,
+    /// 网站的数据库（SQLite 文件或 postgres://…）：与网站“年报审查”相同——导入名单、收集报告，并审查数据库中的全部报告（含在本平台公开的报告）
+    #[arg(long, value_name = "数据库")]
+    db: Option<String>,
+    /// 使用 --db 时的上级机关（审查者），如“示例县人民政府办公室”
+    #[arg(long = "as", value_name = "机关", requires = "db")]
+    supervisor: Option<String>,
+    /// 使用 --db 时记入审计日志的操作人
+    #[arg(long, default_value = "命令行", requires = "db")]
+    actor: String,
+    /// 审查的年度（默认：收到的报告中最多的年度；使用 --db 时为上一年度）
     #[arg(long)]
     year: Option<i32>,
     /// 审查日期，用于判断逾期和未公开（YYYY-MM-DD，默认今天）
@@ -179,38 +188,147 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         Some(Err(m)) => return fail(m),
         None => today + chrono::Days::new(30),
     };
-    let mut roster = match load_roster(&args.roster) {
+    let gathered = match &args.db {
+        Some(db) => from_db(&args, db, today),
+        None => from_files(&args, today),
+    };
+    let Gathered {
+        roster: scoped,
+        mut rows,
+        problems,
+        year,
+        chosen,
+    } = match gathered {
+        Ok(g) => g,
+        Err(code) => return code,
+    };
+    rows.sort_by(|a, b| {
+        let s = |r: &Row| r.score.as_ref().map_or(101, |s| s.total);
+        s(a).cmp(&s(b)).then(a.agency.cmp(&b.agency))
+    });
+    let region = args.region.clone().unwrap_or_else(|| region_name(&scoped));
+    report_problems(&problems);
+
+    let text = match args.to {
+        ReviewFormat::Table => table(&scoped, &rows, year),
+        ReviewFormat::Csv => csv_text(&scoped, &rows),
+        ReviewFormat::Json => json_text(&scoped, &rows, &problems, year),
+    };
+    if let Some(out) = &args.output {
+        let mut inputs = args.paths.clone();
+        inputs.extend(args.db.as_deref().and_then(db_file));
+        if let Err(m) = crate::outfile::guard(out, &inputs, true) {
+            return fail(m);
+        }
+    }
+    let code = crate::write_output(args.output.as_deref(), text.as_bytes());
+    if code != ExitCode::SUCCESS {
+        return code;
+    }
+
+    let sender = Sender {
+        name: args.sender.clone(),
+        date: today,
+        reply_by,
+    };
+    if let Some(dir) = &args.letters {
+        if let Err(m) = write_letters(dir, &sender, &region, &scoped, &rows, year) {
+            return fail(m);
+        }
+    }
+    if let Some(path) = &args.aggregate {
+        let chosen: Vec<&Report> = chosen.iter().collect();
+        let agg = aggregate(&region, year, Edition::V2021, &chosen);
+        for n in agg.left_out.iter().chain(&agg.incomplete) {
+            eprintln!("提示：汇总表：{}：{}", n.source, n.message);
+        }
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let Some(format) = gongkai_write::FileFormat::parse(&ext) else {
+            return fail(format!(
+                "汇总表文件 {} 的扩展名应为 .md、.html、.txt、.json、.docx、.pdf 或 .xlsx",
+                path.display()
+            ));
+        };
+        let bytes = crate::output::report_bytes(
+            format,
+            &agg.report,
+            &gongkai_write::pdf::PdfFonts::embedded(),
+        );
+        if let Err(e) = crate::outfile::write_file(path, &bytes) {
+            return fail(format!(
+                "无法写入 {}（{}）",
+                path.display(),
+                crate::io_error(&e)
+            ));
+        }
+        let errors = agg
+            .findings
+            .iter()
+            .filter(|d| d.level == gongkai_report::Level::Error)
+            .count();
+        eprintln!(
+            "汇总表：{} 份报告相加，写入 {}{}",
+            agg.included,
+            path.display(),
+            if errors > 0 {
+                format!("；汇总后的数据有 {errors} 处错误（各机关的错误相加所致）")
+            } else {
+                String::new()
+            }
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// What a review read: the roster in scope, a row per agency, the files
+/// that could not go in, the year, and the reports to sum (when asked for).
+struct Gathered {
+    roster: Roster,
+    rows: Vec<Row>,
+    problems: Vec<Problem>,
+    year: i32,
+    chosen: Vec<Report>,
+}
+
+/// The review of a folder of files against a roster file.
+fn from_files(args: &ReviewArgs, today: NaiveDate) -> Result<Gathered, ExitCode> {
+    let roster_path = args.roster.as_deref().expect("required without --db");
+    let mut roster = match load_roster(roster_path) {
         Ok(r) => r,
-        Err(m) => return fail(m),
+        Err(m) => return Err(fail(m)),
     };
     if let Some(map) = &args.agency_map {
         match crate::read_agency_pairs(map) {
             Ok(pairs) => {
                 for (line, written, name) in pairs {
                     let Some(a) = roster.by_name(&name) else {
-                        return fail(format!(
+                        return Err(fail(format!(
                             "{}：第 {line} 行的“{name}”不在机关名单中",
                             map.display()
-                        ));
+                        )));
                     };
                     let id = a.id;
                     if let Err(m) = roster.map_name(&written, id) {
-                        return fail(m);
+                        return Err(fail(m));
                     }
                 }
             }
-            Err(m) => return fail(m),
+            Err(m) => return Err(fail(m)),
         }
     }
     let dates = match args.dates.as_deref().map(|p| load_dates(p, &roster)) {
         Some(Ok(d)) => d,
-        Some(Err(m)) => return fail(m),
+        Some(Err(m)) => return Err(fail(m)),
         None => HashMap::new(),
     };
     let scope: Option<Vec<u64>> = match &args.under {
         Some(name) => match roster.by_name(name) {
             Some(a) => Some(roster.subtree(a.id)),
-            None => return fail(format!("机关“{name}”不在名单中")),
+            None => return Err(fail(format!("机关“{name}”不在名单中"))),
         },
         None => None,
     };
@@ -331,7 +449,7 @@ pub fn run(args: ReviewArgs) -> ExitCode {
                 Some((y, _)) => *y,
                 None => {
                     report_problems(&problems);
-                    return fail("没有读到可以匹配到名单中机关的报告");
+                    return Err(fail("没有读到可以匹配到名单中机关的报告"));
                 }
             }
         }
@@ -346,23 +464,7 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         }
     }
     let scoped = match &scope {
-        Some(ids) => {
-            let agencies = roster
-                .agencies()
-                .iter()
-                .filter(|a| ids.contains(&a.id))
-                .map(|a| {
-                    let mut a = a.clone();
-                    // The top of the scope reports to no one inside it.
-                    a.parent = a.parent.filter(|p| ids.contains(p));
-                    a
-                })
-                .collect();
-            match Roster::new(agencies) {
-                Ok(r) => r,
-                Err(m) => return fail(m),
-            }
-        }
+        Some(ids) => sub_roster(&roster, ids).map_err(fail)?,
         None => roster.clone(),
     };
     // Copied narrative, across the agencies and against the year before.
@@ -396,91 +498,25 @@ pub fn run(args: ReviewArgs) -> ExitCode {
             min_items: args.change_items,
         },
     };
-    let mut rows = review(&scoped, &entries, &copied, &[year], &settings);
-    rows.sort_by(|a, b| {
-        let s = |r: &Row| r.score.as_ref().map_or(101, |s| s.total);
-        s(a).cmp(&s(b)).then(a.agency.cmp(&b.agency))
-    });
-    let region = args.region.clone().unwrap_or_else(|| region_name(&scoped));
-    report_problems(&problems);
-
-    let text = match args.to {
-        ReviewFormat::Table => table(&scoped, &rows, year),
-        ReviewFormat::Csv => csv_text(&scoped, &rows),
-        ReviewFormat::Json => json_text(&scoped, &rows, &problems, year),
-    };
-    if let Some(out) = &args.output {
-        if let Err(m) = crate::outfile::guard(out, &args.paths, true) {
-            return fail(m);
-        }
-    }
-    let code = crate::write_output(args.output.as_deref(), text.as_bytes());
-    if code != ExitCode::SUCCESS {
-        return code;
-    }
-
-    let sender = Sender {
-        name: args.sender.clone(),
-        date: today,
-        reply_by,
-    };
-    if let Some(dir) = &args.letters {
-        if let Err(m) = write_letters(dir, &sender, &region, &scoped, &rows, year) {
-            return fail(m);
-        }
-    }
-    if let Some(path) = &args.aggregate {
+    let rows = review(&scoped, &entries, &copied, &[year], &settings);
+    // What the region's sum adds up: the report reviewed for each agency.
+    let chosen = if args.aggregate.is_some() {
         let ids: Vec<u64> = scoped.agencies().iter().map(|a| a.id).collect();
-        let chosen: Vec<&Report> = rows
-            .iter()
+        rows.iter()
             .filter(|r| ids.contains(&r.agency))
             .filter_map(|r| r.entry)
-            .map(|i| &reports[i as usize])
-            .collect();
-        let agg = aggregate(&region, year, Edition::V2021, &chosen);
-        for n in agg.left_out.iter().chain(&agg.incomplete) {
-            eprintln!("提示：汇总表：{}：{}", n.source, n.message);
-        }
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let Some(format) = gongkai_write::FileFormat::parse(&ext) else {
-            return fail(format!(
-                "汇总表文件 {} 的扩展名应为 .md、.html、.txt、.json、.docx、.pdf 或 .xlsx",
-                path.display()
-            ));
-        };
-        let bytes = crate::output::report_bytes(
-            format,
-            &agg.report,
-            &gongkai_write::pdf::PdfFonts::embedded(),
-        );
-        if let Err(e) = crate::outfile::write_file(path, &bytes) {
-            return fail(format!(
-                "无法写入 {}（{}）",
-                path.display(),
-                crate::io_error(&e)
-            ));
-        }
-        let errors = agg
-            .findings
-            .iter()
-            .filter(|d| d.level == gongkai_report::Level::Error)
-            .count();
-        eprintln!(
-            "汇总表：{} 份报告相加，写入 {}{}",
-            agg.included,
-            path.display(),
-            if errors > 0 {
-                format!("；汇总后的数据有 {errors} 处错误（各机关的错误相加所致）")
-            } else {
-                String::new()
-            }
-        );
-    }
-    ExitCode::SUCCESS
+            .map(|i| reports[i as usize].clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Gathered {
+        roster: scoped,
+        rows,
+        problems,
+        year,
+        chosen,
+    })
 }
 
 fn report_problems(problems: &[Problem]) {
@@ -676,4 +712,236 @@ fn write_letters(
         dir.display()
     );
     Ok(())
+}
+
+/// The SQLite file of a database given as `--db`, which no output may
+/// overwrite (none for PostgreSQL).
+fn db_file(spec: &str) -> Option<PathBuf> {
+    if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        return None;
+    }
+    let path = spec
+        .strip_prefix("sqlite://")
+        .or_else(|| spec.strip_prefix("sqlite:"))
+        .unwrap_or(spec);
+    Some(PathBuf::from(path.split('?').next().unwrap_or(path)))
+}
+
+/// The review kept in the web system's database, as the web does it: the
+/// roster imported (if given), the files collected into the database (if
+/// any), then the season of every report the supervisor has — collected
+/// before, now, or published on the platform by its agencies.
+fn from_db(args: &ReviewArgs, db: &str, today: NaiveDate) -> Result<Gathered, ExitCode> {
+    let Some(sup) = args.supervisor.clone() else {
+        return Err(fail(
+            "使用 --db 时请用 --as 指定审查的上级机关，如 --as 示例县人民政府办公室",
+        ));
+    };
+    if let Some(file) = db_file(db) {
+        if !file.exists() {
+            return Err(fail(format!(
+                "数据库 {} 不存在；请指定网站使用的数据库（gongkai serve --db 的值）",
+                file.display()
+            )));
+        }
+    }
+    crate::ledger::runtime().block_on(async {
+        let store = gongkai_store::Store::open(db)
+            .await
+            .map_err(|e| fail(format!("无法打开数据库 {db}（{e}）")))?;
+        if store.agency_by_name(&sup).await.is_err() {
+            return Err(fail(format!("机关“{sup}”不在数据库 {db} 中")));
+        }
+        let actor = format!("{}（命令行）", args.actor);
+        if let Some(path) = &args.roster {
+            let roster = load_roster(path).map_err(fail)?;
+            let rows = gongkai_web::store_rows(&roster, &sup);
+            let done = store
+                .import_roster(&actor, &sup, &rows)
+                .await
+                .map_err(|e| fail(format!("名单 {} 未导入：{e}", path.display())))?;
+            eprintln!(
+                "名单：新增 {} 个单位，更新 {} 个单位{}",
+                done.created,
+                done.updated,
+                if done.renamed > 0 {
+                    format!("（其中 {} 个按曾用名更名）", done.renamed)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        let scope = store.scope_under(&sup).await.map_err(fail)?;
+        let mut problems = Vec::new();
+        if !args.paths.is_empty() {
+            problems = collect_into(args, &store, &sup, &scope, &actor).await?;
+        }
+        let year = args
+            .year
+            .unwrap_or_else(|| chrono::Datelike::year(&today) - 1);
+        let changes = ChangeSettings {
+            ratio: args.change_ratio,
+            min_items: args.change_items,
+        };
+        let season = gongkai_web::compute_season(&store, &sup, &scope, year, today, changes)
+            .await
+            .map_err(fail)?;
+        let chosen = if args.aggregate.is_some() {
+            gongkai_web::season_reports(&store, &sup, &season)
+                .await
+                .map_err(fail)?
+        } else {
+            Vec::new()
+        };
+        let (roster, rows, chosen) = match &args.under {
+            Some(name) => {
+                let Some(top) = season.roster.by_name(name) else {
+                    return Err(fail(format!("机关“{name}”不在{sup}的所属单位中")));
+                };
+                let ids = season.roster.subtree(top.id);
+                let roster = sub_roster(&season.roster, &ids).map_err(fail)?;
+                let rows = season
+                    .rows
+                    .into_iter()
+                    .filter(|r| ids.contains(&r.agency))
+                    .collect();
+                let chosen = chosen
+                    .into_iter()
+                    .filter(|(id, _)| ids.contains(id))
+                    .map(|(_, r)| r)
+                    .collect();
+                (roster, rows, chosen)
+            }
+            None => (
+                season.roster,
+                season.rows,
+                chosen.into_iter().map(|(_, r)| r).collect(),
+            ),
+        };
+        Ok(Gathered {
+            roster,
+            rows,
+            problems,
+            year,
+            chosen,
+        })
+    })
+}
+
+/// The roster of the agencies `ids`, the top of them reporting to no one
+/// inside.
+fn sub_roster(roster: &Roster, ids: &[u64]) -> Result<Roster, String> {
+    let agencies = roster
+        .agencies()
+        .iter()
+        .filter(|a| ids.contains(&a.id))
+        .map(|a| {
+            let mut a = a.clone();
+            a.parent = a.parent.filter(|p| ids.contains(p));
+            a
+        })
+        .collect();
+    Roster::new(agencies)
+}
+
+/// Collects the files of `args.paths` into the database as the web's upload
+/// does: each report read, matched to an agency of the scope and a year (the
+/// name map and the dates table applied), kept with its bytes; what could
+/// not be matched is listed for the supervisor to assign on the web.
+async fn collect_into(
+    args: &ReviewArgs,
+    store: &gongkai_store::Store,
+    sup: &str,
+    scope: &gongkai_store::Scope,
+    actor: &str,
+) -> Result<Vec<Problem>, ExitCode> {
+    let list = store.review_roster(scope).await.map_err(fail)?;
+    let mut roster = gongkai_web::roster_of(&list).map_err(fail)?;
+    if let Some(map) = &args.agency_map {
+        for (line, written, name) in crate::read_agency_pairs(map).map_err(fail)? {
+            let Some(id) = roster.by_name(&name).map(|a| a.id) else {
+                return Err(fail(format!(
+                    "{}：第 {line} 行的“{name}”不在{sup}的所属单位中",
+                    map.display()
+                )));
+            };
+            roster.map_name(&written, id).map_err(fail)?;
+        }
+    }
+    let dates = match &args.dates {
+        Some(p) => load_dates(p, &roster).map_err(fail)?,
+        None => HashMap::new(),
+    };
+    let (files, missing) = crate::files::collect(&args.paths);
+    let mut problems: Vec<Problem> = missing
+        .iter()
+        .map(|(p, m)| Problem {
+            file: p.display().to_string(),
+            kind: "无法读取",
+            message: m.clone(),
+        })
+        .collect();
+    let collected: Vec<Result<Vec<gongkai_store::NewReviewFile>, Problem>> = files
+        .par_iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            match crate::input::read(path, crate::input::REPORT_LIMIT) {
+                Ok(bytes) => Ok(gongkai_web::collect_file(&roster, &name, bytes)),
+                Err(m) => Err(Problem {
+                    file: name,
+                    kind: "无法读取",
+                    message: m,
+                }),
+            }
+        })
+        .collect();
+    let mut new = Vec::new();
+    for c in collected {
+        match c {
+            Ok(list) => new.extend(list),
+            Err(p) => problems.push(p),
+        }
+    }
+    for f in &mut new {
+        let id = f
+            .agency
+            .as_deref()
+            .and_then(|n| roster.by_name(n))
+            .map(|a| a.id);
+        if let (Some(id), Some(year)) = (id, f.year) {
+            if let Some(d) = dates.get(&(id, year)) {
+                f.published_on = Some(*d);
+            }
+        }
+    }
+    let n = new.len();
+    let ids = store
+        .add_review_files(actor, sup, new)
+        .await
+        .map_err(fail)?;
+    let kept = store.review_files(sup).await.map_err(fail)?;
+    let mut open = 0;
+    for f in kept.iter().filter(|f| ids.contains(&f.id)) {
+        if f.status != "matched" {
+            open += 1;
+            problems.push(Problem {
+                file: if f.part > 0 {
+                    format!("{}（第 {} 行）", f.file_name, f.part)
+                } else {
+                    f.file_name.clone()
+                },
+                kind: f.status_label(),
+                message: f.problem.clone(),
+            });
+        }
+    }
+    eprintln!(
+        "已收集 {n} 份报告到数据库{}",
+        if open > 0 {
+            format!("，其中 {open} 份需要处理（可在网站“年报审查 › 收集报告”中指定单位和年度）")
+        } else {
+            String::new()
+        }
+    );
+    Ok(problems)
 }

@@ -328,3 +328,180 @@ fn the_table_and_bad_input() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The same review kept in the web system's database: the roster imported,
+/// the folder collected into it, then reviewed from it — the same rows as
+/// the review of the folder; collected again, every file is a duplicate;
+/// reviewed again with nothing new, the rows stay.
+#[test]
+fn a_season_kept_in_the_server_database() {
+    let tmp = tempfile::tempdir().unwrap();
+    season(tmp.path());
+    let p = |s: &str| tmp.path().join(s).display().to_string();
+    let db = p("gongkai.db");
+    let sup = "河北省人民政府办公厅";
+
+    // No database yet, or a supervisor it does not have: refused.
+    let o = gongkai(&["review", "--db", &db, "--as", sup]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("不存在"));
+    let o = gongkai(&[
+        "ledger",
+        "--db",
+        &db,
+        "enforcement",
+        "--agency",
+        sup,
+        "--year",
+        "2023",
+        "--license",
+        "0",
+        "--penalty",
+        "0",
+        "--coercion",
+        "0",
+        "--fee-amount",
+        "0",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = gongkai(&["review", "--db", &db, "--as", "河北省某某厅"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("不在数据库"));
+    let o = gongkai(&["review", "--db", &db]);
+    assert_eq!(o.status.code(), Some(2), "--as is needed");
+
+    let common = ["--today", "2023-06-01", "--year", "2022", "--to", "json"];
+    let run = |extra: &[&str]| {
+        let mut args = vec!["review", "--db", db.as_str(), "--as", sup];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&common);
+        let o = gongkai(&args);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(0), "{stderr}");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (v, stderr)
+    };
+    let (v, stderr) = run(&[
+        &p("reports"),
+        "--roster",
+        &p("roster.csv"),
+        "--dates",
+        &p("dates.csv"),
+        "--aggregate",
+        &p("sum.json"),
+    ]);
+    assert!(
+        stderr.contains("名单：新增 5 个单位，更新 1 个单位"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("已收集 9 份报告到数据库，其中 2 份需要处理"),
+        "{stderr}"
+    );
+    let problems: BTreeSet<String> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}",
+                p["kind"].as_str().unwrap(),
+                Path::new(p["file"].as_str().unwrap())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        BTreeSet::from([
+            "无法读取 broken.txt".to_string(),
+            "未对应到机关 pingtan-2022-crawl.txt".to_string(),
+        ])
+    );
+
+    // The folder reviewed directly, for comparison.
+    let o = gongkai(&[
+        "review",
+        &p("reports"),
+        "--roster",
+        &p("roster.csv"),
+        "--dates",
+        &p("dates.csv"),
+        "--today",
+        "2023-06-01",
+        "--year",
+        "2022",
+        "--to",
+        "json",
+    ]);
+    let direct: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let summary = |v: &serde_json::Value| -> BTreeSet<String> {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let rules: BTreeSet<&str> = r["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|d| d["level"] != "info")
+                    .map(|d| d["rule"].as_str().unwrap())
+                    .collect();
+                format!(
+                    "{} {} {} {:?} {}",
+                    r["agency_name"].as_str().unwrap(),
+                    r["status"]["status"],
+                    r["status"]["published_on"],
+                    rules,
+                    r["score"]["total"]
+                )
+            })
+            .collect()
+    };
+    assert_eq!(summary(&v).len(), 6);
+    assert_eq!(summary(&v), summary(&direct), "the same review either way");
+    let sum: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("sum.json")).unwrap()).unwrap();
+    let mut want = 0;
+    for f in ["c-hebei-gxt-2022", "h-hebei-jyt-2022", "t-hebei-kjt-2022"] {
+        want += keyed(f)["cells"]["t2.license.decided"].as_i64().unwrap();
+    }
+    assert_eq!(sum["cells"]["t2.license.decided"], want);
+
+    // Nothing new: the season is read from the database alone.
+    let (again, _) = run(&[]);
+    assert_eq!(summary(&again), summary(&v));
+    // The same folder collected twice: every report is a duplicate.
+    let (_, stderr) = run(&[&p("reports")]);
+    assert!(stderr.contains("重复文件"), "{stderr}");
+    // One agency and those under it.
+    let (under, _) = run(&["--under", "河北省教育厅"]);
+    assert_eq!(under["rows"].as_array().unwrap().len(), 1);
+    // A bad roster changes nothing.
+    std::fs::write(
+        tmp.path().join("bad.csv"),
+        "机关名称,类别\n河北省审计厅,局\n",
+    )
+    .unwrap();
+    let o = gongkai(&[
+        "review",
+        "--db",
+        &db,
+        "--as",
+        sup,
+        "--roster",
+        &p("bad.csv"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("第 2 行"));
+    let (after, _) = run(&[]);
+    assert_eq!(after["rows"].as_array().unwrap().len(), 6);
+}

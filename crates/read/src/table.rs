@@ -39,7 +39,15 @@ pub fn rows(name: &str, bytes: &[u8]) -> Result<Vec<(u32, Vec<String>)>, String>
     let mut out = Vec::new();
     for (i, rec) in reader.records().enumerate() {
         let rec = rec.map_err(|e| format!("{name}：第 {} 行无法读取（{e}）", i + 1))?;
-        let line = rec.position().map_or(i as u64 + 1, |p| p.line()) as u32;
+        // The line the record starts on, counted from its byte offset (the
+        // reader does not count the blank lines it skips).
+        let line = rec.position().map_or(i + 1, |p| {
+            let mut at = (p.byte() as usize).min(text.len());
+            while matches!(text.as_bytes().get(at), Some(b'\n' | b'\r')) {
+                at += 1;
+            }
+            memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count() + 1
+        }) as u32;
         out.push((line, rec.iter().map(|s| s.trim().to_string()).collect()));
     }
     Ok(out)

@@ -368,6 +368,12 @@ impl Store {
         if u.role != Role::Supervisor {
             return Ok(Scope::Agencies(vec![own.clone()]));
         }
+        self.scope_under(own).await
+    }
+
+    /// The scope of a supervising agency: itself and every agency under it,
+    /// at any depth.
+    pub async fn scope_under(&self, own: &str) -> Result<Scope> {
         let all = self.agency_list().await?;
         // Children by parent, so a region of thousands is walked once.
         let mut children: std::collections::HashMap<&str, Vec<&str>> =
@@ -378,8 +384,8 @@ impl Store {
             }
         }
         let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        seen.insert(own.as_str());
-        let mut inside = vec![own.clone()];
+        seen.insert(own);
+        let mut inside = vec![own.to_string()];
         let mut i = 0;
         while i < inside.len() {
             let cur = inside[i].clone();

@@ -134,7 +134,7 @@ pub(crate) async fn roster(state: &Shared, staff: &Staff) -> Result<Roster, AppE
 }
 
 /// The review's roster of the store's agencies.
-pub(crate) fn roster_of(list: &[gongkai_store::RosterAgency]) -> Result<Roster, String> {
+pub fn roster_of(list: &[gongkai_store::RosterAgency]) -> Result<Roster, String> {
     let ids: HashMap<&str, i64> = list.iter().map(|a| (a.name.as_str(), a.id)).collect();
     let agencies = list
         .iter()
@@ -167,12 +167,51 @@ async fn season(state: &Shared, staff: &Staff, year: i32) -> Result<Arc<Season>,
             return Ok(season);
         }
     }
-    let roster = roster(state, staff).await?;
+    let season = compute_season(
+        &state.store,
+        &sup,
+        &staff.scope,
+        year,
+        today,
+        ChangeSettings::default(),
+    )
+    .await
+    .map_err(AppError::Internal)?;
+    let season = Arc::new(season);
+    if let Ok(mut c) = state.review.lock() {
+        // A few seasons at a time: a visitor asking year after year does not
+        // fill the memory.
+        if c.len() >= SEASONS_KEPT && !c.contains_key(&key) {
+            c.clear();
+        }
+        c.insert(key, (stamp, season.clone()));
+    }
+    Ok(season)
+}
+
+/// A supervisor's season for `year`, computed from the store: the agencies
+/// of its scope, the files it collected and matched, and the reports its
+/// agencies published here — each checked, compared with the year before,
+/// searched for copied narrative and scored. The web and the command line
+/// review the same way.
+pub async fn compute_season(
+    store: &gongkai_store::Store,
+    sup: &str,
+    scope: &gongkai_store::Scope,
+    year: i32,
+    today: NaiveDate,
+    changes: ChangeSettings,
+) -> Result<Season, String> {
+    let list = store
+        .review_roster(scope)
+        .await
+        .map_err(|e| e.to_string())?;
+    let roster = roster_of(&list)?;
     let names: Vec<String> = roster.agencies().iter().map(|a| a.name.clone()).collect();
-    let sources = state
-        .store
-        .review_sources(&sup, &names, &[year - 1, year])
-        .await?;
+    let sources = store
+        .review_sources(sup, &names, &[year - 1, year])
+        .await
+        .map_err(|e| e.to_string())?;
     let season = tokio::task::spawn_blocking(move || {
         let by_name: HashMap<&str, u64> = roster
             .agencies()
@@ -219,10 +258,7 @@ async fn season(state: &Shared, staff: &Staff, year: i32) -> Result<Arc<Season>,
             .into_iter()
             .map(Copied::from)
             .collect();
-        let settings = Settings {
-            today,
-            changes: ChangeSettings::default(),
-        };
+        let settings = Settings { today, changes };
         let rows = review(&roster, &entries, &copied, &[year], &settings);
         Season {
             year,
@@ -232,17 +268,42 @@ async fn season(state: &Shared, staff: &Staff, year: i32) -> Result<Arc<Season>,
         }
     })
     .await
-    .map_err(|e| AppError::Internal(format!("审查：{e}")))?;
-    let season = Arc::new(season);
-    if let Ok(mut c) = state.review.lock() {
-        // A few seasons at a time: a visitor asking year after year does not
-        // fill the memory.
-        if c.len() >= SEASONS_KEPT && !c.contains_key(&key) {
-            c.clear();
-        }
-        c.insert(key, (stamp, season.clone()));
-    }
+    .map_err(|e| format!("审查：{e}"))?;
     Ok(season)
+}
+
+/// The reports a season reviewed for its year (one per agency with one),
+/// read again from the store, each with its agency's id: what the region's
+/// sum adds up.
+pub async fn season_reports(
+    store: &gongkai_store::Store,
+    sup: &str,
+    season: &Season,
+) -> Result<Vec<(u64, Report)>, String> {
+    let names: Vec<String> = season
+        .roster
+        .agencies()
+        .iter()
+        .map(|a| a.name.clone())
+        .collect();
+    let sources = store
+        .review_sources(sup, &names, &[season.year])
+        .await
+        .map_err(|e| e.to_string())?;
+    let chosen: HashMap<&str, u64> = season
+        .rows
+        .iter()
+        .filter_map(|r| Some((season.sources.get(r.entry? as usize)?.0.as_str(), r.agency)))
+        .collect();
+    Ok(sources
+        .iter()
+        .filter_map(|s| {
+            Some((
+                *chosen.get(s.key.as_str())?,
+                stored_report(&s.label, &s.report)?,
+            ))
+        })
+        .collect())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -931,26 +992,10 @@ pub async fn aggregate_page(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let (sup, year, season) = year_season(&state, &staff, &q.year).await?;
-    // The reports reviewed for the year, read again from the store.
-    let names: Vec<String> = season
-        .roster
-        .agencies()
-        .iter()
-        .map(|a| a.name.clone())
-        .collect();
-    let sources = state.store.review_sources(&sup, &names, &[year]).await?;
-    let chosen: std::collections::HashSet<&str> = season
-        .rows
-        .iter()
-        .filter_map(|r| r.entry)
-        .filter_map(|e| season.sources.get(e as usize).map(|s| s.0.as_str()))
-        .collect();
-    let reports: Vec<Report> = sources
-        .iter()
-        .filter(|s| chosen.contains(s.key.as_str()))
-        .filter_map(|s| stored_report(&s.label, &s.report))
-        .collect();
-    let refs: Vec<&Report> = reports.iter().collect();
+    let reports = season_reports(&state.store, &sup, &season)
+        .await
+        .map_err(AppError::Internal)?;
+    let refs: Vec<&Report> = reports.iter().map(|(_, r)| r).collect();
     let agg = aggregate(&sup, year, Edition::V2021, &refs);
     let title = format!("{sup}所属单位{year}年度数据汇总");
     match q.format.as_str() {
@@ -1235,7 +1280,7 @@ fn unzip(name: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
 }
 
 /// Reads and matches one file's reports.
-pub(crate) fn collect_file(roster: &Roster, name: &str, bytes: Vec<u8>) -> Vec<NewReviewFile> {
+pub fn collect_file(roster: &Roster, name: &str, bytes: Vec<u8>) -> Vec<NewReviewFile> {
     let sha: String = Sha256::digest(&bytes)
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -235,7 +235,7 @@ pub async fn import(
 
 /// The store's rows of a roster read from a file: parents by name, the
 /// supervisor's direct subordinates under it.
-fn store_rows(roster: &Roster, sup: &str) -> Vec<RosterRow> {
+pub fn store_rows(roster: &Roster, sup: &str) -> Vec<RosterRow> {
     roster
         .agencies()
         .iter()
