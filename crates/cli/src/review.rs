@@ -14,8 +14,8 @@ use gongkai_report::{year_in_file_name, Report};
 use gongkai_review::letters::{bulletin, rectification_notice, Sender};
 use gongkai_review::similar::{find_copies, narrative, Passage, Settings as SimilarSettings};
 use gongkai_review::{
-    aggregate, review, roster_from_table, summarize, ChangeSettings, Copied, Entry, Match, Roster,
-    Row, Settings,
+    aggregate, review, roster_from_table_under, summarize, ChangeSettings, Copied, Entry, Match,
+    Roster, Row, Settings,
 };
 use gongkai_template::Edition;
 use rayon::prelude::*;
@@ -114,8 +114,13 @@ fn table_rows(path: &Path) -> Result<Vec<(u32, Vec<String>)>, String> {
 }
 
 fn load_roster(path: &Path) -> Result<Roster, String> {
+    load_roster_under(path, None)
+}
+
+/// A roster file of the agencies under `top` (see [`roster_from_table_under`]).
+fn load_roster_under(path: &Path, top: Option<&str>) -> Result<Roster, String> {
     let rows = table_rows(path)?;
-    roster_from_table(&rows).map_err(|errors| {
+    roster_from_table_under(&rows, top).map_err(|errors| {
         let mut m = format!("机关名单 {} 有 {} 处问题：", path.display(), errors.len());
         for e in errors {
             m.push_str("\n  ");
@@ -754,7 +759,7 @@ fn from_db(args: &ReviewArgs, db: &str, today: NaiveDate) -> Result<Gathered, Ex
         }
         let actor = format!("{}（命令行）", args.actor);
         if let Some(path) = &args.roster {
-            let roster = load_roster(path).map_err(fail)?;
+            let roster = load_roster_under(path, Some(&sup)).map_err(fail)?;
             let rows = gongkai_web::store_rows(&roster, &sup);
             let done = store
                 .import_roster(&actor, &sup, &rows)

@@ -19,7 +19,9 @@ pub mod similar;
 
 pub use aggregate::{aggregate, Aggregate};
 pub use compare::{series, ChangeSettings, KeyFigures, SeriesCell, SeriesRow};
-pub use roster::{roster_from_table, Agency, Kind, Match, MatchedBy, Roster};
+pub use roster::{
+    roster_from_table, roster_from_table_under, Agency, Kind, Match, MatchedBy, Roster,
+};
 pub use rules::{any_rule, REVIEW_RULES};
 pub use score::{score, Deduction, Score};
 pub use season::{review, summarize, Copied, Entry, Row, Settings, Status, Summary};

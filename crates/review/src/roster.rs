@@ -353,6 +353,17 @@ impl Roster {
 /// in the roster). `rows` are (line or row number, cells). Every bad row is
 /// reported, with its number.
 pub fn roster_from_table(rows: &[(u32, Vec<String>)]) -> Result<Roster, Vec<String>> {
+    roster_from_table_under(rows, None)
+}
+
+/// [`roster_from_table`] for the agencies under `top` (the supervising
+/// office reading its roster): a row whose 上级机关 is `top` reports to no
+/// one in the roster, whether or not `top` is listed itself.
+pub fn roster_from_table_under(
+    rows: &[(u32, Vec<String>)],
+    top: Option<&str>,
+) -> Result<Roster, Vec<String>> {
+    let top = top.map(normalize_agency);
     let norm = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
     let Some(header_at) = rows.iter().position(|(_, cells)| {
         cells
@@ -439,6 +450,10 @@ pub fn roster_from_table(rows: &[(u32, Vec<String>)]) -> Result<Roster, Vec<Stri
     }
     for (i, line, parent) in parents {
         let key = normalize_agency(&parent);
+        let listed = agencies.iter().any(|a| normalize_agency(&a.name) == key);
+        if !listed && top.as_deref() == Some(key.as_str()) {
+            continue;
+        }
         match agencies
             .iter()
             .find(|a| normalize_agency(&a.name) == key)
@@ -625,6 +640,18 @@ mod tests {
         assert!(errors[2].contains("第 5 行：编号“x”"), "{errors:?}");
         assert!(errors[4].contains("上级机关“丙局”不在名单中"));
         assert!(roster_from_table(&table(&["名单", "甲局"])).is_err());
+        // Under a supervising office: rows naming it as 上级机关 report to no
+        // one in the roster; an unknown parent is still an error.
+        let under = table(&[
+            "机关名称,上级机关",
+            "洪泽区教育局,洪泽区人民政府办公室",
+            "洪泽区实验小学,洪泽区教育局",
+        ]);
+        assert!(roster_from_table(&under).is_err());
+        let r = roster_from_table_under(&under, Some("洪泽区人民政府办公室")).unwrap();
+        assert_eq!(r.by_name("洪泽区教育局").unwrap().parent, None);
+        assert_eq!(r.by_name("洪泽区实验小学").unwrap().parent, Some(1));
+        assert!(roster_from_table_under(&under, Some("淮安市人民政府办公室")).is_err());
     }
 
     #[test]

@@ -249,6 +249,18 @@ impl Store {
         Ok(row)
     }
 
+    /// Changes whenever an agency is added, placed under another or renamed,
+    /// by any process: what a supervisor's scope is computed from.
+    pub async fn scope_stamp(&self) -> Result<(i64, i64, i64)> {
+        let row: (i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM agencies), (SELECT COALESCE(MAX(id), 0) FROM agencies), \
+             (SELECT COALESCE(MAX(value), 0) FROM counters WHERE name = 'review_change')",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        Ok(row)
+    }
+
     /// The agencies of these names (those that exist), by name.
     pub async fn agencies_named(&self, names: &[String]) -> Result<Vec<Agency>> {
         if names.is_empty() {

@@ -151,9 +151,39 @@ impl FromRequestParts<Shared> for Staff {
             .session_user(&token_hash(token))
             .await?
             .ok_or(AppError::SignIn)?;
-        let scope = state.store.scope_of(&user).await?;
+        let scope = match (&user.role, &user.agency) {
+            (Role::Supervisor, Some(own)) => supervisor_scope(state, own).await?,
+            _ => state.store.scope_of(&user).await?,
+        };
         Ok(Staff { user, scope, csrf })
     }
+}
+
+/// The scopes of supervisors as last computed, with the stamp of the
+/// agencies they were computed from.
+pub(crate) type ScopeCache =
+    std::sync::Mutex<std::collections::HashMap<String, ((i64, i64, i64), Scope)>>;
+
+/// Supervisors' scopes kept at a time.
+const SCOPES_KEPT: usize = 256;
+
+/// A supervisor's scope: computed again only when an agency was added,
+/// moved or renamed since (by any process: the stamp is the database's).
+async fn supervisor_scope(state: &Shared, own: &str) -> Result<Scope, AppError> {
+    let stamp = state.store.scope_stamp().await?;
+    if let Some((s, scope)) = state.scopes.lock().ok().and_then(|c| c.get(own).cloned()) {
+        if s == stamp {
+            return Ok(scope);
+        }
+    }
+    let scope = state.store.scope_under(own).await?;
+    if let Ok(mut c) = state.scopes.lock() {
+        if c.len() >= SCOPES_KEPT && !c.contains_key(own) {
+            c.clear();
+        }
+        c.insert(own.to_string(), (stamp, scope.clone()));
+    }
+    Ok(scope)
 }
 
 /// Refuses a form posted from another site (the browser says so in

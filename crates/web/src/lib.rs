@@ -70,6 +70,10 @@ pub struct AppState {
     pub search: Arc<search::Search>,
     /// The supervisors' review seasons as last computed.
     review: review::Cache,
+    /// The supervisors' scopes (every agency under each, which a region of
+    /// thousands makes costly to walk on every request), with the stamp of
+    /// the agencies they were computed from.
+    scopes: auth::ScopeCache,
 }
 
 impl AppState {
@@ -104,6 +108,7 @@ impl AppState {
             config,
             home: std::sync::Mutex::new(None),
             review: Default::default(),
+            scopes: Default::default(),
             search: Arc::new(search::Search::new(index)),
         })
     }

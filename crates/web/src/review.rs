@@ -5,9 +5,10 @@
 //! collected by upload and the unmatched assigned, the region's figures
 //! summed, charts, the 整改通知 and the 通报.
 //!
-//! A supervisor reads its agencies and never changes their data: what it
-//! writes is its own collection of files. Everything is limited to the
-//! scope of the store (its own agency and those under it).
+//! A supervisor reads its agencies and never changes their cases, items or
+//! reports: what it writes is its own collection of files and its roster
+//! (`review_roster.rs`). Everything is limited to the scope of the store
+//! (its own agency and those under it).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -90,6 +91,11 @@ pub struct Season {
     pub rows: Vec<Row>,
     /// By entry id: the source's key and its label.
     pub sources: Vec<(String, String)>,
+    /// The counts of the season, and its charts (also drawn as SVG), made
+    /// once: every visit of the table shows them.
+    pub summary: gongkai_review::Summary,
+    charts: Vec<(&'static str, Chart)>,
+    svgs: Vec<(&'static str, String)>,
 }
 
 impl Season {
@@ -260,12 +266,19 @@ pub async fn compute_season(
             .collect();
         let settings = Settings { today, changes };
         let rows = review(&roster, &entries, &copied, &[year], &settings);
-        Season {
+        let mut season = Season {
             year,
             roster,
+            summary: summarize(&rows),
             rows,
             sources: keys,
-        }
+            charts: Vec::new(),
+            svgs: Vec::new(),
+        };
+        let charts = charts(&season, &season.rows);
+        season.svgs = charts.iter().map(|(id, c)| (*id, c.to_svg())).collect();
+        season.charts = charts;
+        season
     })
     .await
     .map_err(|e| format!("审查：{e}"))?;
@@ -358,7 +371,10 @@ fn chosen<'a>(season: &'a Season, q: &DashboardQuery) -> Vec<&'a Row> {
         })
         .collect();
     match q.sort.as_str() {
-        "name" => rows.sort_by_key(|r| season.name(r.agency)),
+        "name" => {
+            let name = |r: &Row| season.roster.get(r.agency).map(|a| a.name.as_str());
+            rows.sort_by(|a, b| name(a).cmp(&name(b)).then(a.agency.cmp(&b.agency)))
+        }
         "errors" => rows.sort_by(|a, b| b.errors.cmp(&a.errors).then(a.agency.cmp(&b.agency))),
         "late" => rows.sort_by_key(|r| {
             (
@@ -523,7 +539,7 @@ pub async fn dashboard(
         .take(PAGE_ROWS)
         .map(|r| row_view(&season, r))
         .collect();
-    let summary = summarize(&season.rows);
+    let summary = &season.summary;
     let rules: Vec<minijinja::Value> = summary
         .by_rule
         .iter()
@@ -539,9 +555,10 @@ pub async fn dashboard(
         crate::console::encode(&q.q),
         crate::console::encode(&q.sort)
     );
-    let charts: Vec<minijinja::Value> = charts(&season, &season.rows)
-        .into_iter()
-        .map(|(id, chart)| ctx! { id => id, svg => chart.to_svg() })
+    let charts: Vec<minijinja::Value> = season
+        .svgs
+        .iter()
+        .map(|(id, svg)| ctx! { id => id, svg => svg })
         .collect();
     Ok(render(
         "review.html",
@@ -606,8 +623,7 @@ pub async fn charts_pdf(
     let title = format!("{sup}所属单位{year}年度报告审查图表");
     let t = title.clone();
     let pdf = tokio::task::spawn_blocking(move || {
-        let charts = charts(&season, &season.rows);
-        let list: Vec<(&str, &Chart)> = charts.iter().map(|(_, c)| (c.title(), c)).collect();
+        let list: Vec<(&str, &Chart)> = season.charts.iter().map(|(_, c)| (c.title(), c)).collect();
         gongkai_write::chart::chart_pdf(&t, &list, &gongkai_write::pdf::PdfFonts::embedded())
     })
     .await

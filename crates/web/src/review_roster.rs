@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use gongkai_review::{roster_from_table, Kind, Match, Roster};
+use gongkai_review::{roster_from_table_under, Kind, Match, Roster};
 use gongkai_store::{RosterAgency, RosterRow};
 use serde::Deserialize;
 
@@ -25,7 +25,7 @@ use crate::Shared;
 /// province's tens of thousands of rows fit).
 const ROSTER_LIMIT: usize = 5 * 1024 * 1024;
 
-/// The roster's columns, as [`roster_from_table`] reads them back.
+/// The roster's columns, as [`roster_from_table_under`] reads them back.
 const COLUMNS: [&str; 6] = ["机关名称", "曾用名", "类别", "地区", "层级", "上级机关"];
 
 pub fn routes() -> axum::Router<Shared> {
@@ -170,9 +170,10 @@ pub async fn import(
         .await;
     };
     let n = name.clone();
+    let top = sup.clone();
     let parsed = tokio::task::spawn_blocking(move || {
         let rows = gongkai_read::table::rows(&n, &bytes).map_err(|e| vec![e])?;
-        roster_from_table(&rows)
+        roster_from_table_under(&rows, Some(&top))
     })
     .await
     .map_err(|e| AppError::Internal(format!("读取名单：{e}")))?;
