@@ -157,6 +157,11 @@ fn file(r: FileRow) -> ReviewFile {
     }
 }
 
+/// The counter of the files a supervisor collected.
+fn files_counter(supervisor: &str) -> String {
+    format!("review_files:{supervisor}")
+}
+
 fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)
         .map(|i| format!("${i}"))
@@ -464,6 +469,7 @@ impl Store {
     ) -> Result<Vec<i64>> {
         let mut tx = self.pool.begin().await?;
         let batch = bump_counter(&mut tx, "review_batch", 1).await?;
+        bump_counter(&mut tx, &files_counter(supervisor), files.len() as i64).await?;
         let mut ids = Vec::with_capacity(files.len());
         for mut f in files {
             let before: Option<(i64, String)> = sqlx::query_as(
@@ -691,12 +697,12 @@ impl Store {
     /// Changes whenever what a supervisor's review reads changes: its files
     /// and their assignment, any published report, any agency or its place.
     pub async fn review_stamp(&self, supervisor: &str) -> Result<String> {
-        let files: (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM review_files WHERE supervisor = $1",
-        )
-        .bind(supervisor)
-        .fetch_one(&self.read)
-        .await?;
+        // A counter per supervisor, moved by every batch it collects: the
+        // files' rows carry their bytes, and are not read for this.
+        let files: Option<(i64,)> = sqlx::query_as("SELECT value FROM counters WHERE name = $1")
+            .bind(files_counter(supervisor))
+            .fetch_optional(&self.read)
+            .await?;
         let assigned: Option<(i64,)> =
             sqlx::query_as("SELECT value FROM counters WHERE name = 'review_change'")
                 .fetch_optional(&self.read)
@@ -706,9 +712,8 @@ impl Store {
             .await?;
         let agencies = self.agency_stamp().await?;
         Ok(format!(
-            "{}-{}-{}-{}-{}-{}",
-            files.0,
-            files.1,
+            "{}-{}-{}-{}-{}",
+            files.map_or(0, |f| f.0),
             assigned.map_or(0, |a| a.0),
             published.0,
             agencies.0,
