@@ -499,6 +499,106 @@ fn default_narrative(key: SectionKey, ly: &LedgerYear) -> String {
     }
 }
 
+/// The fixed wording of the sections [`build_report`] writes for an office
+/// that wrote none (see `default_narrative`): every literal part between its
+/// figures. Kept beside the sentences they come from; a test holds them to
+/// each other.
+const DRAFT_WORDING: &[&str] = &[
+    "（一）主动公开",
+    "年，本机关制发规章",
+    "件、行政规范性文件",
+    "件，废止规章",
+    "件；截至",
+    "年12月31日，现行有效规章",
+    "全年作出行政许可决定",
+    "件、行政处罚决定",
+    "件、行政强制决定",
+    "行政许可、行政处罚、行政强制的决定数尚未录入台账，表二按0填报。",
+    "年未收到政府信息公开申请。",
+    "年共收到政府信息公开申请",
+    "年收到的申请中，按提交方式：",
+    "（二）依申请公开",
+    "年，本机关共收到政府信息公开申请",
+    "件，上年结转",
+    "件；办结",
+    "），结转下年度继续办理",
+    "予以公开",
+    "部分公开",
+    "不予公开",
+    "无法提供",
+    "不予处理",
+    "其他处理",
+    "（三）政府信息管理",
+    "本机关以台账登记每一件政府信息公开申请的收到、补正、征求意见、延期、收费和答复，按法定期限办理。",
+    "发出补正告知",
+    "征求第三方或其他机关意见",
+    "延期答复",
+    "发出收费通知",
+    "没有需要补正、征求意见、延期或收费的申请",
+    "（四）政府信息公开平台建设",
+    "（五）监督保障",
+    "年，本机关因政府信息公开工作被申请行政复议",
+    "件、被提起行政诉讼",
+    "件；审结的案件中结果被纠正",
+    "件，尚未审结",
+    "台账记录显示，",
+    "年本机关办结的政府信息公开申请均在法定期限内答复，行政复议、行政诉讼中没有结果被纠正的案件。本机关将继续按期限提醒跟踪在办申请。",
+    "件申请超过法定期限答复",
+    "行政复议、行政诉讼中结果被纠正",
+    "。本机关将逐件核查原因，对在办申请按期限提醒跟踪办理，依法规范答复。",
+    "本报告所列数据的统计期限为",
+    "年1月1日至",
+    "年12月31日。",
+];
+
+/// A section's text without the wording gongkai writes for an office that
+/// wrote none, nor the figures in it: what is left is the office's own. Two
+/// offices that both publish the draft as written have copied nothing from
+/// each other, and the review's copied-narrative detection is given this.
+pub fn without_draft_wording(text: &str) -> String {
+    static WORDING: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let wording = WORDING.get_or_init(|| {
+        let mut v: Vec<String> = DRAFT_WORDING.iter().map(|s| s.to_string()).collect();
+        v.extend(
+            crate::model::Channel::ALL
+                .iter()
+                .map(|c| c.label().to_string()),
+        );
+        // Longest first, so no fragment is cut by a shorter one inside it.
+        v.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        v
+    });
+    if !wording.iter().any(|w| text.contains(w.as_str())) {
+        return text.to_string();
+    }
+    let mut out = text.to_string();
+    for w in wording {
+        if out.contains(w.as_str()) {
+            out = out.replace(w.as_str(), "");
+        }
+    }
+    // The figures between the fragments, and the separators they leave.
+    let mut cleaned = String::with_capacity(out.len());
+    let mut prev_sep = true;
+    for c in out.chars() {
+        if c.is_ascii_digit() {
+            continue;
+        }
+        let sep = matches!(
+            c,
+            '件' | '、' | '，' | '。' | '（' | '）' | '；' | '：' | '年'
+        ) || c.is_whitespace();
+        if sep && prev_sep {
+            continue;
+        }
+        prev_sep = sep;
+        cleaned.push(c);
+    }
+    cleaned
+        .trim_matches(|c: char| c.is_whitespace() || "件、，。；：年".contains(c))
+        .to_string()
+}
+
 /// The year a date falls in.
 pub fn year_of(d: NaiveDate) -> i32 {
     d.year()
@@ -660,5 +760,62 @@ mod tests {
         }
         let refs: Vec<&Report> = reports.iter().collect();
         assert!(check_series(&refs).is_empty());
+    }
+
+    /// Every draft section gongkai writes — busy years and empty ones —
+    /// leaves almost nothing once its own wording is taken out; an office's
+    /// own sentences stay whole.
+    #[test]
+    fn draft_wording_is_taken_out_and_only_it() {
+        use ApplicantKind::*;
+        let mut rng = gongkai_report::sample::Rng::new(11);
+        for busy in [0u64, 1, 40] {
+            let mut cases = Vec::new();
+            for _ in 0..busy * 20 {
+                let received = d(2025, 1, 1) + chrono::Days::new(rng.below(300));
+                let o = Outcome::all().nth(rng.below(21) as usize).unwrap();
+                cases.push(CaseSummary {
+                    kind: NaturalPerson,
+                    received_on: received,
+                    closed: (rng.below(4) > 0).then(|| (received + chrono::Days::new(30), o)),
+                });
+            }
+            let mut ly = LedgerYear::new("某某县某某局", 2025);
+            ly.requests = Requests::tally(2025, &cases);
+            ly.late_replies = busy as i64 % 3;
+            for (i, c) in crate::model::Channel::ALL.iter().enumerate() {
+                ly.channels
+                    .insert(c.key().to_string(), (busy as i64 + i as i64) % 4);
+            }
+            for step in [
+                "correction_requested",
+                "consultation_started",
+                "extended",
+                "fee_noticed",
+            ] {
+                ly.steps.insert(step.to_string(), busy as i64 % 5);
+            }
+            if busy > 0 {
+                ly.enforcement = Some(Enforcement {
+                    license: 12,
+                    penalty: 3,
+                    coercion: 0,
+                    fee_amount: 1.5,
+                });
+            }
+            let r = build_report(&ly);
+            for section in r.sections.iter().flatten() {
+                let left = without_draft_wording(&section.text);
+                assert!(
+                    left.chars().count() <= 12,
+                    "{busy}: “{left}” is left of “{}”",
+                    section.text
+                );
+            }
+        }
+        let own = "2025年，本局围绕乡村振兴，在局网站开设专栏公开项目资金使用情况。";
+        assert_eq!(without_draft_wording(own), own);
+        let mixed = format!("（一）主动公开\n{own}");
+        assert!(without_draft_wording(&mixed).contains("在局网站开设专栏公开项目资金使用情况"));
     }
 }

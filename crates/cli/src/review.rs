@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use gongkai_report::{year_in_file_name, Report};
 use gongkai_review::letters::{bulletin, rectification_notice, Sender};
-use gongkai_review::similar::{find_copies, narrative, Passage, Settings as SimilarSettings};
+use gongkai_review::similar::{find_copies, Passage, Settings as SimilarSettings};
 use gongkai_review::{
     aggregate, review, roster_from_table_under, summarize, ChangeSettings, Copied, Entry, Match,
     Roster, Row, Settings,
@@ -477,7 +477,13 @@ fn from_files(args: &ReviewArgs, today: NaiveDate) -> Result<Gathered, ExitCode>
     let texts: Vec<(&Entry, &str, Vec<(u8, String)>)> = entries
         .iter()
         .zip(&reports)
-        .map(|(e, r)| (e, r.agency.as_deref().unwrap_or(""), narrative(r)))
+        .map(|(e, r)| {
+            (
+                e,
+                r.agency.as_deref().unwrap_or(""),
+                gongkai_web::own_narrative(r),
+            )
+        })
         .collect();
     let passages: Vec<Passage> = texts
         .iter()

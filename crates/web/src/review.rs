@@ -243,7 +243,7 @@ pub async fn compute_season(
                 id,
                 s.year,
                 report.agency.clone().unwrap_or_default(),
-                narrative(&report),
+                own_narrative(&report),
             ));
             keys.push((s.key.clone(), s.label.clone()));
         }
@@ -283,6 +283,22 @@ pub async fn compute_season(
     .await
     .map_err(|e| format!("审查：{e}"))?;
     Ok(season)
+}
+
+/// A report's narrative sections as the copied-narrative detection reads
+/// them: without the template's wording (`narrative`) nor the draft gongkai
+/// writes for an office that wrote none — offices that both published that
+/// draft have copied nothing from each other.
+pub fn own_narrative(report: &Report) -> Vec<(u8, String)> {
+    narrative(report)
+        .into_iter()
+        .map(|(section, text)| {
+            (
+                section,
+                gongkai_casework::annual::without_draft_wording(&text),
+            )
+        })
+        .collect()
 }
 
 /// The reports a season reviewed for its year (one per agency with one),

@@ -1435,6 +1435,21 @@ async fn the_review_of_a_season_in_a_browser() {
     assert!(words.contains("表三行合计不符"), "{words}");
     step("the worst agency and its notice");
 
+    // Copied narrative: the 水利局 took the 卫生健康局's problems section,
+    // which repeats its own of last year; the offices on the platform that
+    // published gongkai's draft as written copied nothing from each other.
+    b.go("/console/review?year=2025&rule=GK042").await;
+    let copied = b.text("#review-table tbody").await;
+    assert!(
+        copied.contains("示例县水利局") && copied.contains("示例县卫生健康局"),
+        "{copied}"
+    );
+    assert!(!copied.contains("示例县发展和改革局"), "{copied}");
+    assert_eq!(
+        b.js("return document.querySelectorAll('#review-table tbody tr').length;", vec![])
+            .await,
+        json!(2)
+    );
     // The copied section, side by side with its source.
     b.go("/console/review?year=2025&rule=GK042&q=水利局").await;
     b.click_and_wait("#review-table tbody tr:first-child td:first-child a")
