@@ -75,12 +75,48 @@ pub struct ReviewArgs {
     /// 汇总表和通报中的地区名称（默认取名单的地区或“本地区”）
     #[arg(long)]
     region: Option<String>,
-    /// 变化较大（GK043）的门槛：增减比例（0.5 即一半）
-    #[arg(long, default_value_t = 0.5)]
-    change_ratio: f64,
-    /// 变化较大（GK043）的门槛：至少相差的件数
-    #[arg(long, default_value_t = 20)]
-    change_items: i64,
+    /// 变化较大（GK043）的门槛：增减比例（0.5 即一半；默认 0.5，使用 --db 时默认取网站上设置的审查标准）
+    #[arg(long, value_parser = ratio_arg)]
+    change_ratio: Option<f64>,
+    /// 变化较大（GK043）的门槛：至少相差的件数（默认 20）
+    #[arg(long, value_parser = clap::value_parser!(i64).range(1..))]
+    change_items: Option<i64>,
+    /// 内容雷同（GK042）的门槛：某部分自身文字在其他报告中出现的比例（0.6 即六成；默认 0.6）
+    #[arg(long, value_parser = ratio_arg)]
+    copy_threshold: Option<f64>,
+    /// 内容雷同（GK042）：自身文字少于此字数的部分不比较（默认 80）
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    copy_min_chars: Option<u32>,
+}
+
+/// A share given on the command line: a number above 0 (1 is the whole).
+fn ratio_arg(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 10.0 => Ok(v),
+        _ => Err(format!("“{s}”应为大于 0 的小数，如 0.5")),
+    }
+}
+
+impl ReviewArgs {
+    /// The thresholds: `base`, with those given on the command line instead.
+    fn thresholds(
+        &self,
+        (mut changes, mut similar): (ChangeSettings, SimilarSettings),
+    ) -> (ChangeSettings, SimilarSettings) {
+        if let Some(r) = self.change_ratio {
+            changes.ratio = r;
+        }
+        if let Some(n) = self.change_items {
+            changes.min_items = n;
+        }
+        if let Some(t) = self.copy_threshold {
+            similar.threshold = t.min(1.0);
+        }
+        if let Some(n) = self.copy_min_chars {
+            similar.min_chars = n as usize;
+        }
+        (changes, similar)
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -498,17 +534,12 @@ fn from_files(args: &ReviewArgs, today: NaiveDate) -> Result<Gathered, ExitCode>
             })
         })
         .collect();
-    let copied: Vec<Copied> = find_copies(&passages, &SimilarSettings::default())
+    let (changes, similar) = args.thresholds(Default::default());
+    let copied: Vec<Copied> = find_copies(&passages, &similar)
         .into_iter()
         .map(Copied::from)
         .collect();
-    let settings = Settings {
-        today,
-        changes: ChangeSettings {
-            ratio: args.change_ratio,
-            min_items: args.change_items,
-        },
-    };
+    let settings = Settings { today, changes };
     let rows = review(&scoped, &entries, &copied, &[year], &settings);
     // What the region's sum adds up: the report reviewed for each agency.
     let chosen = if args.aggregate.is_some() {
@@ -790,13 +821,12 @@ fn from_db(args: &ReviewArgs, db: &str, today: NaiveDate) -> Result<Gathered, Ex
         let year = args
             .year
             .unwrap_or_else(|| chrono::Datelike::year(&today) - 1);
-        let changes = ChangeSettings {
-            ratio: args.change_ratio,
-            min_items: args.change_items,
-        };
-        let season = gongkai_web::compute_season(&store, &sup, &scope, year, today, changes)
-            .await
-            .map_err(fail)?;
+        let (changes, similar) =
+            args.thresholds(gongkai_web::thresholds(&store, &sup).await.map_err(fail)?);
+        let season =
+            gongkai_web::compute_season(&store, &sup, &scope, year, today, changes, similar)
+                .await
+                .map_err(fail)?;
         let chosen = if args.aggregate.is_some() {
             gongkai_web::season_reports(&store, &sup, &season)
                 .await

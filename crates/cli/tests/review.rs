@@ -482,6 +482,22 @@ fn a_season_kept_in_the_server_database() {
     // The same folder collected twice: every report is a duplicate.
     let (_, stderr) = run(&[&p("reports")]);
     assert!(stderr.contains("重复文件"), "{stderr}");
+    // Thresholds: with no section long enough to compare, nothing is copied;
+    // a threshold of nothing is refused.
+    let has_copies = |v: &serde_json::Value| {
+        v["rows"].as_array().unwrap().iter().any(|r| {
+            r["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["rule"] == "GK042")
+        })
+    };
+    assert!(has_copies(&v));
+    let (long, _) = run(&["--copy-min-chars", "5000"]);
+    assert!(!has_copies(&long));
+    let o = gongkai(&["review", "--db", &db, "--as", sup, "--copy-threshold", "0"]);
+    assert_eq!(o.status.code(), Some(2));
     // One agency and those under it.
     let (under, _) = run(&["--under", "河北省教育厅"]);
     assert_eq!(under["rows"].as_array().unwrap().len(), 1);

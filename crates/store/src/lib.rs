@@ -40,7 +40,8 @@ pub use ledger::{
 };
 pub use ops::{sample_agency_names, SampleFilled};
 pub use review::{
-    NewReviewFile, ReviewFile, ReviewSource, RosterAgency, RosterImported, RosterRow,
+    NewReviewFile, ReviewFile, ReviewSettings, ReviewSource, RosterAgency, RosterImported,
+    RosterRow,
 };
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -67,7 +68,7 @@ pub struct Store {
 
 /// The migrations, embedded in the binary (without sqlx's compile-time
 /// macros): version, description and SQL of each file in `migrations/`.
-const MIGRATIONS: [(i64, &str, &str); 6] = [
+const MIGRATIONS: [(i64, &str, &str); 7] = [
     (1, "ledger", include_str!("../migrations/0001_ledger.sql")),
     (2, "web", include_str!("../migrations/0002_web.sql")),
     (
@@ -85,6 +86,11 @@ const MIGRATIONS: [(i64, &str, &str); 6] = [
         6,
         "items_title",
         include_str!("../migrations/0006_items_title.sql"),
+    ),
+    (
+        7,
+        "review_settings",
+        include_str!("../migrations/0007_review_settings.sql"),
     ),
 ];
 

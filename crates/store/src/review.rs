@@ -51,6 +51,20 @@ pub struct RosterImported {
     pub renamed: usize,
 }
 
+/// A supervising office's thresholds for its review (see
+/// `gongkai_review::similar::Settings` and `gongkai_review::ChangeSettings`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ReviewSettings {
+    /// The share of a section's own wording found elsewhere (0 to 1).
+    pub copy_threshold: f64,
+    /// Sections with fewer characters of their own are not compared.
+    pub copy_min_chars: i64,
+    /// A change from the year before relative to the larger year (0.5: half).
+    pub change_ratio: f64,
+    /// … and of at least this many items.
+    pub change_items: i64,
+}
+
 /// A report file collected, without its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReviewFile {
@@ -692,6 +706,61 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The thresholds a supervisor set for its review; None: the defaults.
+    pub async fn review_settings(&self, supervisor: &str) -> Result<Option<ReviewSettings>> {
+        let row: Option<(f64, i64, f64, i64)> = sqlx::query_as(
+            "SELECT copy_threshold, copy_min_chars, change_ratio, change_items \
+             FROM review_settings WHERE supervisor = $1",
+        )
+        .bind(supervisor)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(row.map(|r| ReviewSettings {
+            copy_threshold: r.0,
+            copy_min_chars: r.1,
+            change_ratio: r.2,
+            change_items: r.3,
+        }))
+    }
+
+    /// Keeps a supervisor's thresholds; its seasons are computed again.
+    pub async fn set_review_settings(
+        &self,
+        actor: &str,
+        supervisor: &str,
+        s: &ReviewSettings,
+    ) -> Result<()> {
+        let before = self.review_settings(supervisor).await?;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO review_settings (supervisor, copy_threshold, copy_min_chars, change_ratio, \
+             change_items, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (supervisor) DO UPDATE SET copy_threshold = $2, copy_min_chars = $3, \
+             change_ratio = $4, change_items = $5, updated_by = $6, updated_at = $7",
+        )
+        .bind(supervisor)
+        .bind(s.copy_threshold)
+        .bind(s.copy_min_chars)
+        .bind(s.change_ratio)
+        .bind(s.change_items)
+        .bind(actor)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+        bump_counter(&mut tx, "review_change", 1).await?;
+        audit(
+            &mut tx,
+            actor,
+            "review.settings",
+            supervisor,
+            before.map(|b| json!(b)),
+            Some(json!(s)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Changes whenever what a supervisor's review reads changes: its files

@@ -407,3 +407,31 @@ async fn renamed_agencies_keep_their_history() {
         assert_eq!(justice.former_names, vec!["某县司法行政局".to_string()]);
     }
 }
+
+/// A supervisor's thresholds: none until set, kept as set, and setting them
+/// has the season computed again.
+#[tokio::test]
+async fn review_thresholds_are_kept() {
+    for db in common::databases("review_settings").await {
+        let store = db.open().await;
+        store.ensure_agency("管理员", SUP).await.unwrap();
+        assert_eq!(store.review_settings(SUP).await.unwrap(), None);
+        let stamp = store.review_stamp(SUP).await.unwrap();
+        let s = gongkai_store::ReviewSettings {
+            copy_threshold: 0.75,
+            copy_min_chars: 120,
+            change_ratio: 0.3,
+            change_items: 50,
+        };
+        store.set_review_settings("上级", SUP, &s).await.unwrap();
+        assert_eq!(store.review_settings(SUP).await.unwrap(), Some(s));
+        assert_ne!(store.review_stamp(SUP).await.unwrap(), stamp);
+        let t = gongkai_store::ReviewSettings {
+            copy_threshold: 0.9,
+            ..s
+        };
+        store.set_review_settings("上级", SUP, &t).await.unwrap();
+        assert_eq!(store.review_settings(SUP).await.unwrap(), Some(t));
+        assert_eq!(store.review_settings("邻县人民政府").await.unwrap(), None);
+    }
+}

@@ -125,7 +125,9 @@ pub type Shared = Arc<AppState>;
 
 /// The supervising office's review, for the command line: the same season,
 /// roster import and collection as the web's.
-pub use review::{collect_file, compute_season, own_narrative, roster_of, season_reports, Season};
+pub use review::{
+    collect_file, compute_season, own_narrative, roster_of, season_reports, thresholds, Season,
+};
 pub use review_roster::store_rows;
 
 /// The largest request body accepted by forms and the API.

@@ -61,6 +61,7 @@ pub fn routes() -> Router<Shared> {
         .route("/console/review/bulletin.docx", get(bulletin_docx))
         .route("/console/review/charts.pdf", get(charts_pdf))
         .route("/console/review/aggregate", get(aggregate_page))
+        .route("/console/review/settings", post(save_settings))
         .route("/console/review/files", get(files_page))
         .route(
             "/console/review/upload",
@@ -94,6 +95,9 @@ pub struct Season {
     /// The counts of the season, and its charts (also drawn as SVG), made
     /// once: every visit of the table shows them.
     pub summary: gongkai_review::Summary,
+    /// The thresholds it was reviewed with.
+    pub changes: ChangeSettings,
+    pub similar: SimilarSettings,
     charts: Vec<(&'static str, Chart)>,
     svgs: Vec<(&'static str, String)>,
 }
@@ -173,13 +177,17 @@ async fn season(state: &Shared, staff: &Staff, year: i32) -> Result<Arc<Season>,
             return Ok(season);
         }
     }
+    let (changes, similar) = thresholds(&state.store, &sup)
+        .await
+        .map_err(AppError::Internal)?;
     let season = compute_season(
         &state.store,
         &sup,
         &staff.scope,
         year,
         today,
-        ChangeSettings::default(),
+        changes,
+        similar,
     )
     .await
     .map_err(AppError::Internal)?;
@@ -195,6 +203,27 @@ async fn season(state: &Shared, staff: &Staff, year: i32) -> Result<Arc<Season>,
     Ok(season)
 }
 
+/// The thresholds of a supervisor's review: those it set, else the
+/// review's defaults.
+pub async fn thresholds(
+    store: &gongkai_store::Store,
+    sup: &str,
+) -> Result<(ChangeSettings, SimilarSettings), String> {
+    let mut changes = ChangeSettings::default();
+    let mut similar = SimilarSettings::default();
+    if let Some(s) = store
+        .review_settings(sup)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        similar.threshold = s.copy_threshold;
+        similar.min_chars = s.copy_min_chars.max(0) as usize;
+        changes.ratio = s.change_ratio;
+        changes.min_items = s.change_items;
+    }
+    Ok((changes, similar))
+}
+
 /// A supervisor's season for `year`, computed from the store: the agencies
 /// of its scope, the files it collected and matched, and the reports its
 /// agencies published here — each checked, compared with the year before,
@@ -207,6 +236,7 @@ pub async fn compute_season(
     year: i32,
     today: NaiveDate,
     changes: ChangeSettings,
+    similar: SimilarSettings,
 ) -> Result<Season, String> {
     let list = store
         .review_roster(scope)
@@ -260,7 +290,7 @@ pub async fn compute_season(
                 })
             })
             .collect();
-        let copied: Vec<Copied> = find_copies(&passages, &SimilarSettings::default())
+        let copied: Vec<Copied> = find_copies(&passages, &similar)
             .into_iter()
             .map(Copied::from)
             .collect();
@@ -274,6 +304,8 @@ pub async fn compute_season(
             sources: keys,
             charts: Vec::new(),
             svgs: Vec::new(),
+            changes,
+            similar,
         };
         let charts = charts(&season, &season.rows);
         season.svgs = charts.iter().map(|(id, c)| (*id, c.to_svg())).collect();
@@ -594,9 +626,69 @@ pub async fn dashboard(
             q => ctx! { status => q.status, rule => q.rule, q => q.q, sort => q.sort },
             charts => charts,
             problems => problems,
+            thresholds => ctx! {
+                copy => (season.similar.threshold * 100.0).round() as i64,
+                min_chars => season.similar.min_chars,
+                ratio => (season.changes.ratio * 100.0).round() as i64,
+                items => season.changes.min_items,
+            },
         },
     )?
     .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SettingsForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    copy: String,
+    #[serde(default)]
+    min_chars: String,
+    #[serde(default)]
+    ratio: String,
+    #[serde(default)]
+    items: String,
+}
+
+/// Sets the thresholds of the supervisor's review: when a section counts
+/// as copied, and when a change from the year before counts as large.
+pub async fn save_settings(
+    State(state): State<Shared>,
+    staff: Staff,
+    Form(f): Form<SettingsForm>,
+) -> Result<Response, AppError> {
+    staff.check_csrf(&f.csrf)?;
+    let sup = supervisor(&staff)?;
+    let year = year_param(&f.year, state.today())?;
+    let number = |v: &str, what: &str, range: std::ops::RangeInclusive<i64>| {
+        v.trim()
+            .trim_end_matches(['%', '％'])
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "{what}应为 {} 到 {} 之间的整数，填写的是“{}”",
+                    range.start(),
+                    range.end(),
+                    v.trim()
+                ))
+            })
+    };
+    let settings = gongkai_store::ReviewSettings {
+        copy_threshold: number(&f.copy, "内容雷同的相同文字占比（%）", 30..=100)? as f64 / 100.0,
+        copy_min_chars: number(&f.min_chars, "内容雷同比较的最少字数", 20..=5000)?,
+        change_ratio: number(&f.ratio, "变化较大的增减比例（%）", 10..=1000)? as f64 / 100.0,
+        change_items: number(&f.items, "变化较大的最少件数", 1..=1_000_000)?,
+    };
+    state
+        .store
+        .set_review_settings(&staff.actor(), &sup, &settings)
+        .await?;
+    Ok(Redirect::to(&format!("/console/review?year={year}")).into_response())
 }
 
 pub async fn export_csv(

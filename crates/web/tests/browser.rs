@@ -1446,8 +1446,11 @@ async fn the_review_of_a_season_in_a_browser() {
     );
     assert!(!copied.contains("示例县发展和改革局"), "{copied}");
     assert_eq!(
-        b.js("return document.querySelectorAll('#review-table tbody tr').length;", vec![])
-            .await,
+        b.js(
+            "return document.querySelectorAll('#review-table tbody tr').length;",
+            vec![]
+        )
+        .await,
         json!(2)
     );
     // The copied section, side by side with its source.
@@ -1758,6 +1761,36 @@ async fn the_review_of_a_season_in_a_browser() {
             .await,
         404
     );
+
+    // The thresholds: no section is long enough to compare, so none is copied.
+    b.go("/console/review").await;
+    assert!(b.text("#review-table").await.contains("GK042"));
+    b.find("#review-settings summary")
+        .await
+        .click()
+        .await
+        .expect("open");
+    b.fill("#review-settings input[name=min_chars]", "5000")
+        .await;
+    b.click_and_wait("#save-settings").await;
+    assert!(b.main_text().await.contains("少于 5000 字的不比较"));
+    assert!(!b.text("#review-table").await.contains("GK042"));
+    let csrf = b
+        .js(
+            "return document.querySelector('input[name=_csrf]').value;",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        post(
+            "/console/review/settings",
+            json!({"_csrf": csrf, "year": "2025", "copy": "5", "min_chars": "80", "ratio": "50", "items": "20"})
+        )
+        .await,
+        json!(422),
+        "a threshold out of range"
+    );
+    step("the thresholds");
 
     let _ = b.client.close().await;
     drop(driver);
