@@ -62,6 +62,8 @@ pub fn routes() -> Router<Shared> {
         .route("/console/review/charts.pdf", get(charts_pdf))
         .route("/console/review/aggregate", get(aggregate_page))
         .route("/console/review/settings", post(save_settings))
+        .route("/console/review/figures.xlsx", get(figures_xlsx))
+        .route("/console/review/figures.csv", get(figures_csv))
         .route("/console/review/files", get(files_page))
         .route(
             "/console/review/upload",
@@ -691,12 +693,8 @@ pub async fn save_settings(
     Ok(Redirect::to(&format!("/console/review?year={year}")).into_response())
 }
 
-pub async fn export_csv(
-    State(state): State<Shared>,
-    staff: Staff,
-    Query(q): Query<DashboardQuery>,
-) -> Result<Response, AppError> {
-    let (_, year, season) = year_season(&state, &staff, &q.year).await?;
+/// A table as CSV for Excel (with a byte-order mark; fields quoted where needed).
+fn csv_bytes<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> Vec<u8> {
     let field = |s: &str| {
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
@@ -705,19 +703,81 @@ pub async fn export_csv(
         }
     };
     let mut out = String::from("\u{FEFF}");
-    out.push_str(&gongkai_review::export::HEADER.join(","));
+    out.push_str(&header.join(","));
     out.push('\n');
-    for r in chosen(&season, &q) {
-        let cells = gongkai_review::export::record(&season.roster, r);
+    for cells in rows {
         let line: Vec<String> = cells.iter().map(|c| field(c)).collect();
         out.push_str(&line.join(","));
         out.push('\n');
     }
+    out.into_bytes()
+}
+
+pub async fn export_csv(
+    State(state): State<Shared>,
+    staff: Staff,
+    Query(q): Query<DashboardQuery>,
+) -> Result<Response, AppError> {
+    let (_, year, season) = year_season(&state, &staff, &q.year).await?;
+    let rows: Vec<[String; 16]> = chosen(&season, &q)
+        .into_iter()
+        .map(|r| gongkai_review::export::record(&season.roster, r))
+        .collect();
     Ok(download(
-        out.into_bytes(),
+        csv_bytes(&gongkai_review::export::HEADER, &rows),
         "text/csv; charset=utf-8",
         &format!("{year}年度报告审查"),
         "csv",
+    ))
+}
+
+pub async fn figures_xlsx(
+    State(state): State<Shared>,
+    staff: Staff,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    figures_export(&state, &staff, &q, false).await
+}
+
+pub async fn figures_csv(
+    State(state): State<Shared>,
+    staff: Staff,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, AppError> {
+    figures_export(&state, &staff, &q, true).await
+}
+
+/// Every agency's key figures, most new applications first — the rankings
+/// in full — as Excel or CSV.
+async fn figures_export(
+    state: &Shared,
+    staff: &Staff,
+    q: &YearQuery,
+    csv: bool,
+) -> Result<Response, AppError> {
+    let (sup, year, season) = year_season(state, staff, &q.year).await?;
+    let rows: Vec<[String; 14]> = gongkai_review::export::by_applications(&season.rows)
+        .into_iter()
+        .map(|r| gongkai_review::export::figures_record(&season.roster, r))
+        .collect();
+    let title = format!("{sup}所属单位{year}年度主要数据");
+    let header = &gongkai_review::export::FIGURES_HEADER;
+    if csv {
+        return Ok(download(
+            csv_bytes(header, &rows),
+            "text/csv; charset=utf-8",
+            &title,
+            "csv",
+        ));
+    }
+    let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.to_vec()).collect();
+    let bytes =
+        gongkai_write::xlsx::write_table(&title, header, &rows).map_err(AppError::Invalid)?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &title,
+        "xlsx",
     ))
 }
 

@@ -1475,6 +1475,24 @@ async fn the_review_of_a_season_in_a_browser() {
     assert!(b.text("#included").await.trim().parse::<u32>().unwrap() >= 8);
     assert!(b.has("#rankings").await);
     b.shot("43-review-aggregate").await;
+    // The rankings in full: every agency's key figures, most applications first.
+    b.find("#figures-xlsx")
+        .await
+        .click()
+        .await
+        .expect("download");
+    let (_, xlsx) = b.downloaded(".xlsx").await;
+    let rows = gongkai_read::table::rows("主要数据.xlsx", &xlsx).expect("a workbook");
+    assert_eq!(rows[0].1[5], "本年新收政府信息公开申请数量");
+    assert_eq!(rows.len(), 11, "a header and a row per agency");
+    let received: Vec<i64> = rows[1..]
+        .iter()
+        .filter_map(|r| r.1.get(5).and_then(|v| v.parse().ok()))
+        .collect();
+    assert!(
+        received.len() >= 8 && received.windows(2).all(|w| w[0] >= w[1]),
+        "{received:?}"
+    );
 
     // What a supervisor may not do: change an agency's data, or see one
     // outside its region.
