@@ -1739,6 +1739,21 @@ async fn the_review_of_a_season_in_a_browser() {
         .await,
         json!(403)
     );
+    // An oversized roster is refused before it is read.
+    let big = b
+        .client
+        .execute_async(
+            "const [csrf, done] = arguments;
+             const form = new FormData();
+             form.append('_csrf', csrf);
+             form.append('roster', new Blob([new Uint8Array(6 * 1024 * 1024)]), '名单.csv');
+             fetch('/console/review/roster', {method: 'POST', body: form, redirect: 'manual'})
+             .then(r => done(r.status), e => done(String(e)));",
+            vec![csrf.clone()],
+        )
+        .await
+        .expect("fetch");
+    assert_eq!(big, json!(413), "an oversized roster");
     step("the roster imported, renamed, downloaded");
 
     // One agency year on year: the renamed 水务局 keeps its three years.
