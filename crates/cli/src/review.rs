@@ -338,34 +338,8 @@ struct Gathered {
 /// The review of a folder of files against a roster file.
 fn from_files(args: &ReviewArgs, today: NaiveDate) -> Result<Gathered, ExitCode> {
     let roster_path = args.roster.as_deref().expect("required without --db");
-    let mut roster = match load_roster(roster_path) {
-        Ok(r) => r,
-        Err(m) => return Err(fail(m)),
-    };
-    if let Some(map) = &args.agency_map {
-        match crate::read_agency_pairs(map) {
-            Ok(pairs) => {
-                for (line, written, name) in pairs {
-                    let Some(a) = roster.by_name(&name) else {
-                        return Err(fail(format!(
-                            "{}：第 {line} 行的“{name}”不在机关名单中",
-                            map.display()
-                        )));
-                    };
-                    let id = a.id;
-                    if let Err(m) = roster.map_name(&written, id) {
-                        return Err(fail(m));
-                    }
-                }
-            }
-            Err(m) => return Err(fail(m)),
-        }
-    }
-    let dates = match args.dates.as_deref().map(|p| load_dates(p, &roster)) {
-        Some(Ok(d)) => d,
-        Some(Err(m)) => return Err(fail(m)),
-        None => HashMap::new(),
-    };
+    let roster = load_roster(roster_path).map_err(fail)?;
+    let (roster, dates) = names_and_dates(args, roster, "机关名单中").map_err(fail)?;
     let scope: Option<Vec<u64>> = match &args.under {
         Some(name) => match roster.by_name(name) {
             Some(a) => Some(roster.subtree(a.id)),
@@ -375,15 +349,7 @@ fn from_files(args: &ReviewArgs, today: NaiveDate) -> Result<Gathered, ExitCode>
     };
 
     // Read every file (in parallel), then match each report in file order.
-    let (files, missing) = crate::files::collect(&args.paths);
-    let mut problems: Vec<Problem> = missing
-        .iter()
-        .map(|(p, m)| Problem {
-            file: p.display().to_string(),
-            kind: "无法读取",
-            message: m.clone(),
-        })
-        .collect();
+    let (files, mut problems) = files_of(&args.paths);
     let read: Vec<Read> = files
         .par_iter()
         .map(|path| {
@@ -869,6 +835,46 @@ fn from_db(args: &ReviewArgs, db: &str, today: NaiveDate) -> Result<Gathered, Ex
     })
 }
 
+/// The files under `paths`, and those that could not be read as problems.
+fn files_of(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
+    let (files, missing) = crate::files::collect(paths);
+    let problems = missing
+        .iter()
+        .map(|(p, m)| Problem {
+            file: p.display().to_string(),
+            kind: "无法读取",
+            message: m.clone(),
+        })
+        .collect();
+    (files, problems)
+}
+
+/// The roster with the names map of `--agency-map` applied (each name it
+/// maps to must be `where` — in the roster), and the dates of `--dates`.
+#[allow(clippy::type_complexity)]
+fn names_and_dates(
+    args: &ReviewArgs,
+    mut roster: Roster,
+    where_: &str,
+) -> Result<(Roster, HashMap<(u64, i32), NaiveDate>), String> {
+    if let Some(map) = &args.agency_map {
+        for (line, written, name) in crate::read_agency_pairs(map)? {
+            let Some(id) = roster.by_name(&name).map(|a| a.id) else {
+                return Err(format!(
+                    "{}：第 {line} 行的“{name}”不在{where_}",
+                    map.display()
+                ));
+            };
+            roster.map_name(&written, id)?;
+        }
+    }
+    let dates = match &args.dates {
+        Some(p) => load_dates(p, &roster)?,
+        None => HashMap::new(),
+    };
+    Ok((roster, dates))
+}
+
 /// The roster of the agencies `ids`, the top of them reporting to no one
 /// inside.
 fn sub_roster(roster: &Roster, ids: &[u64]) -> Result<Roster, String> {
@@ -897,31 +903,10 @@ async fn collect_into(
     actor: &str,
 ) -> Result<Vec<Problem>, ExitCode> {
     let list = store.review_roster(scope).await.map_err(fail)?;
-    let mut roster = gongkai_web::roster_of(&list).map_err(fail)?;
-    if let Some(map) = &args.agency_map {
-        for (line, written, name) in crate::read_agency_pairs(map).map_err(fail)? {
-            let Some(id) = roster.by_name(&name).map(|a| a.id) else {
-                return Err(fail(format!(
-                    "{}：第 {line} 行的“{name}”不在{sup}的所属单位中",
-                    map.display()
-                )));
-            };
-            roster.map_name(&written, id).map_err(fail)?;
-        }
-    }
-    let dates = match &args.dates {
-        Some(p) => load_dates(p, &roster).map_err(fail)?,
-        None => HashMap::new(),
-    };
-    let (files, missing) = crate::files::collect(&args.paths);
-    let mut problems: Vec<Problem> = missing
-        .iter()
-        .map(|(p, m)| Problem {
-            file: p.display().to_string(),
-            kind: "无法读取",
-            message: m.clone(),
-        })
-        .collect();
+    let roster = gongkai_web::roster_of(&list).map_err(fail)?;
+    let (roster, dates) =
+        names_and_dates(args, roster, &format!("{sup}的所属单位中")).map_err(fail)?;
+    let (files, mut problems) = files_of(&args.paths);
     let collected: Vec<Result<Vec<gongkai_store::NewReviewFile>, Problem>> = files
         .par_iter()
         .map(|path| {

@@ -177,8 +177,23 @@ pub async fn import(
     })
     .await
     .map_err(|e| AppError::Internal(format!("读取名单：{e}")))?;
-    let roster = match parsed {
-        Ok(r) => r,
+    // Read and checked whole, then stored all at once: either way, every
+    // problem is listed against the file and nothing is imported.
+    let done = match parsed {
+        Ok(roster) => {
+            let rows = store_rows(&roster, &sup);
+            match state.store.import_roster(&staff.actor(), &sup, &rows).await {
+                Ok(d) => Ok(d),
+                Err(gongkai_store::StoreError::Invalid(why)) => {
+                    Err(why.split('；').map(String::from).collect())
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(errors) => Err(errors),
+    };
+    let done = match done {
+        Ok(d) => d,
         Err(errors) => {
             let outcome = Outcome {
                 errors: Some((name, errors)),
@@ -193,26 +208,6 @@ pub async fn import(
             )
             .await;
         }
-    };
-    let rows = store_rows(&roster, &sup);
-    let done = match state.store.import_roster(&staff.actor(), &sup, &rows).await {
-        Ok(d) => d,
-        Err(gongkai_store::StoreError::Invalid(why)) => {
-            let errors = why.split('；').map(String::from).collect();
-            let outcome = Outcome {
-                errors: Some((name, errors)),
-                ..Default::default()
-            };
-            return show(
-                &state,
-                &staff,
-                &sup,
-                outcome,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-        Err(e) => return Err(e.into()),
     };
     let staff = refreshed(&state, staff).await?;
     let matched = rematch(&state, &staff, &sup).await?;
@@ -340,47 +335,55 @@ pub async fn rename(
     staff.check_csrf(&f.csrf)?;
     let sup = supervisor(&staff)?;
     let new = f.name.trim().to_string();
-    let outcome = match state
+    let done = state
         .store
         .rename_review_agency(&staff.actor(), &sup, &staff.scope, &f.agency, &new)
-        .await
-    {
+        .await;
+    let message = format!(
+        "“{}”已更名为“{new}”；原名称记为曾用名，其报告继续计入本单位。",
+        f.agency
+    );
+    changed(&state, staff, &sup, done, message).await
+}
+
+/// The roster page after a change by hand: on success with `message` (and
+/// the reports matched again), refused with the store's reason.
+async fn changed(
+    state: &Shared,
+    staff: Staff,
+    sup: &str,
+    done: Result<(), gongkai_store::StoreError>,
+    mut message: String,
+) -> Result<Response, AppError> {
+    match done {
         Ok(()) => {
-            let staff = refreshed(&state, staff).await?;
-            let matched = rematch(&state, &staff, &sup).await?;
-            let mut message = format!(
-                "“{}”已更名为“{new}”；原名称记为曾用名，其报告继续计入本单位。",
-                f.agency
-            );
+            let staff = refreshed(state, staff).await?;
+            let matched = rematch(state, &staff, sup).await?;
             if matched > 0 {
                 message.push_str(&format!("此前未对应的报告中有 {matched} 份已对应到单位。"));
             }
-            return show(
-                &state,
-                &staff,
-                &sup,
-                Outcome {
-                    message: Some(message),
-                    errors: None,
-                },
-                StatusCode::OK,
-            )
-            .await;
+            let outcome = Outcome {
+                message: Some(message),
+                errors: None,
+            };
+            show(state, &staff, sup, outcome, StatusCode::OK).await
         }
-        Err(gongkai_store::StoreError::Invalid(why)) => Outcome {
-            message: Some(why),
-            errors: None,
-        },
-        Err(e) => return Err(e.into()),
-    };
-    show(
-        &state,
-        &staff,
-        &sup,
-        outcome,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+        Err(gongkai_store::StoreError::Invalid(why)) => {
+            let outcome = Outcome {
+                message: Some(why),
+                errors: None,
+            };
+            show(
+                state,
+                &staff,
+                sup,
+                outcome,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -402,37 +405,10 @@ pub async fn add_former(
     staff.check_csrf(&f.csrf)?;
     let sup = supervisor(&staff)?;
     let former = f.former.trim().to_string();
-    match state
+    let done = state
         .store
         .add_former_name(&staff.actor(), &staff.scope, &f.agency, &former)
-        .await
-    {
-        Ok(()) => {
-            let matched = rematch(&state, &staff, &sup).await?;
-            let mut message = format!("已为“{}”添加曾用名“{former}”。", f.agency);
-            if matched > 0 {
-                message.push_str(&format!("此前未对应的报告中有 {matched} 份已对应到单位。"));
-            }
-            let outcome = Outcome {
-                message: Some(message),
-                errors: None,
-            };
-            show(&state, &staff, &sup, outcome, StatusCode::OK).await
-        }
-        Err(gongkai_store::StoreError::Invalid(why)) => {
-            let outcome = Outcome {
-                message: Some(why),
-                errors: None,
-            };
-            show(
-                &state,
-                &staff,
-                &sup,
-                outcome,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    let message = format!("已为“{}”添加曾用名“{former}”。", f.agency);
+    changed(&state, staff, &sup, done, message).await
 }
