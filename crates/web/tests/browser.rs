@@ -60,32 +60,80 @@ impl Drop for Driver {
     }
 }
 
+/// A port no other test of this process was given (the tests run at once,
+/// and a port just freed may be handed out twice).
 fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    loop {
+        let port = StdListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
-fn start_driver(program: &Path) -> Driver {
-    let port = free_port();
-    let child = Command::new(program)
-        .arg(format!("--port={port}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("chromedriver starts");
-    let driver = Driver { child, port };
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "chromedriver did not listen on port {port} within 20 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
+/// Whether a chromedriver answers on the port (and not another program
+/// that took it).
+fn is_chromedriver(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut c) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = c.set_read_timeout(Some(Duration::from_secs(2)));
+    if c.write_all(b"GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
+        return false;
     }
-    driver
+    // It answers and keeps the connection open: read until the answer says so.
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while let Ok(n) = c.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&buf[..n]);
+        if String::from_utf8_lossy(&answer).contains("\"ready\"") {
+            return true;
+        }
+    }
+    false
+}
+
+/// A chromedriver listening on a port of its own: started again on another
+/// port if it exits (another program took the port first).
+fn start_driver(program: &Path) -> Driver {
+    for _ in 0..5 {
+        let port = free_port();
+        let child = Command::new(program)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let mut driver = Driver { child, port };
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(_)) = driver.child.try_wait() {
+                break;
+            }
+            if is_chromedriver(port) {
+                return driver;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "chromedriver did not listen on port {port} within 20 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    panic!("chromedriver exited five times without listening");
 }
 
 /// A browser with its own profile and download folder.
@@ -123,12 +171,25 @@ async fn open_browser(driver: &Driver, chromium: &Path, base: &str, shots: &Path
     let Value::Object(caps) = caps else {
         unreachable!()
     };
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("a Chromium session");
+    // A machine busy with other tests may be slow to start the browser:
+    // asked again a few times before failing.
+    let mut tries = 0;
+    let client = loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) if tries < 3 => {
+                eprintln!("a Chromium session, try {}: {e}", tries + 1);
+                tries += 1;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            Err(e) => panic!("a Chromium session: {e}"),
+        }
+    };
     Browser {
         client,
         base: base.to_string(),
