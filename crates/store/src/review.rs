@@ -397,9 +397,9 @@ impl Store {
         if old == supervisor {
             return Err(StoreError::Invalid("本机关的名称不能在审查中更改".into()));
         }
-        if new.is_empty() || new.chars().count() > 100 {
+        if new.is_empty() || new.chars().count() > 100 || new.chars().any(char::is_control) {
             return Err(StoreError::Invalid(
-                "新名称不能为空，也不能超过100个字".into(),
+                "新名称不能为空，不能超过100个字，也不能含换行等控制字符".into(),
             ));
         }
         if new == old {
@@ -432,9 +432,10 @@ impl Store {
     ) -> Result<()> {
         let former = former.trim();
         scope.check(agency, "机关")?;
-        if former.is_empty() || former.chars().count() > 100 {
+        if former.is_empty() || former.chars().count() > 100 || former.chars().any(char::is_control)
+        {
             return Err(StoreError::Invalid(
-                "曾用名不能为空，也不能超过100个字".into(),
+                "曾用名不能为空，不能超过100个字，也不能含换行等控制字符".into(),
             ));
         }
         if former == agency {

@@ -380,6 +380,8 @@ async fn renamed_agencies_keep_their_history() {
             ("某县司法局", "某县司法行政局"),
             (SUP, "某县人民政府办"),
             ("某县文化和旅游局", "某县司法局"),
+            ("某县文化和旅游局", "某县文化\n旅游局"),
+            ("某县文化和旅游局", "  "),
         ] {
             assert!(
                 matches!(
