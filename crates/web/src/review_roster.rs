@@ -49,17 +49,37 @@ fn kind_of(a: &RosterAgency) -> Kind {
     Kind::parse(&a.kind).unwrap_or_else(|| Kind::guess(&a.name))
 }
 
-pub async fn roster_page(State(state): State<Shared>, staff: Staff) -> Result<Response, AppError> {
-    let sup = supervisor(&staff)?;
-    show(&state, &staff, &sup, Outcome::default(), StatusCode::OK).await
+/// Agencies shown on one page of the roster.
+const PAGE_ROWS: usize = 100;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RosterQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: String,
 }
 
-/// What the page says after a change.
+pub async fn roster_page(
+    State(state): State<Shared>,
+    staff: Staff,
+    axum::extract::Query(q): axum::extract::Query<RosterQuery>,
+) -> Result<Response, AppError> {
+    let sup = supervisor(&staff)?;
+    let outcome = Outcome {
+        query: q,
+        ..Default::default()
+    };
+    show(&state, &staff, &sup, outcome, StatusCode::OK).await
+}
+
+/// What the page says after a change, and which agencies it lists.
 #[derive(Default)]
 struct Outcome {
     message: Option<String>,
     /// The file refused, and why, row by row.
     errors: Option<(String, Vec<String>)>,
+    query: RosterQuery,
 }
 
 async fn show(
@@ -71,13 +91,32 @@ async fn show(
 ) -> Result<Response, AppError> {
     let list = state.store.review_roster(&staff.scope).await?;
     let year = default_year(state.today());
-    let mut agencies: Vec<&RosterAgency> = list.iter().collect();
+    let needle = outcome.query.q.trim();
+    let mut agencies: Vec<&RosterAgency> = list
+        .iter()
+        .filter(|a| {
+            needle.is_empty()
+                || a.name.contains(needle)
+                || a.region.contains(needle)
+                || a.former_names.iter().any(|f| f.contains(needle))
+        })
+        .collect();
     // The supervisor first, then by region and name.
     agencies.sort_by(|a, b| {
         (a.name != sup, &a.region, &a.name).cmp(&(b.name != sup, &b.region, &b.name))
     });
+    let total = agencies.len();
+    let pages = total.div_ceil(PAGE_ROWS).max(1);
+    let page = outcome
+        .query
+        .page
+        .parse::<usize>()
+        .unwrap_or(1)
+        .clamp(1, pages);
     let view: Vec<minijinja::Value> = agencies
         .iter()
+        .skip((page - 1) * PAGE_ROWS)
+        .take(PAGE_ROWS)
         .map(|a| {
             let kind = kind_of(a);
             let due = kind.due_date(year);
@@ -107,6 +146,12 @@ async fn show(
                 message => outcome.message,
                 errors => errors,
                 errors_file => errors_file,
+                all => list.len(),
+                total => total,
+                q => needle,
+                page => page,
+                pages => pages,
+                base => format!("/console/review/roster?q={}", crate::console::encode(needle)),
                 open => state.store.review_files_open(sup).await?,
             },
         )?,
@@ -364,14 +409,14 @@ async fn changed(
             }
             let outcome = Outcome {
                 message: Some(message),
-                errors: None,
+                ..Default::default()
             };
             show(state, &staff, sup, outcome, StatusCode::OK).await
         }
         Err(gongkai_store::StoreError::Invalid(why)) => {
             let outcome = Outcome {
                 message: Some(why),
-                errors: None,
+                ..Default::default()
             };
             show(
                 state,

@@ -1742,6 +1742,14 @@ async fn the_review_of_a_season_in_a_browser() {
         .await
         .contains("<script>alert(1)</script>卫生局"));
     b.shot("45-review-roster").await;
+    // Found by a former name.
+    b.go("/console/review/roster?q=水利").await;
+    assert_eq!(
+        b.js("return [...document.querySelectorAll('#roster-table tbody tr')].map(r => r.cells[0].textContent.trim());", vec![])
+            .await,
+        json!(["示例县水务局"])
+    );
+    b.go("/console/review/roster").await;
     // The roster as a workbook, to edit and import again.
     b.find("#roster-download")
         .await
