@@ -309,7 +309,14 @@ pub async fn compute_season(
             changes,
             similar,
         };
-        let charts = charts(&season, &season.rows);
+        // The year before's applications, by agency (its last report).
+        let mut before: Vec<&Entry> = entries.iter().filter(|e| e.year == year - 1).collect();
+        before.sort_by_key(|e| e.id);
+        let prev: HashMap<u64, i64> = before
+            .into_iter()
+            .filter_map(|e| Some((e.agency, e.key.new_received?)))
+            .collect();
+        let charts = charts(&season, &season.rows, &prev);
         season.svgs = charts.iter().map(|(id, c)| (*id, c.to_svg())).collect();
         season.charts = charts;
         season
@@ -479,7 +486,7 @@ fn row_view(season: &Season, r: &Row) -> minijinja::Value {
 
 /// The charts of a season: publication, faults by rule, applications and
 /// the results of reconsideration and litigation by agency.
-fn charts(season: &Season, rows: &[Row]) -> Vec<(&'static str, Chart)> {
+fn charts(season: &Season, rows: &[Row], prev: &HashMap<u64, i64>) -> Vec<(&'static str, Chart)> {
     let s = summarize(rows);
     let mut out = Vec::new();
     let status = Chart::new(
@@ -527,23 +534,34 @@ fn charts(season: &Season, rows: &[Row]) -> Vec<(&'static str, Chart)> {
     apps.sort_by_key(|r| std::cmp::Reverse(r.key.as_ref().and_then(|k| k.new_received)));
     apps.truncate(20);
     if !apps.is_empty() {
-        let chart = Chart::new(
+        let mut chart = Chart::new(
             &format!(
-                "{}年度新收政府信息公开申请数量（前 {} 个单位）",
+                "新收政府信息公开申请数量（{}年度前 {} 个单位）",
                 season.year,
                 apps.len()
             ),
             apps.iter().map(|r| season.name(r.agency)).collect(),
         )
-        .unit("件")
-        .series(
-            "新收申请",
-            apps.iter()
-                .map(|r| r.key.as_ref().and_then(|k| k.new_received).unwrap_or(0) as f64)
-                .collect(),
-        )
-        .horizontal()
-        .value_labels();
+        .unit("件");
+        // The year before beside it, where the agencies reported it.
+        if apps.iter().any(|r| prev.contains_key(&r.agency)) {
+            chart = chart.series(
+                &format!("{}年度", season.year - 1),
+                // No report the year before is absent (NaN), not zero.
+                apps.iter()
+                    .map(|r| prev.get(&r.agency).map_or(f64::NAN, |&n| n as f64))
+                    .collect(),
+            );
+        }
+        let chart = chart
+            .series(
+                &format!("{}年度", season.year),
+                apps.iter()
+                    .map(|r| r.key.as_ref().and_then(|k| k.new_received).unwrap_or(0) as f64)
+                    .collect(),
+            )
+            .horizontal()
+            .value_labels();
         out.push(("chart-applications", chart));
     }
     let mut appeals: Vec<&Row> = rows

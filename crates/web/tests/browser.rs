@@ -1379,6 +1379,17 @@ async fn the_review_of_a_season_in_a_browser() {
     );
     assert!(b.has("#review-table").await);
     assert!(b.has("#chart-status svg").await, "the charts are drawn");
+    let apps = b
+        .js(
+            "return document.querySelector('#chart-applications svg').textContent;",
+            vec![],
+        )
+        .await;
+    assert!(
+        apps.as_str()
+            .is_some_and(|t| t.contains("2024年度") && t.contains("2025年度")),
+        "applications by agency and year: {apps}"
+    );
     assert!(
         !text.contains("邻县人民政府"),
         "another county's agency is not listed"
