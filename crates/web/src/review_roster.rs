@@ -49,6 +49,9 @@ fn kind_of(a: &RosterAgency) -> Kind {
     Kind::parse(&a.kind).unwrap_or_else(|| Kind::guess(&a.name))
 }
 
+/// The answer to a roster or a change refused (the page, saying why).
+const REFUSED: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
 /// Agencies shown on one page of the roster.
 const PAGE_ROWS: usize = 100;
 
@@ -205,14 +208,7 @@ pub async fn import(
             message: Some("请选择名单文件（Excel 或 CSV）".into()),
             ..Default::default()
         };
-        return show(
-            &state,
-            &staff,
-            &sup,
-            outcome,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return show(&state, &staff, &sup, outcome, REFUSED).await;
     };
     let n = name.clone();
     let top = sup.clone();
@@ -244,14 +240,7 @@ pub async fn import(
                 errors: Some((name, errors)),
                 ..Default::default()
             };
-            return show(
-                &state,
-                &staff,
-                &sup,
-                outcome,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return show(&state, &staff, &sup, outcome, REFUSED).await;
         }
     };
     let staff = refreshed(&state, staff).await?;
@@ -418,14 +407,7 @@ async fn changed(
                 message: Some(why),
                 ..Default::default()
             };
-            show(
-                state,
-                &staff,
-                sup,
-                outcome,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            show(state, &staff, sup, outcome, REFUSED).await
         }
         Err(e) => Err(e.into()),
     }

@@ -329,6 +329,30 @@ impl Browser {
         self.wait_for_new_page(css).await;
     }
 
+    /// On the roster page: opens an agency's row, types `value` into
+    /// `field` of its form of class `form`, and sends it.
+    async fn roster_change(&self, agency: &str, form: &str, field: &str, value: &str) {
+        let row = format!("//table[@id='roster-table']//tr[td[1]/a[text()='{agency}']]");
+        self.client
+            .find(Locator::XPath(&format!("{row}//summary")))
+            .await
+            .unwrap_or_else(|e| panic!("the row of {agency}: {e}"))
+            .click()
+            .await
+            .expect("open the row");
+        self.client
+            .find(Locator::XPath(&format!(
+                "{row}//form[contains(@class,'{form}')]//input[@name='{field}']"
+            )))
+            .await
+            .unwrap_or_else(|e| panic!("the {field} field of {agency}: {e}"))
+            .send_keys(value)
+            .await
+            .expect("type");
+        self.click_xpath_and_wait(&format!("{row}//form[contains(@class,'{form}')]//button"))
+            .await;
+    }
+
     /// Clicks the element an XPath finds and waits for the page it loads.
     async fn click_xpath_and_wait(&self, xpath: &str) {
         self.js("window.__before_click = true;", vec![]).await;
@@ -1692,60 +1716,18 @@ async fn the_review_of_a_season_in_a_browser() {
     assert!(table.contains("示例县河东乡人民政府") && table.contains("示例县水务局"));
     assert!(!table.contains("示例县水利局\t"), "renamed, not kept twice");
     // Renamed by hand; a former name with markup stays text.
-    let row = |name: &str| format!("//table[@id='roster-table']//tr[td[1]/a[text()='{name}']]");
-    b.client
-        .find(Locator::XPath(&format!(
-            "{}//summary",
-            row("示例县交通运输局")
-        )))
-        .await
-        .expect("the row")
-        .click()
-        .await
-        .expect("open");
-    b.client
-        .find(Locator::XPath(&format!(
-            "{}//form[contains(@class,'rename')]//input[@name='name']",
-            row("示例县交通运输局")
-        )))
-        .await
-        .expect("the rename field")
-        .send_keys("示例县交通局")
-        .await
-        .expect("type");
-    b.click_xpath_and_wait(&format!(
-        "{}//form[contains(@class,'rename')]//button",
-        row("示例县交通运输局")
-    ))
-    .await;
+    b.roster_change("示例县交通运输局", "rename", "name", "示例县交通局")
+        .await;
     assert!(b
         .text("#roster-message")
         .await
         .contains("已更名为“示例县交通局”"));
-    b.client
-        .find(Locator::XPath(&format!(
-            "{}//summary",
-            row("示例县卫生健康局")
-        )))
-        .await
-        .expect("the row")
-        .click()
-        .await
-        .expect("open");
-    b.client
-        .find(Locator::XPath(&format!(
-            "{}//form[contains(@class,'former')]//input[@name='former']",
-            row("示例县卫生健康局")
-        )))
-        .await
-        .expect("the former-name field")
-        .send_keys("<script>alert(1)</script>卫生局")
-        .await
-        .expect("type");
-    b.click_xpath_and_wait(&format!(
-        "{}//form[contains(@class,'former')]//button",
-        row("示例县卫生健康局")
-    ))
+    b.roster_change(
+        "示例县卫生健康局",
+        "former",
+        "former",
+        "<script>alert(1)</script>卫生局",
+    )
     .await;
     b.no_dialog("the roster").await;
     assert!(b
