@@ -150,13 +150,18 @@ fn table_rows(path: &Path) -> Result<Vec<(u32, Vec<String>)>, String> {
 }
 
 fn load_roster(path: &Path) -> Result<Roster, String> {
-    load_roster_under(path, None)
+    load_roster_under(path, &[]).map(|(r, _)| r)
 }
 
-/// A roster file of the agencies under `top` (see [`roster_from_table_under`]).
-fn load_roster_under(path: &Path, top: Option<&str>) -> Result<Roster, String> {
+/// A roster file whose parents may also be the agencies `outside` (see
+/// [`roster_from_table_under`]).
+#[allow(clippy::type_complexity)]
+fn load_roster_under(
+    path: &Path,
+    outside: &[String],
+) -> Result<(Roster, HashMap<u64, String>), String> {
     let rows = table_rows(path)?;
-    roster_from_table_under(&rows, top).map_err(|errors| {
+    roster_from_table_under(&rows, outside).map_err(|errors| {
         let mut m = format!("机关名单 {} 有 {} 处问题：", path.display(), errors.len());
         for e in errors {
             m.push_str("\n  ");
@@ -762,8 +767,11 @@ fn from_db(args: &ReviewArgs, db: &str, today: NaiveDate) -> Result<Gathered, Ex
         }
         let actor = format!("{}（命令行）", args.actor);
         if let Some(path) = &args.roster {
-            let roster = load_roster_under(path, Some(&sup)).map_err(fail)?;
-            let rows = gongkai_web::store_rows(&roster, &sup);
+            // Parents may be agencies already under the supervisor.
+            let here = store.scope_under(&sup).await.map_err(fail)?;
+            let outside = here.agencies().map(<[String]>::to_vec).unwrap_or_default();
+            let (roster, outside_parents) = load_roster_under(path, &outside).map_err(fail)?;
+            let rows = gongkai_web::store_rows(&roster, &sup, &outside_parents);
             let done = store
                 .import_roster(&actor, &sup, &rows)
                 .await

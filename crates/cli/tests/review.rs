@@ -501,6 +501,17 @@ fn a_season_kept_in_the_server_database() {
     // One agency and those under it.
     let (under, _) = run(&["--under", "河北省教育厅"]);
     assert_eq!(under["rows"].as_array().unwrap().len(), 1);
+    // A small roster adds an agency under one already there.
+    std::fs::write(
+        tmp.path().join("more.csv"),
+        "机关名称,上级机关\n河北省教育考试院,河北省教育厅\n",
+    )
+    .unwrap();
+    let (more, stderr) = run(&["--roster", &p("more.csv")]);
+    assert!(stderr.contains("名单：新增 1 个单位"), "{stderr}");
+    assert_eq!(more["rows"].as_array().unwrap().len(), 7);
+    let (under, _) = run(&["--under", "河北省教育厅"]);
+    assert_eq!(under["rows"].as_array().unwrap().len(), 2, "{under}");
     // A bad roster changes nothing.
     std::fs::write(
         tmp.path().join("bad.csv"),
@@ -519,5 +530,5 @@ fn a_season_kept_in_the_server_database() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("第 2 行"));
     let (after, _) = run(&[]);
-    assert_eq!(after["rows"].as_array().unwrap().len(), 6);
+    assert_eq!(after["rows"].as_array().unwrap().len(), 7);
 }

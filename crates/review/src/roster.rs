@@ -353,17 +353,21 @@ impl Roster {
 /// in the roster). `rows` are (line or row number, cells). Every bad row is
 /// reported, with its number.
 pub fn roster_from_table(rows: &[(u32, Vec<String>)]) -> Result<Roster, Vec<String>> {
-    roster_from_table_under(rows, None)
+    roster_from_table_under(rows, &[]).map(|(r, _)| r)
 }
 
-/// [`roster_from_table`] for the agencies under `top` (the supervising
-/// office reading its roster): a row whose 上级机关 is `top` reports to no
-/// one in the roster, whether or not `top` is listed itself.
+/// [`roster_from_table`] for a supervising office adding to what it has:
+/// a 上级机关 not listed in the table but among `outside` (the office itself
+/// and the agencies already under it, by name) is taken as that agency.
+/// Those rows report to no one in the roster; the second value gives their
+/// parent's name as `outside` spells it, by the row's agency id.
 pub fn roster_from_table_under(
     rows: &[(u32, Vec<String>)],
-    top: Option<&str>,
-) -> Result<Roster, Vec<String>> {
-    let top = top.map(normalize_agency);
+    outside: &[String],
+) -> Result<(Roster, HashMap<u64, String>), Vec<String>> {
+    let outside: HashMap<String, &String> =
+        outside.iter().map(|n| (normalize_agency(n), n)).collect();
+    let mut outside_parents: HashMap<u64, String> = HashMap::new();
     let norm = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
     let Some(header_at) = rows.iter().position(|(_, cells)| {
         cells
@@ -451,8 +455,15 @@ pub fn roster_from_table_under(
     for (i, line, parent) in parents {
         let key = normalize_agency(&parent);
         let listed = agencies.iter().any(|a| normalize_agency(&a.name) == key);
-        if !listed && top.as_deref() == Some(key.as_str()) {
-            continue;
+        if !listed {
+            if let Some(name) = outside.get(&key) {
+                if normalize_agency(&agencies[i].name) == key {
+                    errors.push(format!("第 {line} 行：上级机关不能是本机关"));
+                } else {
+                    outside_parents.insert(agencies[i].id, (*name).clone());
+                }
+                continue;
+            }
         }
         match agencies
             .iter()
@@ -472,7 +483,9 @@ pub fn roster_from_table_under(
     if agencies.is_empty() {
         return Err(vec!["名单中没有机关：表头下没有数据行".into()]);
     }
-    Roster::new(agencies).map_err(|e| vec![e])
+    Roster::new(agencies)
+        .map(|r| (r, outside_parents))
+        .map_err(|e| vec![e])
 }
 
 #[cfg(test)]
@@ -648,10 +661,24 @@ mod tests {
             "洪泽区实验小学,洪泽区教育局",
         ]);
         assert!(roster_from_table(&under).is_err());
-        let r = roster_from_table_under(&under, Some("洪泽区人民政府办公室")).unwrap();
+        let here = ["洪泽区人民政府办公室".to_string()];
+        let (r, outside) = roster_from_table_under(&under, &here).unwrap();
         assert_eq!(r.by_name("洪泽区教育局").unwrap().parent, None);
         assert_eq!(r.by_name("洪泽区实验小学").unwrap().parent, Some(1));
-        assert!(roster_from_table_under(&under, Some("淮安市人民政府办公室")).is_err());
+        assert_eq!(
+            outside.get(&1).map(String::as_str),
+            Some("洪泽区人民政府办公室")
+        );
+        assert!(roster_from_table_under(&under, &["淮安市人民政府办公室".to_string()]).is_err());
+        // A few new agencies under ones already there.
+        let more = table(&["机关名称,上级机关", "洪泽区第二实验小学,洪泽区 教育局"]);
+        let known = [
+            "洪泽区人民政府办公室".to_string(),
+            "洪泽区教育局".to_string(),
+        ];
+        let (r, outside) = roster_from_table_under(&more, &known).unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!(outside.get(&1).map(String::as_str), Some("洪泽区教育局"));
     }
 
     #[test]

@@ -211,18 +211,22 @@ pub async fn import(
         return show(&state, &staff, &sup, outcome, REFUSED).await;
     };
     let n = name.clone();
-    let top = sup.clone();
+    // Parents may be agencies already under the supervisor (or itself).
+    let outside: Vec<String> = staff
+        .scope
+        .agencies()
+        .map_or_else(|| vec![sup.clone()], <[String]>::to_vec);
     let parsed = tokio::task::spawn_blocking(move || {
         let rows = gongkai_read::table::rows(&n, &bytes).map_err(|e| vec![e])?;
-        roster_from_table_under(&rows, Some(&top))
+        roster_from_table_under(&rows, &outside)
     })
     .await
     .map_err(|e| AppError::Internal(format!("读取名单：{e}")))?;
     // Read and checked whole, then stored all at once: either way, every
     // problem is listed against the file and nothing is imported.
     let done = match parsed {
-        Ok(roster) => {
-            let rows = store_rows(&roster, &sup);
+        Ok((roster, outside_parents)) => {
+            let rows = store_rows(&roster, &sup, &outside_parents);
             match state.store.import_roster(&staff.actor(), &sup, &rows).await {
                 Ok(d) => Ok(d),
                 Err(gongkai_store::StoreError::Invalid(why)) => {
@@ -263,9 +267,14 @@ pub async fn import(
     show(&state, &staff, &sup, outcome, StatusCode::OK).await
 }
 
-/// The store's rows of a roster read from a file: parents by name, the
+/// The store's rows of a roster read from a file: parents by name — in the
+/// roster, or already there (`outside`, by agency id) — and the
 /// supervisor's direct subordinates under it.
-pub fn store_rows(roster: &Roster, sup: &str) -> Vec<RosterRow> {
+pub fn store_rows(
+    roster: &Roster,
+    sup: &str,
+    outside: &std::collections::HashMap<u64, String>,
+) -> Vec<RosterRow> {
     roster
         .agencies()
         .iter()
@@ -275,6 +284,7 @@ pub fn store_rows(roster: &Roster, sup: &str) -> Vec<RosterRow> {
                 .parent
                 .and_then(|p| roster.get(p))
                 .map(|p| p.name.clone())
+                .or_else(|| outside.get(&a.id).cloned())
                 .filter(|p| p != sup),
             kind: a.kind.key().to_string(),
             region: a.region.clone(),

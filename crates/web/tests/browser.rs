@@ -1714,6 +1714,32 @@ async fn the_review_of_a_season_in_a_browser() {
     );
     let table = b.text("#roster-table").await;
     assert!(table.contains("示例县河东乡人民政府") && table.contains("示例县水务局"));
+    // A roster of one row, under an agency already there.
+    let one = folder.path().join("新增.csv");
+    std::fs::write(
+        &one,
+        "机关名称,上级机关\n示例县城关镇财政所,示例县城关镇人民政府\n",
+    )
+    .unwrap();
+    b.find("#roster-file")
+        .await
+        .send_keys(&one.display().to_string())
+        .await
+        .expect("choose the roster");
+    b.click_and_wait("#roster-upload").await;
+    assert!(
+        b.text("#roster-message").await.contains("新增 1 个单位"),
+        "{}",
+        b.main_text().await
+    );
+    let added = b
+        .js(
+            "return [...document.querySelectorAll('#roster-table tbody tr')]
+               .find(r => r.cells[0].textContent.trim() === '示例县城关镇财政所').cells[5].textContent.trim();",
+            vec![],
+        )
+        .await;
+    assert_eq!(added, json!("示例县城关镇人民政府"));
     assert!(!table.contains("示例县水利局\t"), "renamed, not kept twice");
     // Renamed by hand; a former name with markup stays text.
     b.roster_change("示例县交通运输局", "rename", "name", "示例县交通局")
