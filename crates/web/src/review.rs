@@ -127,7 +127,8 @@ pub(crate) fn default_year(today: NaiveDate) -> i32 {
     today.year() - 1
 }
 
-fn kind_of(s: &str, name: &str) -> Kind {
+/// An agency's kind as stored, else as its name suggests.
+pub(crate) fn kind_of(s: &str, name: &str) -> Kind {
     Kind::parse(s).unwrap_or_else(|| Kind::guess(name))
 }
 

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use gongkai_review::{roster_from_table_under, Kind, Match, Roster};
+use gongkai_review::{roster_from_table_under, Match, Roster};
 use gongkai_store::{RosterAgency, RosterRow};
 use serde::Deserialize;
 
@@ -18,7 +18,7 @@ use crate::auth::Staff;
 use crate::console::download;
 use crate::error::AppError;
 use crate::pages::render;
-use crate::review::{default_year, roster_of, supervisor};
+use crate::review::{default_year, kind_of, roster_of, supervisor};
 use crate::Shared;
 
 /// The largest roster file taken (a county's is a few kilobytes; a
@@ -43,10 +43,6 @@ pub fn routes() -> axum::Router<Shared> {
             "/console/review/a/{agency}",
             get(crate::review_agency::agency_page),
         )
-}
-
-fn kind_of(a: &RosterAgency) -> Kind {
-    Kind::parse(&a.kind).unwrap_or_else(|| Kind::guess(&a.name))
 }
 
 /// The answer to a roster or a change refused (the page, saying why).
@@ -121,7 +117,7 @@ async fn show(
         .skip((page - 1) * PAGE_ROWS)
         .take(PAGE_ROWS)
         .map(|a| {
-            let kind = kind_of(a);
+            let kind = kind_of(&a.kind, &a.name);
             let due = kind.due_date(year);
             ctx! {
                 id => a.id,
@@ -342,7 +338,7 @@ pub async fn roster_xlsx(State(state): State<Shared>, staff: Staff) -> Result<Re
             vec![
                 a.name.clone(),
                 a.former_names.join("、"),
-                kind_of(a).label().to_string(),
+                kind_of(&a.kind, &a.name).label().to_string(),
                 a.region.clone(),
                 a.level.clone(),
                 a.parent.clone().filter(|p| p != &sup).unwrap_or_default(),
